@@ -1,0 +1,116 @@
+/**
+ * A small, strict flag parser shared by every `kvpool` subcommand: each subcommand declares its
+ * flags in a table; anything not in the table is an error naming the flag and the valid ones.
+ */
+import { InputError } from '../model/errors.ts';
+
+export interface FlagSpec {
+  /** Long name without dashes, e.g. 'tokens-per-block'. */
+  readonly name: string;
+  /** 'bool' flags take no value. */
+  readonly type: 'string' | 'bool';
+  readonly help: string;
+  /** Placeholder shown in help, e.g. 'N' or 'FILE'. */
+  readonly value?: string;
+}
+
+export interface ParsedArgs {
+  readonly flags: Map<string, string | true>;
+  readonly positional: string[];
+}
+
+export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): ParsedArgs {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const flags = new Map<string, string | true>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const spec = byName.get(name);
+    if (!spec) {
+      throw new InputError('flag', arg, `one of ${specs.map((s) => `--${s.name}`).join(', ')}`);
+    }
+    if (spec.type === 'bool') {
+      if (eq >= 0) throw new InputError(`--${name}`, arg.slice(eq + 1), 'no value (it is a switch)');
+      flags.set(name, true);
+      continue;
+    }
+    let value: string | undefined;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      i++;
+    }
+    if (value === undefined || (value.startsWith('--') && eq < 0)) {
+      throw new InputError(`--${name}`, value, `a value (${spec.value ?? 'VALUE'})`);
+    }
+    flags.set(name, value);
+  }
+  return { flags, positional };
+}
+
+export function flagString(args: ParsedArgs, name: string): string | undefined {
+  const v = args.flags.get(name);
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function flagBool(args: ParsedArgs, name: string): boolean {
+  return args.flags.get(name) === true;
+}
+
+/** Parse an integer flag strictly: "12" ok; "12.5", "1e3", "-1" (if min 0), "abc" are errors. */
+export function flagInt(args: ParsedArgs, name: string, min = 0): number | undefined {
+  const raw = flagString(args, name);
+  if (raw === undefined) return undefined;
+  if (!/^-?\d+$/.test(raw.trim())) throw new InputError(`--${name}`, raw, `an integer >= ${min}`);
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min) throw new InputError(`--${name}`, raw, `an integer >= ${min}`);
+  return n;
+}
+
+export function flagNumber(args: ParsedArgs, name: string, min = -Infinity, max = Infinity): number | undefined {
+  const raw = flagString(args, name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+    throw new InputError(`--${name}`, raw, `a number in [${min}, ${max}]`);
+  }
+  return n;
+}
+
+/** Parse a byte size: 40GiB, 512MiB, 1.5GB, 1073741824. Binary and decimal units are both accepted. */
+export function parseBytes(field: string, raw: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB|K|M|G|T)?\s*$/i.exec(raw);
+  if (!m) throw new InputError(field, raw, 'a byte size such as 40GiB, 512MiB or 1073741824');
+  const units: Record<string, number> = {
+    b: 1,
+    k: 1024,
+    kib: 1024,
+    mib: 1024 ** 2,
+    m: 1024 ** 2,
+    gib: 1024 ** 3,
+    g: 1024 ** 3,
+    tib: 1024 ** 4,
+    t: 1024 ** 4,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+  };
+  const bytes = Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()];
+  if (!Number.isSafeInteger(Math.round(bytes))) throw new InputError(field, raw, 'a byte size below 2^53');
+  return Math.round(bytes);
+}
+
+export function helpText(command: string, summary: string, specs: readonly FlagSpec[]): string {
+  const rows = specs.map((s) => {
+    const left = `  --${s.name}${s.type === 'string' ? ` ${s.value ?? 'VALUE'}` : ''}`;
+    return `${left.padEnd(34)} ${s.help}`;
+  });
+  return `usage: kvpool ${command}\n\n${summary}\n\nflags:\n${rows.join('\n')}\n`;
+}
