@@ -1,0 +1,299 @@
+/**
+ * URL state as a declared table (DESIGN convention 11, TensorFlow Playground style).
+ *
+ * Every control of the playground is one row below: its URL key, its default, a parser that never
+ * trusts the URL (validate, clamp, report) and a serializer. `parseUrlState` returns the state plus a
+ * list of problems; an invalid value is reported and replaced by its default, never executed and
+ * never put into the page as markup (the views only ever use textContent).
+ *
+ * Named scenarios set their own defaults for the other rows, so a URL only carries what differs
+ * from "table default + scenario defaults":
+ *
+ *   ?scenario=trtllm-15401&mode=issue-fix&step=120&view=pools
+ */
+
+export const SCENARIOS = ['trtllm-15401', 'straddle', 'custom'] as const;
+export const MODES = ['as-shipped', 'issue-fix', 'upstream', 'safe', 'custom'] as const;
+export const POLICIES = ['trtllm-v2', 'vllm-recompute', 'no-evict'] as const;
+export const DTYPES = ['fp8', 'bf16', 'fp16', 'fp32', 'nvfp4'] as const;
+export const DISTS = ['fixed', 'uniform', 'lognormal'] as const;
+export const VIEWS = ['pools', 'plan', 'inspector', 'compare', 'data'] as const;
+
+export type ScenarioName = (typeof SCENARIOS)[number];
+export type ConstraintMode = (typeof MODES)[number];
+export type PolicyName = (typeof POLICIES)[number];
+export type KvDtypeName = (typeof DTYPES)[number];
+export type DistName = (typeof DISTS)[number];
+export type ViewName = (typeof VIEWS)[number];
+
+export interface UiState {
+  scenario: ScenarioName;
+  preset: string;
+  tokensPerBlock: number;
+  maxSeqLen: number;
+  maxBatchSize: number;
+  /** 0 = no token budget (null in the planner). */
+  maxNumTokens: number;
+  quotaGiB: number;
+  kvDtype: KvDtypeName;
+  mode: ConstraintMode;
+  /** Empty = no explicit pool ratio. */
+  poolRatio: number[];
+  policy: PolicyName;
+  maxUtilForResume: number;
+  requests: number;
+  promptLen: number;
+  outputLen: number;
+  dist: DistName;
+  /** Requests per step (Poisson); 0 = all arrive at step 0. */
+  arrivalRate: number;
+  seed: number;
+  step: number;
+  view: ViewName;
+  /** Request inspected in the attention inspector; -1 = first active one. */
+  request: number;
+  /** Second constraint mode of the compare view. */
+  compareMode: ConstraintMode;
+  comparePolicy: PolicyName;
+  speed: number;
+}
+
+export interface ParamSpec<K extends keyof UiState> {
+  readonly key: K;
+  /** Short key used in the URL. */
+  readonly url: string;
+  readonly label: string;
+  /** Returns the parsed value or a string saying what is valid. */
+  readonly parse: (raw: string) => UiState[K] | { error: string };
+  readonly serialize: (v: UiState[K]) => string;
+}
+
+type AnySpec = { [K in keyof UiState]: ParamSpec<K> }[keyof UiState];
+
+function intParam<K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number): ParamSpec<K> {
+  return {
+    key,
+    url,
+    label,
+    parse: (raw) => {
+      if (!/^-?\d+$/.test(raw)) return { error: `an integer in [${min}, ${max}]` };
+      const n = Number(raw);
+      if (!Number.isSafeInteger(n) || n < min || n > max) return { error: `an integer in [${min}, ${max}]` };
+      return n as UiState[K];
+    },
+    serialize: (v) => String(v),
+  };
+}
+
+function numParam<K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number): ParamSpec<K> {
+  return {
+    key,
+    url,
+    label,
+    parse: (raw) => {
+      if (!/^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(raw)) return { error: `a number in [${min}, ${max}]` };
+      const n = Number(raw);
+      if (!Number.isFinite(n) || n < min || n > max) return { error: `a number in [${min}, ${max}]` };
+      return n as UiState[K];
+    },
+    serialize: (v) => String(v),
+  };
+}
+
+function enumParam<K extends keyof UiState>(key: K, url: string, label: string, values: readonly string[]): ParamSpec<K> {
+  return {
+    key,
+    url,
+    label,
+    parse: (raw) => (values.includes(raw) ? (raw as UiState[K]) : { error: `one of ${values.join(', ')}` }),
+    serialize: (v) => String(v),
+  };
+}
+
+const PRESET_ID = /^[a-z0-9][a-z0-9.\-_]{0,63}$/;
+
+/** The declared table: order = order of the controls and of the URL. */
+export const PARAMS: readonly AnySpec[] = [
+  enumParam('scenario', 'scenario', 'Scenario', SCENARIOS),
+  {
+    key: 'preset',
+    url: 'preset',
+    label: 'Model preset',
+    parse: (raw) => (PRESET_ID.test(raw) ? raw : { error: 'a preset id such as deepseek-v4-flash' }),
+    serialize: (v) => v,
+  },
+  intParam('tokensPerBlock', 'tpb', 'Tokens per block', 1, 4096),
+  intParam('maxSeqLen', 'maxSeqLen', 'maxSeqLen', 1, 16_777_216),
+  intParam('maxBatchSize', 'maxBatch', 'maxBatchSize', 1, 4096),
+  intParam('maxNumTokens', 'maxTokens', 'maxNumTokens (0 = none)', 0, 16_777_216),
+  numParam('quotaGiB', 'quota', 'Quota (GiB)', 0.001, 4096),
+  enumParam('kvDtype', 'dtype', 'KV dtype', DTYPES),
+  enumParam('mode', 'mode', 'Constraint mode', MODES),
+  {
+    key: 'poolRatio',
+    url: 'ratio',
+    label: 'Pool ratio (comma list, empty = none)',
+    parse: (raw) => {
+      if (raw === '') return [];
+      const parts = raw.split(',');
+      if (parts.length > 16) return { error: 'at most 16 comma-separated numbers >= 0' };
+      const out: number[] = [];
+      for (const p of parts) {
+        const n = Number(p);
+        if (p.trim() === '' || !Number.isFinite(n) || n < 0) return { error: 'comma-separated numbers >= 0, e.g. 0.01,0.98,0.01' };
+        out.push(n);
+      }
+      if (!out.some((n) => n > 0)) return { error: 'at least one positive entry' };
+      return out;
+    },
+    serialize: (v) => v.join(','),
+  },
+  enumParam('policy', 'policy', 'Scheduler policy', POLICIES),
+  numParam('maxUtilForResume', 'util', 'maxUtilForResume', 0, 1),
+  intParam('requests', 'requests', 'Requests', 1, 4096),
+  intParam('promptLen', 'prompt', 'Prompt length (tokens)', 1, 16_777_216),
+  intParam('outputLen', 'output', 'Output length (tokens)', 1, 16_777_216),
+  enumParam('dist', 'dist', 'Length distribution', DISTS),
+  numParam('arrivalRate', 'rate', 'Arrival rate (req/step, 0 = all at once)', 0, 4096),
+  intParam('seed', 'seed', 'Seed', 0, 4_294_967_295),
+  intParam('step', 'step', 'Step', 0, 100_000_000),
+  enumParam('view', 'view', 'View', VIEWS),
+  intParam('request', 'req', 'Inspected request', -1, 1_000_000),
+  enumParam('compareMode', 'cmpMode', 'Compare: constraint mode', MODES),
+  enumParam('comparePolicy', 'cmpPolicy', 'Compare: policy', POLICIES),
+  numParam('speed', 'speed', 'Speed (steps/s)', 0.25, 10_000),
+];
+
+export const DEFAULT_STATE: Readonly<UiState> = Object.freeze({
+  scenario: 'trtllm-15401',
+  preset: 'deepseek-v4-flash',
+  tokensPerBlock: 256,
+  maxSeqLen: 137_984,
+  maxBatchSize: 64,
+  maxNumTokens: 0,
+  quotaGiB: 40,
+  kvDtype: 'fp8',
+  mode: 'as-shipped',
+  poolRatio: [0.01, 0.98, 0.01],
+  policy: 'trtllm-v2',
+  maxUtilForResume: 0.95,
+  requests: 64,
+  promptLen: 200,
+  outputLen: 1000,
+  dist: 'fixed',
+  arrivalRate: 0,
+  seed: 1,
+  step: 0,
+  view: 'pools',
+  request: -1,
+  compareMode: 'issue-fix',
+  comparePolicy: 'trtllm-v2',
+  speed: 30,
+} satisfies UiState);
+
+/**
+ * Defaults a named scenario brings (applied over DEFAULT_STATE). The simulator owns the scenarios
+ * themselves; these rows only say which knob values the scenario starts from, so the URL stays short.
+ */
+export const SCENARIO_DEFAULTS: Record<ScenarioName, Partial<UiState>> = {
+  'trtllm-15401': {},
+  straddle: { mode: 'issue-fix', poolRatio: [] },
+  custom: { poolRatio: [] },
+};
+
+export function baseState(scenario: ScenarioName): UiState {
+  return { ...DEFAULT_STATE, poolRatio: [...DEFAULT_STATE.poolRatio], ...SCENARIO_DEFAULTS[scenario], scenario };
+}
+
+export interface UrlProblem {
+  readonly param: string;
+  readonly value: string;
+  readonly expected: string;
+}
+
+/** Human-readable, one line; the value is quoted and truncated (it is shown with textContent). */
+export function describeProblem(p: UrlProblem): string {
+  const v = p.value.length > 40 ? `${p.value.slice(0, 37)}...` : p.value;
+  return `URL parameter "${p.param}": got ${JSON.stringify(v)}; expected ${p.expected}. Using the default.`;
+}
+
+const KNOWN_URL_KEYS = new Set(PARAMS.map((p) => p.url));
+
+function set<K extends keyof UiState>(state: UiState, key: K, value: UiState[K]): void {
+  state[key] = value;
+}
+
+/** Parse a query string (with or without '?'). Never throws. */
+export function parseUrlState(search: string): { state: UiState; problems: UrlProblem[] } {
+  const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
+  const problems: UrlProblem[] = [];
+  const scenarioSpec = PARAMS[0] as ParamSpec<'scenario'>;
+  const rawScenario = params.get('scenario');
+  let scenario: ScenarioName = DEFAULT_STATE.scenario;
+  if (rawScenario !== null) {
+    const r = scenarioSpec.parse(rawScenario);
+    if (typeof r === 'object') problems.push({ param: 'scenario', value: rawScenario, expected: r.error });
+    else scenario = r;
+  }
+  const state = baseState(scenario);
+  for (const spec of PARAMS) {
+    if (spec.key === 'scenario') continue;
+    const raw = params.get(spec.url);
+    if (raw === null) continue;
+    const r = (spec.parse as (s: string) => unknown)(raw);
+    if (r !== null && typeof r === 'object' && !Array.isArray(r)) {
+      problems.push({ param: spec.url, value: raw, expected: (r as { error: string }).error });
+    } else {
+      set(state, spec.key, r as never);
+    }
+  }
+  for (const k of params.keys()) {
+    if (!KNOWN_URL_KEYS.has(k)) problems.push({ param: k, value: params.get(k) ?? '', expected: 'no such parameter (ignored)' });
+  }
+  return { state, problems };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
+/** Serialize: only what differs from the scenario's base state; `scenario` always first. */
+export function serializeUrlState(state: UiState): string {
+  const base = baseState(state.scenario);
+  const out = new URLSearchParams();
+  out.set('scenario', state.scenario);
+  for (const spec of PARAMS) {
+    if (spec.key === 'scenario') continue;
+    const v = state[spec.key];
+    if (sameValue(v, base[spec.key])) continue;
+    out.set(spec.url, (spec.serialize as (x: unknown) => string)(v));
+  }
+  return `?${out.toString()}`;
+}
+
+/** Keys that change the simulated run (anything else is only a view of the same run). */
+export const RUN_KEYS: readonly (keyof UiState)[] = [
+  'scenario',
+  'preset',
+  'tokensPerBlock',
+  'maxSeqLen',
+  'maxBatchSize',
+  'maxNumTokens',
+  'quotaGiB',
+  'kvDtype',
+  'mode',
+  'poolRatio',
+  'policy',
+  'maxUtilForResume',
+  'requests',
+  'promptLen',
+  'outputLen',
+  'dist',
+  'arrivalRate',
+  'seed',
+];
+
+export function runKey(state: UiState): string {
+  return JSON.stringify(RUN_KEYS.map((k) => state[k]));
+}
