@@ -141,8 +141,12 @@ export function parseScenario(raw: unknown): EngineScenario {
   let initial_pool_ratio: number[] | null = null;
   if (raw.initial_pool_ratio !== undefined && raw.initial_pool_ratio !== null) {
     if (!Array.isArray(raw.initial_pool_ratio)) throw new InputError('initial_pool_ratio', raw.initial_pool_ratio, 'null or an array of numbers, one per pool group');
-    initial_pool_ratio = raw.initial_pool_ratio.map((r, i) => requireNumber(`initial_pool_ratio[${i}]`, r, 0));
-    if (!initial_pool_ratio.some((r) => r > 0)) throw new InputError('initial_pool_ratio', raw.initial_pool_ratio, 'at least one positive entry');
+    // The engine asserts every ratio is > 0 (ratio_to_slot_count_list).
+    initial_pool_ratio = raw.initial_pool_ratio.map((r, i) => {
+      const v = requireNumber(`initial_pool_ratio[${i}]`, r, 0);
+      if (v <= 0) throw new InputError(`initial_pool_ratio[${i}]`, r, 'a number > 0 (the engine asserts every ratio is positive)');
+      return v;
+    });
   }
   let rebalance_target_length: EngineScenario['rebalance_target_length'] = null;
   if (raw.rebalance_target_length !== undefined && raw.rebalance_target_length !== null) {
