@@ -127,25 +127,18 @@ export function keyAction(key: string, shift: boolean): KeyAction | null {
   }
 }
 
+const ACTIONS: Record<KeyAction, (p: Player) => void> = {
+  toggle: (p) => p.toggle(),
+  back: (p) => p.stepBy(-1),
+  forward: (p) => p.stepBy(1),
+  back10: (p) => p.stepBy(-10),
+  forward10: (p) => p.stepBy(10),
+  start: (p) => p.stepBy(-p.total),
+  end: (p) => p.stepBy(p.total),
+  faster: (p) => p.faster(),
+  slower: (p) => p.slower(),
+};
+
 export function applyKey(p: Player, action: KeyAction): void {
-  switch (action) {
-    case 'toggle':
-      return p.toggle();
-    case 'back':
-      return p.stepBy(-1);
-    case 'forward':
-      return p.stepBy(1);
-    case 'back10':
-      return p.stepBy(-10);
-    case 'forward10':
-      return p.stepBy(10);
-    case 'start':
-      return p.stepBy(-p.total);
-    case 'end':
-      return p.stepBy(p.total);
-    case 'faster':
-      return p.faster();
-    case 'slower':
-      return p.slower();
-  }
+  ACTIONS[action](p);
 }
