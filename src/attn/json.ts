@@ -1,0 +1,92 @@
+/**
+ * `kvpool attention` input and output JSON (snake_case, FlashInfer's names) <-> PagedDecodeInput.
+ *
+ *   { "num_qo_heads": 4, "num_kv_heads": 1, "head_dim": 8, "tokens_per_block": 4,
+ *     "window_left": -1, "sink_tokens": 0, "sm_scale": null,
+ *     "q": [[...num_qo_heads*head_dim...], ...],  "k_pool": [...], "v_pool": [...],
+ *     "kv_indptr": [0, 2], "kv_indices": [3, 0], "kv_last_page_len": [3] }
+ */
+import { InputError, requireInt } from '../model/errors.ts';
+import { type PagedDecodeInput, validatePagedDecodeInput } from './inputs.ts';
+
+function numbers(field: string, raw: unknown, allowNested: boolean): Float32Array {
+  if (!Array.isArray(raw)) throw new InputError(field, raw, 'an array of numbers');
+  const flat: unknown[] = allowNested && raw.length > 0 && Array.isArray(raw[0]) ? raw.flat() : raw;
+  const out = new Float32Array(flat.length);
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${field}[${i}]`, v, 'a finite number');
+    out[i] = v;
+  }
+  return out;
+}
+
+function ints(field: string, raw: unknown, min: number): Int32Array {
+  if (!Array.isArray(raw)) throw new InputError(field, raw, 'an array of integers');
+  const out = new Int32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = requireInt(`${field}[${i}]`, raw[i], min, 2 ** 31 - 1);
+  return out;
+}
+
+export function attentionInputFromJson(raw: unknown): PagedDecodeInput {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError('input', raw, 'a JSON object');
+  const o = raw as Record<string, unknown>;
+  const headDim = requireInt('head_dim', o.head_dim, 1, 65536);
+  const numQoHeads = requireInt('num_qo_heads', o.num_qo_heads, 1, 4096);
+  const q = numbers('q', o.q, true);
+  if (Array.isArray(o.q) && Array.isArray(o.q[0])) {
+    o.q.forEach((row, b) => {
+      if (!Array.isArray(row) || row.length !== numQoHeads * headDim) {
+        throw new InputError(`q[${b}]`, Array.isArray(row) ? `length ${row.length}` : row, `${numQoHeads * headDim} numbers (num_qo_heads x head_dim)`);
+      }
+    });
+  }
+  const smScale = o.sm_scale === undefined || o.sm_scale === null ? 1 / Math.sqrt(headDim) : o.sm_scale;
+  const input: PagedDecodeInput = {
+    numQoHeads,
+    numKvHeads: requireInt('num_kv_heads', o.num_kv_heads, 1, 4096),
+    headDim,
+    tokensPerBlock: requireInt('tokens_per_block', o.tokens_per_block, 1, 1 << 20),
+    windowLeft: o.window_left === undefined ? -1 : requireInt('window_left', o.window_left, -1),
+    sinkTokens: o.sink_tokens === undefined ? 0 : requireInt('sink_tokens', o.sink_tokens, 0),
+    smScale: smScale as number,
+    q,
+    kPool: numbers('k_pool', o.k_pool, false),
+    vPool: numbers('v_pool', o.v_pool, false),
+    kvIndptr: ints('kv_indptr', o.kv_indptr, 0),
+    kvIndices: ints('kv_indices', o.kv_indices, -1),
+    kvLastPageLen: ints('kv_last_page_len', o.kv_last_page_len, 1),
+  };
+  validatePagedDecodeInput(input);
+  return input;
+}
+
+/** The inverse, for examples and tests (q nested per sequence as the issue shows it). */
+export function attentionInputToJson(x: PagedDecodeInput): Record<string, unknown> {
+  const row = x.numQoHeads * x.headDim;
+  const q: number[][] = [];
+  for (let b = 0; b * row < x.q.length; b++) q.push(Array.from(x.q.subarray(b * row, (b + 1) * row)));
+  return {
+    num_qo_heads: x.numQoHeads,
+    num_kv_heads: x.numKvHeads,
+    head_dim: x.headDim,
+    tokens_per_block: x.tokensPerBlock,
+    window_left: x.windowLeft,
+    sink_tokens: x.sinkTokens,
+    sm_scale: x.smScale,
+    q,
+    k_pool: Array.from(x.kPool),
+    v_pool: Array.from(x.vPool),
+    kv_indptr: Array.from(x.kvIndptr),
+    kv_indices: Array.from(x.kvIndices),
+    kv_last_page_len: Array.from(x.kvLastPageLen),
+  };
+}
+
+/** Output rows [batch][numQoHeads * headDim] as plain numbers. */
+export function outputRows(out: Float32Array, numQoHeads: number, headDim: number): number[][] {
+  const row = numQoHeads * headDim;
+  const rows: number[][] = [];
+  for (let b = 0; b * row < out.length; b++) rows.push(Array.from(out.subarray(b * row, (b + 1) * row)));
+  return rows;
+}
