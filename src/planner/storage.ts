@@ -9,8 +9,8 @@
  *   life cycles with identical size lists share one pool group (and its slots).
  */
 import { InputError } from '../model/errors.ts';
-import { divUp } from './pymath.ts';
 import type { LifeCycle } from './lifecycle.ts';
+import { divUp } from './pymath.ts';
 import type { LayerJson } from './scenario.ts';
 
 export interface CoalescedBuffer {

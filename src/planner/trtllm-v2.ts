@@ -7,10 +7,11 @@
  *   typical step | constraints | fallback     -> initial ratio
  *   quota -> grains -> peel loop              -> slot counts (grains.ts)
  */
+
+import { gpuGranularity, grainsForSlots, InsufficientQuotaError, normalize, ratioToSlotCounts, slotsToBytes } from './grains.ts';
 import { type BlockRange, intersect, type LifeCycle, rangeLength, staleRange } from './lifecycle.ts';
 import { divUp, floorDiv, roundUp } from './pymath.ts';
-import { grainsForSlots, gpuGranularity, InsufficientQuotaError, normalize, ratioToSlotCounts, slotsToBytes } from './grains.ts';
-import { batchFromJson, type BatchDesc, type EngineScenario } from './scenario.ts';
+import { type BatchDesc, batchFromJson, type EngineScenario } from './scenario.ts';
 import { buildStorageLayout, type StorageLayout } from './storage.ts';
 import type { Plan, PlanError, PoolGroupPlan, RatioSource } from './types.ts';
 
@@ -66,7 +67,9 @@ export function slotsForBatch(ctx: SizingContext, batch: BatchDesc): number[] {
 /** _compute_min_slots_from_constraints: 1 per life cycle, raised by every constraint batch. */
 export function minSlotsFor(ctx: SizingContext, constraintSlots: readonly (readonly number[])[]): number[] {
   const min = ctx.layout.poolGroups.map((g) => g.lifeCycleIds.length);
-  for (const c of constraintSlots) c.forEach((s, pg) => (min[pg] = Math.max(min[pg], s)));
+  for (const c of constraintSlots) {
+    for (let pg = 0; pg < c.length; pg++) min[pg] = Math.max(min[pg], c[pg]);
+  }
   return min;
 }
 

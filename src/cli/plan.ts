@@ -1,0 +1,164 @@
+/**
+ * `kvpool plan` and `kvpool presets`: size the pools of a preset, a Hugging Face config.json or an
+ * engine scenario file, print a table (or the engine-format JSON) and the diagnostics.
+ */
+import { isKvDtype, KV_DTYPES, type KvDtype } from '../model/dtype.ts';
+import { InputError } from '../model/errors.ts';
+import { getPreset, listPresets } from '../model/presets.ts';
+import type { ModelSpec } from '../model/spec.ts';
+import { CONSTRAINT_MODES, type ConstraintMode, type ModelKnobs, type PlannedModel, planAndDiagnose, planModel, planToJson } from '../planner/index.ts';
+import { parseScenario } from '../planner/scenario.ts';
+import { type FlagSpec, flagBool, flagInt, flagString, helpText, type ParsedArgs, parseArgs, parseBytes } from './args.ts';
+import { type Io, parseJsonText } from './io.ts';
+import { renderPlan } from './plan-format.ts';
+
+export const PLAN_FLAGS: FlagSpec[] = [
+  { name: 'preset', type: 'string', value: 'ID', help: 'model preset (kvpool presets lists them); default deepseek-v4-flash' },
+  { name: 'config', type: 'string', value: 'FILE', help: 'a Hugging Face config.json instead of a preset' },
+  { name: 'scenario', type: 'string', value: 'FILE', help: 'an engine scenario JSON (scenario format v1): planned as given' },
+  { name: 'tokens-per-block', type: 'string', value: 'N', help: 'tokens per KV block (default: the model\'s, 256 for DeepSeek-V4)' },
+  { name: 'max-seq-len', type: 'string', value: 'N', help: 'longest request in tokens (default: the model\'s max context)' },
+  { name: 'max-batch-size', type: 'string', value: 'N', help: 'requests per iteration (default 64)' },
+  { name: 'max-num-tokens', type: 'string', value: 'N', help: 'token budget per iteration (default: not set)' },
+  { name: 'quota', type: 'string', value: 'BYTES', help: 'GPU KV-cache quota, e.g. 40GiB (default 40GiB)' },
+  { name: 'kv-dtype', type: 'string', value: 'DTYPE', help: `KV dtype: ${KV_DTYPES.join(', ')} (default: the model's)` },
+  { name: 'constraints', type: 'string', value: 'MODE', help: `${CONSTRAINT_MODES.join(' | ')} (default as-shipped)` },
+  { name: 'pool-ratio', type: 'string', value: 'R,R,..', help: 'explicit initial_pool_ratio, one number per pool group' },
+  { name: 'draft-tokens', type: 'string', value: 'N', help: 'speculative draft length (MTP), default 0' },
+  { name: 'extra-kv-tokens', type: 'string', value: 'N', help: 'num_extra_kv_tokens, default 0' },
+  { name: 'avg-seq-len', type: 'string', value: 'N', help: 'kv_cache_config.avg_seq_len for the typical step (default maxSeqLen)' },
+  { name: 'json', type: 'bool', help: 'print the engine-format JSON (with diagnostics) instead of the table' },
+  { name: 'help', type: 'bool', help: 'show this help' },
+];
+
+/** Core field names -> the flag a CLI user typed, so errors name what they can change. */
+const FIELD_TO_FLAG: Record<string, string> = {
+  tokensPerBlock: '--tokens-per-block',
+  tokens_per_block: '--tokens-per-block',
+  maxSeqLen: '--max-seq-len',
+  maxBatchSize: '--max-batch-size',
+  maxNumTokens: '--max-num-tokens',
+  quotaBytes: '--quota',
+  draftTokens: '--draft-tokens',
+  draft_tokens: '--draft-tokens',
+  numExtraKvTokens: '--extra-kv-tokens',
+  avgSeqLen: '--avg-seq-len',
+  poolRatio: '--pool-ratio',
+};
+
+export function withFlagNames<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof InputError) {
+      const base = e.field.replace(/\[\d+\]$/, '');
+      if (FIELD_TO_FLAG[base]) throw new InputError(FIELD_TO_FLAG[base] + e.field.slice(base.length), e.value, e.expected);
+    }
+    throw e;
+  }
+}
+
+export function parseRatio(raw: string, field = '--pool-ratio'): number[] {
+  const parts = raw.split(',').map((s) => s.trim());
+  return parts.map((p, i) => {
+    const n = Number(p);
+    if (p === '' || !Number.isFinite(n) || n <= 0) throw new InputError(`${field}[${i}]`, p, 'a number > 0 (comma-separated, one per pool group)');
+    return n;
+  });
+}
+
+async function loadModel(args: ParsedArgs, io: Io): Promise<ModelSpec> {
+  const configPath = flagString(args, 'config');
+  if (configPath !== undefined) {
+    if (flagString(args, 'preset') !== undefined) throw new InputError('--config', configPath, 'either --config or --preset, not both');
+    const raw = parseJsonText(io.readText(configPath, '--config'), `--config ${configPath}`);
+    const { modelFromHfConfig } = await import('../model/hf-config.ts');
+    return modelFromHfConfig(raw, { id: configPath.replace(/^.*\//, '').replace(/\.json$/, '') });
+  }
+  return getPreset(flagString(args, 'preset') ?? 'deepseek-v4-flash');
+}
+
+/** Engine knobs from flags, with the model's defaults. Shared with `kvpool simulate`. */
+export function knobsFromArgs(args: ParsedArgs, model: ModelSpec): ModelKnobs {
+  const dtypeRaw = flagString(args, 'kv-dtype');
+  if (dtypeRaw !== undefined && !isKvDtype(dtypeRaw)) throw new InputError('--kv-dtype', dtypeRaw, KV_DTYPES.join(', '));
+  const kvDtype: KvDtype = (dtypeRaw as KvDtype | undefined) ?? model.defaults.kvDtype;
+  const quotaRaw = flagString(args, 'quota') ?? '40GiB';
+  const quotaBytes = parseBytes('--quota', quotaRaw);
+  if (quotaBytes <= 0) throw new InputError('--quota', quotaRaw, 'a size > 0, e.g. 40GiB (the engine asserts the quota is positive)');
+  const ratioRaw = flagString(args, 'pool-ratio');
+  const knobs: ModelKnobs = {
+    tokensPerBlock: flagInt(args, 'tokens-per-block', 1) ?? model.defaults.tokensPerBlock,
+    maxSeqLen: flagInt(args, 'max-seq-len', 1) ?? model.maxContext,
+    maxBatchSize: flagInt(args, 'max-batch-size', 1) ?? 64,
+    maxNumTokens: flagInt(args, 'max-num-tokens', 1) ?? null,
+    quotaBytes,
+    kvDtype,
+    draftTokens: flagInt(args, 'draft-tokens', 0) ?? 0,
+    numExtraKvTokens: flagInt(args, 'extra-kv-tokens', 0) ?? 0,
+    avgSeqLen: flagInt(args, 'avg-seq-len', 1) ?? null,
+    poolRatio: ratioRaw === undefined ? null : parseRatio(ratioRaw),
+  };
+  return knobs;
+}
+
+export function parseMode(raw: string | undefined): ConstraintMode {
+  const mode = raw ?? 'as-shipped';
+  if (!(CONSTRAINT_MODES as readonly string[]).includes(mode)) throw new InputError('--constraints', mode, CONSTRAINT_MODES.join(', '));
+  return mode as ConstraintMode;
+}
+
+/** Resolve flags to a planned model (scenario file, config.json or preset). Shared with simulate. */
+export async function planFromArgs(args: ParsedArgs, io: Io): Promise<PlannedModel & { knobs: ModelKnobs | null; model: ModelSpec | null }> {
+  const scenarioPath = flagString(args, 'scenario');
+  if (scenarioPath !== undefined) {
+    const conflicting = ['preset', 'config', 'tokens-per-block', 'max-seq-len', 'quota', 'kv-dtype', 'pool-ratio'].find((f) => args.flags.has(f));
+    if (conflicting) throw new InputError(`--${conflicting}`, flagString(args, conflicting) ?? true, `nothing: --scenario ${scenarioPath} is planned exactly as given`);
+    const scenario = parseScenario(parseJsonText(io.readText(scenarioPath, '--scenario'), `--scenario ${scenarioPath}`));
+    const mbs = flagInt(args, 'max-batch-size', 1) ?? Math.max(1, ...[scenario.typical_step, ...scenario.constraints].flatMap((b) => (b ? [b.kv_caches.reduce((a, kv) => a + (kv[2] ?? 1), 0)] : [])));
+    const maxSeqLen = Math.max(1, ...[scenario.typical_step, ...scenario.constraints].flatMap((b) => (b ? b.kv_caches.map((kv) => kv[0]) : [])));
+    return { ...planAndDiagnose(scenario, { maxBatchSize: mbs, maxSeqLen }), knobs: null, model: null };
+  }
+  const model = await loadModel(args, io);
+  const knobs = withFlagNames(() => knobsFromArgs(args, model));
+  const mode = parseMode(flagString(args, 'constraints'));
+  if (mode === 'custom') throw new InputError('--constraints', 'custom', 'with --scenario FILE only (custom constraints come from a scenario file)');
+  return { ...withFlagNames(() => planModel(model, knobs, mode)), knobs, model };
+}
+
+export async function planCommand(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, PLAN_FLAGS);
+  if (flagBool(args, 'help')) {
+    io.out(helpText('plan [flags]', 'Size the KV-cache pools exactly as TensorRT-LLM KVCacheManagerV2 does.', PLAN_FLAGS));
+    return 0;
+  }
+  if (args.positional.length > 0) throw new InputError('argument', args.positional[0], 'flags only (see kvpool plan --help)');
+  const planned = await planFromArgs(args, io);
+  const { plan, diagnostics } = planned;
+  if (flagBool(args, 'json')) {
+    io.out(JSON.stringify({ ...planToJson(plan), diagnostics }, (_k, v) => (v === Number.POSITIVE_INFINITY ? null : v), 1));
+  } else {
+    io.out(renderPlan(planned));
+  }
+  if (plan.quotaRaisedToMin) io.err(`WARNING: quota raised to min_quota (${plan.minQuotaBytes} bytes): the requested quota cannot hold min_slots [${plan.minSlots.join(', ')}]`);
+  if (plan.error) {
+    io.err(`kvpool plan: the engine refuses this input: ${plan.error.type}: ${plan.error.message}`);
+    return 1;
+  }
+  return 0;
+}
+
+export function presetsCommand(argv: string[], io: Io): number {
+  const args = parseArgs(argv, [
+    { name: 'json', type: 'bool', help: 'JSON output' },
+    { name: 'help', type: 'bool', help: 'show this help' },
+  ]);
+  const presets = listPresets();
+  if (flagBool(args, 'json')) {
+    io.out(JSON.stringify(presets.map((p) => ({ id: p.id, name: p.name, layers: p.layers.length, maxContext: p.maxContext, defaults: p.defaults, verified: p.verified, source: p.source })), null, 1));
+    return 0;
+  }
+  const rows = presets.map((p) => `${p.id.padEnd(22)} ${String(p.layers.length).padStart(3)} layers  ctx ${String(p.maxContext).padStart(8)}  ${p.defaults.kvDtype.padEnd(5)} tpb ${String(p.defaults.tokensPerBlock).padEnd(4)} ${p.verified ? '' : '(unverified) '}${p.name}`);
+  io.out(`${'id'.padEnd(22)} layers      max context  dtype tpb  name\n${rows.join('\n')}`);
+  return 0;
+}

@@ -1,0 +1,153 @@
+/**
+ * Engine knobs + constraint mode -> engine scenario: how TensorRT-LLM's PyTorch wrapper builds
+ * `typical_step` and `constraints` (spec §2.9), in the versions that matter for issue #15401, plus
+ * the playground's own straddle-aware `safe` floors.
+ *
+ * Notation: a KV cache desc is (capacity, history); a decode is (h + 1 + d, h); a fresh prefill
+ * chunk is (P, 0). `d` = draft tokens, `x` = num_extra_kv_tokens.
+ */
+import { InputError, requireInt } from '../model/errors.ts';
+import { type LifeCycle, nonStaleBlocks } from './lifecycle.ts';
+import type { BatchJson, EngineScenario, LayerJson } from './scenario.ts';
+import { buildStorageLayout } from './storage.ts';
+
+export const CONSTRAINT_MODES = ['as-shipped', 'issue-fix', 'upstream', 'safe', 'custom'] as const;
+export type ConstraintMode = (typeof CONSTRAINT_MODES)[number];
+
+export const CONSTRAINT_MODE_STORIES: Record<ConstraintMode, string> = {
+  'as-shipped': 'the DSV4 wrapper as in #15401: one long decode (C1) only, max_num_tokens not passed (#16269)',
+  'issue-fix': 'C1 plus maxBatchSize aligned one-block decodes (the #15401 proposal, PR #15462)',
+  upstream: 'one long decode plus maxBatchSize-1 minimal decodes (C1\', PR #16545) and the context budget',
+  safe: 'straddle-aware: maxBatchSize decodes at worst block alignment per window, plus one context chunk',
+  custom: 'typical step and constraints taken from a scenario file as given',
+};
+
+export interface EngineKnobs {
+  tokensPerBlock: number;
+  maxSeqLen: number;
+  maxBatchSize: number;
+  /** Per-iteration token budget; null = not set. */
+  maxNumTokens: number | null;
+  quotaBytes: number;
+  /** MTP / speculative draft length d. */
+  draftTokens: number;
+  numExtraKvTokens: number;
+  /** kv_cache_config.avg_seq_len; null = use maxSeqLen for the typical step. */
+  avgSeqLen: number | null;
+  /** kv_cache_config.pool_ratio; when set there is no typical step and it is the initial ratio. */
+  poolRatio: number[] | null;
+}
+
+export function validateKnobs(k: EngineKnobs): void {
+  requireInt('tokensPerBlock', k.tokensPerBlock, 1);
+  requireInt('maxSeqLen', k.maxSeqLen, 1);
+  requireInt('maxBatchSize', k.maxBatchSize, 1);
+  if (k.maxNumTokens !== null) requireInt('maxNumTokens', k.maxNumTokens, 1);
+  if (!(typeof k.quotaBytes === 'number' && Number.isFinite(k.quotaBytes) && k.quotaBytes > 0)) {
+    throw new InputError('quotaBytes', k.quotaBytes, 'a byte count > 0 (the engine asserts the quota is positive)');
+  }
+  requireInt('draftTokens', k.draftTokens, 0);
+  requireInt('numExtraKvTokens', k.numExtraKvTokens, 0);
+  if (k.avgSeqLen !== null) requireInt('avgSeqLen', k.avgSeqLen, 1, k.maxSeqLen);
+  if (k.poolRatio !== null) {
+    k.poolRatio.forEach((r, i) => {
+      if (!(typeof r === 'number' && Number.isFinite(r) && r > 0)) throw new InputError(`poolRatio[${i}]`, r, 'a number > 0');
+    });
+  }
+}
+
+type Desc = [number, number] | [number, number, number];
+const batch = (...kv: Desc[]): BatchJson => ({ kv_caches: kv.filter((d) => d.length < 3 || (d[2] ?? 1) > 0), system_prompt_length: 0 });
+
+/** DSV4 `_build_cache_config` typical step: one context chunk + (mbs-1) decodes at length T. */
+function typicalStep(k: EngineKnobs, ctxCap: number): BatchJson {
+  const T = k.avgSeqLen ?? k.maxSeqLen;
+  return batch([ctxCap, 0], [T, Math.max(0, T - k.draftTokens - 1), k.maxBatchSize - 1]);
+}
+
+/** C1: one long decode (the CUDA-graph warmup). It costs 1 block per windowed pool: the #15401 floor. */
+const longDecode = (k: EngineKnobs): Desc => [k.maxSeqLen, k.maxSeqLen - 1];
+
+/**
+ * For each windowed life cycle, the decode position (capacity, history) near maxSeqLen whose
+ * live window touches the most blocks: the straddle. Found by trying every residue mod tpb with
+ * the stale-range rule itself.
+ */
+export function worstAlignedDecode(lc: LifeCycle, k: EngineKnobs): [number, number] {
+  const tpb = k.tokensPerBlock;
+  let best: [number, number] = [Math.min(k.maxSeqLen, tpb + 1 + k.draftTokens), Math.min(k.maxSeqLen, tpb + 1 + k.draftTokens) - 1 - k.draftTokens];
+  let most = -1;
+  const top = k.maxSeqLen - 1 - k.draftTokens; // largest history whose decode still fits maxSeqLen
+  for (let h = Math.max(0, top - tpb + 1); h <= top; h++) {
+    const n = nonStaleBlocks(lc, h + 1 + k.draftTokens, h, tpb);
+    if (n > most) {
+      most = n;
+      best = [h + 1 + k.draftTokens, h];
+    }
+  }
+  return best;
+}
+
+function modeBatches(mode: Exclude<ConstraintMode, 'custom'>, k: EngineKnobs, layers: readonly LayerJson[]): { typical: BatchJson; constraints: BatchJson[] } {
+  const x = k.numExtraKvTokens;
+  const mbs = k.maxBatchSize;
+  const T = k.avgSeqLen ?? k.maxSeqLen;
+  // as-shipped: the MLA/DSV4 branch did not pass max_num_tokens (PR #16269), so no C2 and ctx_cap = T.
+  const ctxCap = mode === 'as-shipped' || k.maxNumTokens === null ? T : k.maxNumTokens + x;
+  const c2 = k.maxNumTokens === null || mode === 'as-shipped' ? [] : [batch([k.maxNumTokens + x, 0])];
+  const typical = typicalStep(k, ctxCap);
+  switch (mode) {
+    case 'as-shipped':
+      return { typical, constraints: [batch(longDecode(k))] };
+    case 'issue-fix':
+      // The fix: one aligned block per request in every pool: (tpb, tpb-1) x maxBatchSize.
+      return { typical, constraints: [batch(longDecode(k)), batch([k.tokensPerBlock, k.tokensPerBlock - 1, mbs]), ...c2] };
+    case 'upstream':
+      return { typical, constraints: [batch(longDecode(k), [1 + k.draftTokens + x, 0, mbs - 1]), ...c2] };
+    case 'safe': {
+      const layout = buildStorageLayout(layers, k.tokensPerBlock);
+      const chunk: Desc = [Math.min(k.maxNumTokens ?? k.maxSeqLen, k.maxSeqLen) + x, 0];
+      // One batch per windowed life cycle: every request at that window's worst alignment, in the
+      // same step as one context chunk (the scheduler runs both in one pass).
+      const straddles = layout.lifeCycles
+        .filter((lc) => lc.kind === 'attn' && lc.windowTokens !== null)
+        .map((lc) => batch([...worstAlignedDecode(lc, k), mbs], chunk));
+      return { typical, constraints: [batch(longDecode(k), [1 + k.draftTokens + x, 0, mbs - 1]), ...straddles, batch(chunk)] };
+    }
+  }
+}
+
+export interface CustomBatches {
+  typical_step: BatchJson | null;
+  constraints: BatchJson[];
+}
+
+/** Assemble an engine scenario from manager layers, knobs and a constraint mode. */
+export function buildScenario(layers: LayerJson[], knobs: EngineKnobs, mode: ConstraintMode, custom?: CustomBatches, name?: string): EngineScenario {
+  validateKnobs(knobs);
+  if (!(CONSTRAINT_MODES as readonly string[]).includes(mode)) throw new InputError('constraints', mode, CONSTRAINT_MODES.join(', '));
+  let typical: BatchJson | null;
+  let constraints: BatchJson[];
+  if (mode === 'custom') {
+    if (!custom) throw new InputError('constraints', 'custom', 'a scenario file that supplies typical_step and constraints (--scenario FILE)');
+    typical = custom.typical_step;
+    constraints = custom.constraints;
+  } else {
+    ({ typical, constraints } = modeBatches(mode, knobs, layers));
+  }
+  if (knobs.poolRatio !== null) {
+    const n = buildStorageLayout(layers, knobs.tokensPerBlock).poolGroups.length;
+    if (knobs.poolRatio.length !== n) throw new InputError('poolRatio', knobs.poolRatio.join(','), `${n} numbers, one per pool group`);
+    typical = null; // an explicit pool_ratio replaces the typical step; constraints stay as floors
+  }
+  return {
+    ...(name ? { name } : {}),
+    description: `${mode}: ${CONSTRAINT_MODE_STORIES[mode]}`,
+    tokens_per_block: knobs.tokensPerBlock,
+    layers,
+    gpu_quota_bytes: knobs.quotaBytes,
+    typical_step: typical,
+    constraints,
+    initial_pool_ratio: knobs.poolRatio,
+  };
+}
