@@ -109,3 +109,19 @@ export function maxRelativeError(a: Float32Array, b: Float32Array, floor = 1e-3)
   }
   return worst;
 }
+
+/**
+ * Largest |a - b| relative to the reference's largest magnitude: the tolerance measure of the GPU
+ * tests (an output near zero is a weighted average whose terms are not near zero).
+ */
+export function maxScaledError(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let scale = 1e-30;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const e = Math.abs(a[i] - b[i]);
+    if (!(e <= worst)) worst = Number.isNaN(e) ? Infinity : e;
+  }
+  return worst / scale;
+}
