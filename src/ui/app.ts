@@ -1,0 +1,239 @@
+/**
+ * The page: owns the UI state, recomputes plan and run when a run parameter changes, and renders
+ * the frame at the player's step. Views only render view models; the core is reached through the
+ * adapters. The URL is rewritten (replaceState) whenever the state changes, so the address bar is
+ * always the link to the exact run, step and view on screen.
+ */
+import { InputError } from '../model/errors.ts';
+import { buildConfigInput, type ConfigInput } from './config-input.ts';
+import { buildControls, type Controls } from './controls.ts';
+import { type CustomModel, type PlanResult, planFor, presetOptions, uiFieldOf } from './core-adapter.ts';
+import { h } from './dom.ts';
+import { renderExplainer, renderPlanTable } from './plan-view.ts';
+import { applyKey, keyAction, Player } from './player.ts';
+import { PoolsView } from './pools-view.ts';
+import { buildShell, type Shell } from './shell.ts';
+import { scenarioStory, simulateFor } from './sim-adapter.ts';
+import { Timeline } from './timeline.ts';
+import { baseState, describeProblem, parseUrlState, runKey, SCENARIOS, serializeUrlState, type UiState, type ViewName } from './url-state.ts';
+import type { RunView } from './view-model.ts';
+import { ViewsExtra } from './views-extra.ts';
+
+export class App {
+  state: UiState;
+  custom: CustomModel | null = null;
+  readonly player = new Player();
+  readonly shell: Shell;
+  readonly controls: Controls;
+  readonly config: ConfigInput;
+  readonly pools = new PoolsView();
+  readonly timeline: Timeline;
+  readonly extra: ViewsExtra;
+  plan: PlanResult | null = null;
+  run: RunView | null = null;
+  private lastRunKey = '';
+  private lastTime = 0;
+  private urlTimer = 0;
+
+  constructor(root: HTMLElement, search: string) {
+    const { state, problems } = parseUrlState(search);
+    this.state = state;
+    this.shell = buildShell(root, SCENARIOS.filter((s) => s !== 'custom'));
+    this.shell.problems.replaceChildren(...(problems.length ? [h('strong', { text: 'Some link parameters were invalid:' }), h('ul', {}, ...problems.map((p) => h('li', { text: describeProblem(p) })))] : []));
+    this.controls = buildControls(presetOptions(), (patch) => this.patch(patch));
+    this.config = buildConfigInput(this.controls.configSlot, (custom) => {
+      this.custom = custom;
+      this.lastRunKey = '';
+      this.patch(custom ? { scenario: 'custom', mode: custom.kind === 'scenario' ? 'custom' : this.state.mode, poolRatio: [] } : {});
+    });
+    this.shell.layout.prepend(this.controls.root);
+    this.timeline = new Timeline((s) => this.player.seek(s));
+    this.shell.explainerSlot.after(this.timeline.root);
+    this.shell.tabs.get('pools')!.panel.appendChild(this.pools.root);
+    this.extra = new ViewsExtra(this);
+    this.wire();
+    this.player.speed = state.speed;
+    this.recompute();
+    this.player.seek(state.step);
+    this.renderStep();
+    root.removeAttribute('aria-busy');
+  }
+
+  patch(patch: Partial<UiState>): void {
+    const next = { ...this.state, ...patch };
+    if (patch.preset !== undefined && patch.preset !== this.state.preset) next.poolRatio = [];
+    this.state = next;
+    this.recompute();
+    this.renderStep();
+  }
+
+  setView(view: ViewName): void {
+    this.state = { ...this.state, view };
+    this.renderTabs();
+    this.renderStep();
+  }
+
+  private wire(): void {
+    const s = this.shell;
+    for (const [name, b] of s.scenarioButtons) {
+      b.addEventListener('click', () => {
+        this.custom = null;
+        this.config.reset();
+        this.controls.clearErrors();
+        this.state = { ...baseState(name as UiState['scenario']), view: this.state.view, speed: this.state.speed };
+        this.recompute();
+        this.player.seek(0);
+        this.renderStep();
+      });
+    }
+    for (const [id, t] of s.tabs) t.button.addEventListener('click', () => this.setView(id));
+    const tr = s.transport;
+    tr.play.addEventListener('click', () => this.player.toggle());
+    tr.back.addEventListener('click', () => this.player.stepBy(-1));
+    tr.forward.addEventListener('click', () => this.player.stepBy(1));
+    tr.start.addEventListener('click', () => this.player.stepBy(-this.player.total));
+    tr.end.addEventListener('click', () => this.player.stepBy(this.player.total));
+    tr.scrub.addEventListener('input', () => this.player.seek(Number(tr.scrub.value)));
+    tr.speed.addEventListener('change', () => this.player.setSpeed(Number(tr.speed.value)));
+    s.themeButton.addEventListener('click', () => {
+      const dark = document.documentElement.dataset.theme ? document.documentElement.dataset.theme === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
+      document.documentElement.dataset.theme = dark ? 'light' : 'dark';
+      this.pools.invalidateTheme();
+      this.timeline.resize();
+    });
+    s.shareButton.addEventListener('click', () => {
+      this.writeUrl();
+      s.shareUrl.value = location.href;
+      s.shareUrl.select();
+      navigator.clipboard?.writeText(location.href).catch(() => undefined);
+      s.shareButton.textContent = 'Link copied';
+      setTimeout(() => (s.shareButton.textContent = 'Copy link'), 1500);
+    });
+    document.addEventListener('keydown', (e) => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || (t.tagName === 'INPUT' && (t as HTMLInputElement).type !== 'range'))) return;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const a = keyAction(e.key, e.shiftKey);
+      if (!a) return;
+      if (t?.tagName === 'BUTTON' && a === 'toggle') return; // Space activates the focused button
+      e.preventDefault();
+      applyKey(this.player, a);
+    });
+    this.player.onChange(() => this.renderStep());
+    const loop = (now: number) => {
+      const dt = this.lastTime ? now - this.lastTime : 0;
+      this.lastTime = now;
+      this.player.tick(dt);
+      requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+    let resizeTimer = 0;
+    window.addEventListener('resize', () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = window.setTimeout(() => {
+        this.pools.layout();
+        this.timeline.resize();
+      }, 100);
+    });
+  }
+
+  /** Re-plan and re-simulate when a run parameter changed; report core errors next to the field. */
+  recompute(): void {
+    const key = runKey(this.state);
+    this.controls.update(this.state);
+    if (key === this.lastRunKey && this.run) return;
+    this.lastRunKey = key;
+    this.controls.clearErrors();
+    this.config.setError(null);
+    this.shell.story.textContent = scenarioStory(this.state.scenario);
+    try {
+      this.plan = planFor(this.state, this.custom);
+      if (this.plan.plan.error) throw new InputError('quotaGiB', this.state.quotaGiB, this.plan.view.error ?? 'a plannable configuration');
+      this.run = simulateFor(this.state, this.plan.plan);
+    } catch (e) {
+      this.showRunError(e);
+      return;
+    }
+    this.shell.tabs.get('plan')!.panel.replaceChildren(renderPlanTable(this.plan.view));
+    this.showRun(this.run);
+  }
+
+  private showRun(run: RunView): void {
+    this.run = run;
+    this.shell.status.textContent = run.story;
+    this.pools.setRun(run);
+    this.timeline.setRun(run);
+    this.player.setTotal(run.stepCount);
+    this.shell.transport.scrub.max = String(run.stepCount - 1);
+    this.shell.explainerSlot.replaceChildren(renderExplainer(run.summary, this.state.mode, (mode) => this.patch({ mode })));
+    this.extra.setRun();
+  }
+
+  /** Replay an imported trace (not reproducible from the URL: the status line says so). */
+  showImportedRun(run: RunView): void {
+    this.showRun(run);
+    this.shell.status.textContent = `Imported trace (not encoded in the link). ${run.story}`;
+    this.player.seek(0);
+    this.renderStep();
+  }
+
+  lastRunKeyPublic(): string {
+    return this.lastRunKey;
+  }
+
+  private showRunError(e: unknown): void {
+    const msg = e instanceof InputError ? e.message : `Internal error: ${e instanceof Error ? e.message : String(e)}`;
+    if (e instanceof InputError) {
+      const field = uiFieldOf(e.field);
+      if (field === 'config' || (this.custom && field === null)) this.config.setError(msg);
+      else if (field) this.controls.setError(field, msg);
+    }
+    this.run = null;
+    this.shell.status.textContent = '';
+    this.shell.explainerSlot.replaceChildren(h('section', { class: 'panel status bad', id: 'run-error', role: 'alert' }, h('h2', { text: 'Cannot run this configuration' }), h('p', { text: msg })));
+  }
+
+  renderTabs(): void {
+    for (const [id, t] of this.shell.tabs) {
+      const on = id === this.state.view;
+      t.button.setAttribute('aria-selected', String(on));
+      t.panel.hidden = !on;
+    }
+    if (this.state.view === 'pools') this.pools.layout();
+  }
+
+  /** Draw the frame at the player's step. Called on every player change (and per played frame). */
+  renderStep(): void {
+    const p = this.player;
+    const tr = this.shell.transport;
+    this.state.step = p.step;
+    this.state.speed = p.speed;
+    this.renderTabs();
+    for (const [name, b] of this.shell.scenarioButtons) b.setAttribute('aria-pressed', String(name === this.state.scenario));
+    tr.play.textContent = p.playing ? '⏸ Pause' : '▶ Play';
+    tr.scrub.value = String(p.step);
+    tr.label.textContent = `step ${p.step} / ${p.total - 1}`;
+    tr.speed.value = String(p.speed);
+    if (this.run) {
+      const frame = this.run.frameAt(p.step);
+      if (this.state.view === 'pools') this.pools.draw(frame);
+      this.timeline.setStep(p.step);
+      this.extra.setStep(frame);
+    }
+    this.scheduleUrl();
+  }
+
+  private scheduleUrl(): void {
+    if (this.urlTimer) return;
+    this.urlTimer = window.setTimeout(() => {
+      this.urlTimer = 0;
+      this.writeUrl();
+    }, this.player.playing ? 400 : 0);
+  }
+
+  writeUrl(): void {
+    const q = serializeUrlState(this.state);
+    if (q !== location.search) history.replaceState(null, '', q);
+    this.shell.shareUrl.value = location.href;
+  }
+}

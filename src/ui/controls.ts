@@ -1,0 +1,102 @@
+/**
+ * The control panel, generated from the URL-state table: one labelled input per run parameter, so
+ * a control and its URL key can never drift apart. A value the table rejects is shown next to the
+ * field (aria-invalid + message) and not applied.
+ */
+import { h } from './dom.ts';
+import { DISTS, DTYPES, MODES, PARAMS, type ParamSpec, POLICIES, type UiState } from './url-state.ts';
+
+type Group = { title: string; keys: (keyof UiState)[]; open: boolean };
+
+const GROUPS: Group[] = [
+  { title: 'Model', keys: ['preset'], open: true },
+  { title: 'Engine', keys: ['tokensPerBlock', 'maxSeqLen', 'maxBatchSize', 'maxNumTokens', 'quotaGiB', 'kvDtype', 'mode', 'poolRatio', 'policy', 'maxUtilForResume'], open: true },
+  { title: 'Workload', keys: ['requests', 'promptLen', 'outputLen', 'dist', 'arrivalRate', 'seed'], open: true },
+];
+
+const ENUMS: Partial<Record<keyof UiState, readonly string[]>> = {
+  kvDtype: DTYPES,
+  mode: MODES,
+  policy: POLICIES,
+  dist: DISTS,
+};
+
+export interface Controls {
+  readonly root: HTMLElement;
+  /** Slot for the config.json paste/drop box (inside the Model group). */
+  readonly configSlot: HTMLElement;
+  update(state: UiState): void;
+  setError(key: keyof UiState, message: string | null): void;
+  clearErrors(): void;
+}
+
+function specOf(key: keyof UiState): ParamSpec<keyof UiState> {
+  const s = PARAMS.find((p) => p.key === key);
+  if (!s) throw new Error(`no param ${key}`);
+  return s as unknown as ParamSpec<keyof UiState>;
+}
+
+export function buildControls(presets: readonly { id: string; name: string }[], onChange: (patch: Partial<UiState>) => void): Controls {
+  const inputs = new Map<keyof UiState, HTMLInputElement | HTMLSelectElement>();
+  const errors = new Map<keyof UiState, HTMLElement>();
+  const root = h('form', { class: 'panel controls', id: 'controls', 'aria-label': 'Run settings' });
+  root.addEventListener('submit', (e) => e.preventDefault());
+  const configSlot = h('div', { class: 'config' });
+
+  for (const g of GROUPS) {
+    const det = h('details', { open: g.open }, h('summary', { text: g.title }));
+    for (const key of g.keys) {
+      const spec = specOf(key);
+      const id = `ctl-${spec.url}`;
+      const errId = `${id}-err`;
+      let input: HTMLInputElement | HTMLSelectElement;
+      const options = key === 'preset' ? presets.map((p) => [p.id, p.name]) : (ENUMS[key] ?? null)?.map((v) => [v, v]);
+      if (options) {
+        input = h('select', { id, name: spec.url, 'aria-describedby': errId });
+        for (const [v, label] of options) input.appendChild(h('option', { value: v, text: label }));
+      } else {
+        input = h('input', { id, name: spec.url, type: 'text', inputmode: key === 'poolRatio' ? 'decimal' : 'numeric', 'aria-describedby': errId, autocomplete: 'off' });
+      }
+      const err = h('div', { class: 'err', id: errId, role: 'alert' });
+      input.addEventListener('change', () => {
+        const r = spec.parse(input.value.trim());
+        if (r !== null && typeof r === 'object' && !Array.isArray(r)) {
+          setError(key, `${spec.label}: got ${JSON.stringify(input.value.slice(0, 40))}; expected ${(r as { error: string }).error}`);
+          return;
+        }
+        setError(key, null);
+        onChange({ [key]: r } as Partial<UiState>);
+      });
+      inputs.set(key, input);
+      errors.set(key, err);
+      det.appendChild(h('div', { class: 'field' }, h('label', { for: id, text: spec.label }), input, err));
+      if (key === 'preset') det.appendChild(configSlot);
+    }
+    root.appendChild(det);
+  }
+
+  function setError(key: keyof UiState, message: string | null): void {
+    const el = errors.get(key);
+    const input = inputs.get(key);
+    if (!el || !input) return;
+    el.textContent = message ?? '';
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }
+
+  return {
+    root,
+    configSlot,
+    update(state) {
+      for (const [key, input] of inputs) {
+        if (document.activeElement === input && input.getAttribute('aria-invalid') === 'true') continue;
+        const v = (specOf(key).serialize as (x: unknown) => string)(state[key]);
+        if (input.value !== v) input.value = v;
+      }
+    },
+    setError,
+    clearErrors() {
+      for (const key of errors.keys()) setError(key, null);
+    },
+  };
+}

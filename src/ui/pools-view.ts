@@ -1,0 +1,133 @@
+/**
+ * The pools view: one canvas grid per pool group, a header with live counts, and a tooltip that
+ * names the slot's owner, block ordinal and life cycle on hover or tap.
+ */
+
+import { packRgba } from './colors.ts';
+import { h } from './dom.ts';
+import { type GridTheme, SlotGrid } from './slot-grid.ts';
+import { type FrameView, type PoolGroupView, type RunView, SLOT_EVICTABLE, SLOT_FREE, SLOT_RUNNING, SLOT_SUSPENDED } from './view-model.ts';
+
+function cssToPacked(css: string, fallback: number): number {
+  const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(css);
+  if (m) return packRgba(Number(m[1]), Number(m[2]), Number(m[3]));
+  const hex = /^#([0-9a-f]{6})$/i.exec(css.trim());
+  if (hex) {
+    const n = Number.parseInt(hex[1], 16);
+    return packRgba((n >> 16) & 255, (n >> 8) & 255, n & 255);
+  }
+  return fallback;
+}
+
+/** Read the theme colours once per theme change (CSS custom properties). */
+export function readGridTheme(el: Element): GridTheme {
+  const cs = getComputedStyle(el);
+  return {
+    empty: cssToPacked(cs.getPropertyValue('--empty-slot'), packRgba(226, 232, 240)),
+    background: cssToPacked(cs.getPropertyValue('--panel'), packRgba(255, 255, 255)),
+    hatch: cssToPacked(cs.getPropertyValue('--hatch'), packRgba(248, 250, 252)),
+  };
+}
+
+interface PoolPanel {
+  readonly group: PoolGroupView;
+  readonly grid: SlotGrid;
+  readonly counts: HTMLElement;
+}
+
+export class PoolsView {
+  readonly root = h('section', { class: 'panel', id: 'pools', 'aria-label': 'Pools' });
+  private panels: PoolPanel[] = [];
+  private run: RunView | null = null;
+  private frame: FrameView | null = null;
+  private theme: GridTheme | null = null;
+  private readonly tooltip = h('div', { class: 'tooltip', id: 'slot-tooltip', role: 'status', hidden: true });
+
+  constructor() {
+    document.body.appendChild(this.tooltip);
+  }
+
+  setRun(run: RunView): void {
+    this.run = run;
+    this.root.replaceChildren(
+      h('h2', { text: 'Pools: slots by owning request' }),
+      h(
+        'div',
+        { class: 'legend' },
+        h('span', {}, h('span', { class: 'sw', style: 'background: hsl(200 70% 50%)' }), 'running (one colour per request)'),
+        h('span', {}, h('span', { class: 'sw', style: 'background: hsl(200 25% 30%)' }), 'held by a suspended request (hatched)'),
+        h('span', {}, h('span', { class: 'sw', style: 'background: var(--empty-slot)' }), 'free'),
+      ),
+    );
+    this.panels = run.poolGroups.map((g) => {
+      const canvas = h('canvas', { 'aria-label': `pool group ${g.index} ${g.name}: ${g.slotCount} slots`, role: 'img', 'data-pool': g.index });
+      const grid = new SlotGrid(canvas);
+      const counts = h('span', { class: 'meta counts' });
+      const head = h('div', { class: 'poolhead' }, h('span', { class: 'name', text: `${g.index} ${g.name}` }), h('span', { class: 'meta', text: `${g.slotCount.toLocaleString('en-US')} slots · ${g.lifeCycleLabels.join(', ')}` }), counts);
+      const panel = { group: g, grid, counts };
+      const show = (x: number, y: number) => this.showTooltip(panel, x, y);
+      canvas.addEventListener('mousemove', (e) => show(e.clientX, e.clientY));
+      canvas.addEventListener('mouseleave', () => this.hideTooltip());
+      canvas.addEventListener('click', (e) => show(e.clientX, e.clientY));
+      this.root.appendChild(h('div', { class: 'pool' }, head, canvas));
+      return panel;
+    });
+    this.theme = null;
+    this.layout();
+  }
+
+  /** Re-layout on resize; allocation happens only here, never per frame. */
+  layout(): void {
+    const width = Math.max(120, this.root.clientWidth - 28);
+    const maxH = this.panels.length > 2 ? 180 : 260;
+    for (const p of this.panels) p.grid.resize(p.group.slotCount, width, maxH);
+    if (this.frame) this.draw(this.frame);
+  }
+
+  invalidateTheme(): void {
+    this.theme = null;
+    if (this.frame) this.draw(this.frame);
+  }
+
+  draw(frame: FrameView): void {
+    this.frame = frame;
+    if (!this.theme) this.theme = readGridTheme(this.root);
+    for (let i = 0; i < this.panels.length; i++) {
+      const p = this.panels[i];
+      p.grid.draw(frame.slotOwner[i], frame.slotState[i], this.theme);
+      if (this.run) {
+        const used = this.run.used[i][frame.step] ?? 0;
+        const held = this.run.held[i][frame.step] ?? 0;
+        p.counts.textContent = `used ${used} · suspended-held ${held} · free ${p.group.slotCount - used - held}`;
+      }
+    }
+  }
+
+  private showTooltip(p: PoolPanel, clientX: number, clientY: number): void {
+    const f = this.frame;
+    if (!f) return;
+    const i = p.grid.slotAtClient(clientX, clientY);
+    if (i < 0) {
+      this.hideTooltip();
+      return;
+    }
+    const g = p.group.index;
+    const st = f.slotState[g][i];
+    const lcId = f.slotLifeCycle[g][i];
+    const lcIdx = p.group.lifeCycleIds.indexOf(lcId);
+    const lines = [`${p.group.name} slot ${i}`];
+    if (st === SLOT_FREE) lines.push('free');
+    else {
+      const label = st === SLOT_RUNNING ? 'running' : st === SLOT_SUSPENDED ? 'suspended (held)' : st === SLOT_EVICTABLE ? 'evictable' : 'used';
+      lines.push(`request ${f.slotOwner[g][i]} (${label})`, `block ordinal ${f.slotBlock[g][i]}`, `life cycle ${lcIdx >= 0 ? p.group.lifeCycleLabels[lcIdx] : lcId}`);
+    }
+    this.tooltip.textContent = lines.join('\n');
+    this.tooltip.hidden = false;
+    this.tooltip.style.left = `${Math.min(clientX + 14, window.innerWidth - 200)}px`;
+    this.tooltip.style.top = `${clientY + 14}px`;
+  }
+
+  private hideTooltip(): void {
+    this.tooltip.hidden = true;
+  }
+}

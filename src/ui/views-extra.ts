@@ -1,0 +1,140 @@
+/**
+ * The secondary tabs: compare (two constraint modes or policies side by side on the same model and
+ * workload), export/import, and the attention inspector (inspector.ts). Each is computed lazily,
+ * only while its tab is open.
+ */
+import { InputError } from '../model/errors.ts';
+import type { App } from './app.ts';
+import { planFor } from './core-adapter.ts';
+import { download, fmtInt, h } from './dom.ts';
+import { Inspector } from './inspector.ts';
+import { importRunJson, simulateFor } from './sim-adapter.ts';
+import { MODES, POLICIES, type UiState } from './url-state.ts';
+import type { FrameView, RunView } from './view-model.ts';
+
+function sparkline(run: RunView, g: number, width = 260, height = 40): HTMLCanvasElement {
+  const c = h('canvas', { width, height, 'aria-hidden': 'true' });
+  const ctx = c.getContext('2d');
+  if (!ctx) return c;
+  const n = run.stepCount;
+  const total = Math.max(1, run.poolGroups[g].slotCount);
+  ctx.strokeStyle = '#2563eb';
+  ctx.beginPath();
+  for (let x = 0; x < width; x++) {
+    const t = Math.min(n - 1, Math.floor((x / width) * n));
+    const y = height - 1 - ((run.used[g][t] + run.held[g][t]) / total) * (height - 2);
+    if (x === 0) ctx.moveTo(x, y);
+    else ctx.lineTo(x, y);
+  }
+  ctx.stroke();
+  return c;
+}
+
+function summaryCard(title: string, run: RunView): HTMLElement {
+  const s = run.summary;
+  const outcome = s.outcome === 'deadlock' && s.deadlock ? `deadlock in ${s.deadlock.poolName}` : s.outcome;
+  return h(
+    'div',
+    { class: `panel status ${s.outcome === 'completed' ? 'ok' : 'bad'}`, 'data-outcome': s.outcome },
+    h('h3', { text: title }),
+    h('p', { text: `${outcome}: ${s.completedRequests}/${s.totalRequests} requests done in ${fmtInt(s.steps)} steps; max ${s.maxConcurrentDecodes} concurrent decodes.` }),
+    h('p', { class: 'mono', text: `slots [${s.slotCounts.join(', ')}], peak used [${s.peakUsedSlots.join(', ')}]` }),
+    ...run.poolGroups.map((g) => h('div', {}, h('div', { class: 'notice', text: `${g.name}: used + held over time` }), sparkline(run, g.index))),
+  );
+}
+
+export class ViewsExtra {
+  private readonly app: App;
+  private readonly inspector: Inspector;
+  private compareKey = '';
+
+  constructor(app: App) {
+    this.app = app;
+    this.inspector = new Inspector(app);
+    app.shell.tabs.get('inspector')!.panel.appendChild(this.inspector.root);
+    this.buildData();
+  }
+
+  setRun(): void {
+    this.compareKey = '';
+    this.inspector.setRun();
+  }
+
+  setStep(frame: FrameView): void {
+    const view = this.app.state.view;
+    if (view === 'compare') this.renderCompare();
+    if (view === 'inspector') this.inspector.setFrame(frame);
+  }
+
+  private renderCompare(): void {
+    const st = this.app.state;
+    const key = JSON.stringify([this.app.lastRunKeyPublic(), st.compareMode, st.comparePolicy]);
+    if (key === this.compareKey) return;
+    this.compareKey = key;
+    const panel = this.app.shell.tabs.get('compare')!.panel;
+    const pick = (label: string, id: string, values: readonly string[], value: string, on: (v: string) => void) => {
+      const sel = h('select', { id, 'aria-label': label });
+      for (const v of values) sel.appendChild(h('option', { value: v, text: v }));
+      sel.value = value;
+      sel.addEventListener('change', () => on(sel.value));
+      return h('label', { class: 'notice' }, `${label} `, sel);
+    };
+    const controls = h(
+      'div',
+      { class: 'transport' },
+      pick('Right side: constraint mode', 'cmp-mode', MODES, st.compareMode, (v) => this.app.patch({ compareMode: v as UiState['compareMode'] })),
+      pick('policy', 'cmp-policy', POLICIES, st.comparePolicy, (v) => this.app.patch({ comparePolicy: v as UiState['comparePolicy'] })),
+    );
+    const left = this.app.run;
+    let right: HTMLElement;
+    try {
+      const other: UiState = { ...st, mode: st.compareMode, policy: st.comparePolicy };
+      const plan = planFor(other, this.app.custom);
+      right = summaryCard(`${other.mode} · ${other.policy}`, simulateFor(other, plan.plan));
+    } catch (e) {
+      right = h('div', { class: 'panel status bad', text: e instanceof InputError ? e.message : String(e) });
+    }
+    panel.replaceChildren(
+      h('section', { class: 'panel', id: 'compare' }, h('h2', { text: 'Compare two constraint modes or policies on the same model and workload' }), controls, h('div', { class: 'compare-grid' }, left ? summaryCard(`${st.mode} · ${st.policy}`, left) : h('div', { text: 'no run' }), right)),
+    );
+  }
+
+  private buildData(): void {
+    const panel = this.app.shell.tabs.get('data')!.panel;
+    const msg = h('p', { class: 'notice', id: 'data-msg', role: 'status' });
+    const exportPlan = h('button', { type: 'button', id: 'export-plan', text: 'Export plan JSON' });
+    const exportTrace = h('button', { type: 'button', id: 'export-trace', text: 'Export trace JSON' });
+    const file = h('input', { type: 'file', id: 'import-file', accept: '.json,application/json', 'aria-label': 'Import a trace JSON' });
+    exportPlan.addEventListener('click', () => {
+      if (this.app.plan) download('plan.json', this.app.plan.view.toJson());
+    });
+    exportTrace.addEventListener('click', () => {
+      if (this.app.run) download('trace.json', this.app.run.toJson());
+    });
+    file.addEventListener('change', () => {
+      const f = file.files?.[0];
+      if (!f) return;
+      void f.text().then((text) => {
+        try {
+          const run = importRunJson(text);
+          this.app.showImportedRun(run);
+          msg.textContent = `Imported ${f.name}: ${run.stepCount} steps.`;
+        } catch (e) {
+          msg.textContent = e instanceof InputError ? e.message : `${f.name}: ${e instanceof Error ? e.message : String(e)}`;
+        }
+      });
+    });
+    panel.appendChild(
+      h(
+        'section',
+        { class: 'panel', id: 'data' },
+        h('h2', { text: 'Export and import' }),
+        h('p', { class: 'notice', text: 'The plan exports in the engine scenario output format; the trace in the simulator\u2019s JSON format. An exported trace can be imported here to replay it.' }),
+        h('div', { class: 'transport' }, exportPlan, exportTrace),
+        h('h3', { text: 'Import a trace' }),
+        file,
+        msg,
+      ),
+    );
+  }
+}

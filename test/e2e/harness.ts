@@ -1,0 +1,78 @@
+/**
+ * Shared by the e2e tests and bench/ui.bench.ts: a Vite dev server on 127.0.0.1 (port 0) and the
+ * system's Debian Chromium, headless, with the WebGPU flags of
+ * ../shared/reference/webgpu-on-linux.md §2. Never downloads a browser.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-angle=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+];
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const SHOTS = join(ROOT, 'artifacts', 'screenshots');
+
+export interface Harness {
+  readonly server: ViteDevServer;
+  readonly baseUrl: string;
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Console errors and page errors seen so far (the tests assert there are none). */
+  readonly pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function startHarness(viewport = { width: 1280, height: 800 }): Promise<Harness> {
+  const server = await createServer({
+    root: ROOT,
+    configFile: join(ROOT, 'vite.config.ts'),
+    logLevel: 'error',
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, open: false },
+    clearScreen: false,
+  });
+  await server.listen();
+  const addr = server.httpServer?.address();
+  if (!addr || typeof addr === 'string') throw new Error('vite did not bind a TCP port');
+  const baseUrl = `http://127.0.0.1:${addr.port}/`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
+  });
+  mkdirSync(SHOTS, { recursive: true });
+  return {
+    server,
+    baseUrl,
+    browser,
+    context,
+    page,
+    pageErrors,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+export async function shot(page: Page, name: string): Promise<string> {
+  const path = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
