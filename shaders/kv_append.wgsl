@@ -11,9 +11,9 @@ struct AppendParams {
   tokensPerBlock: u32,
   slotBase: u32,
   slotCount: u32,
-  _pad2: u32,
   _pad0: u32,
   _pad1: u32,
+  _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: AppendParams;
