@@ -72,9 +72,14 @@ export function nonStaleBlocks(lc: LifeCycle, capacityTokens: number, historyTok
  * request long enough that the window is fully inside the sequence, so it can never disagree with
  * what the simulator's managers allocate.
  */
+const decodeRangeMemo = new Map<string, { best: number; worst: number }>();
+
 export function decodeBlocksRange(lc: LifeCycle, tokensPerBlock: number, draftTokens = 0): { best: number; worst: number } {
   if (lc.kind === 'ssm') return { best: 1, worst: 1 };
   if (lc.windowTokens === null) return { best: Number.POSITIVE_INFINITY, worst: Number.POSITIVE_INFINITY };
+  const key = `${lc.windowTokens}:${lc.sinkBlocks}:${tokensPerBlock}:${draftTokens}`;
+  const hit = decodeRangeMemo.get(key);
+  if (hit) return hit;
   const base = (divUp(lc.windowTokens + draftTokens, tokensPerBlock) + lc.sinkBlocks + 2) * tokensPerBlock;
   let best = Number.POSITIVE_INFINITY;
   let worst = 0;
@@ -84,5 +89,8 @@ export function decodeBlocksRange(lc: LifeCycle, tokensPerBlock: number, draftTo
     if (n < best) best = n;
     if (n > worst) worst = n;
   }
-  return { best, worst };
+  const result = { best, worst };
+  if (decodeRangeMemo.size > 4096) decodeRangeMemo.clear(); // bounded: a pure cache, never a leak
+  decodeRangeMemo.set(key, result);
+  return result;
 }

@@ -104,15 +104,15 @@ function poolGroupName(layout: StorageLayout, pg: number, roles: readonly string
 }
 
 function poolGroupPlans(s: EngineScenario, layout: StorageLayout): PoolGroupPlan[] {
+  const roles = layout.poolGroups.map(() => new Set<string>());
+  const layerIds: number[][] = layout.poolGroups.map(() => []);
+  s.layers.forEach((layer, i) => {
+    const pg = layout.lifeCyclePoolGroup[layout.layerLifeCycle[i]];
+    layerIds[pg].push(layer.layer_id);
+    for (const b of layer.buffers) roles[pg].add(b.role);
+  });
   return layout.poolGroups.map((g, index) => {
-    const roles = new Set<string>();
-    const layerIds: number[] = [];
-    s.layers.forEach((layer, i) => {
-      if (layout.lifeCyclePoolGroup[layout.layerLifeCycle[i]] !== index) return;
-      layerIds.push(layer.layer_id);
-      for (const b of layer.buffers) roles.add(b.role);
-    });
-    const roleList = [...roles];
+    const roleList = [...roles[index]];
     return {
       index,
       name: poolGroupName(layout, index, roleList),
@@ -120,19 +120,34 @@ function poolGroupPlans(s: EngineScenario, layout: StorageLayout): PoolGroupPlan
       slotSizeList: g.slotSizeList,
       slotBytes: g.slotSizeList.reduce((a, b) => a + b, 0),
       roles: roleList,
-      layerIds,
+      layerIds: layerIds[index],
     };
   });
 }
 
-function emptySizing(s: EngineScenario, layout: StorageLayout, error: PlanError): Plan {
+/**
+ * The layout depends only on the layers and tpb. Scenarios are values that are never mutated, so
+ * re-planning the same layers with another quota or ratio (diagnostics, UI keystrokes) reuses it.
+ */
+const layoutCache = new WeakMap<readonly unknown[], { tpb: number; layout: StorageLayout; pools: PoolGroupPlan[] }>();
+
+function layoutFor(s: EngineScenario): { layout: StorageLayout; pools: PoolGroupPlan[] } {
+  const hit = layoutCache.get(s.layers);
+  if (hit && hit.tpb === s.tokens_per_block) return hit;
+  const layout = buildStorageLayout(s.layers, s.tokens_per_block);
+  const entry = { tpb: s.tokens_per_block, layout, pools: poolGroupPlans(s, layout) };
+  layoutCache.set(s.layers, entry);
+  return entry;
+}
+
+function emptySizing(s: EngineScenario, layout: StorageLayout, pools: PoolGroupPlan[], error: PlanError): Plan {
   const n = layout.poolGroups.length;
   return {
     scenario: s,
     tokensPerBlock: s.tokens_per_block,
     lifeCycles: layout.lifeCycles,
     lifeCyclePoolGroup: layout.lifeCyclePoolGroup,
-    poolGroups: poolGroupPlans(s, layout),
+    poolGroups: pools,
     granularityBytes: 0,
     typicalStep: s.typical_step ? batchFromJson(s.typical_step) : null,
     constraints: s.constraints.map(batchFromJson),
@@ -157,8 +172,8 @@ function emptySizing(s: EngineScenario, layout: StorageLayout, error: PlanError)
 /** Size the pools of an engine scenario exactly as KVCacheManagerV2 does. */
 export function planScenario(s: EngineScenario): Plan {
   const tpb = s.tokens_per_block;
-  const layout = buildStorageLayout(s.layers, tpb);
-  if (!(s.gpu_quota_bytes > 0)) return emptySizing(s, layout, { type: 'AssertionError', message: 'Quota must be positive' });
+  const { layout, pools } = layoutFor(s);
+  if (!(s.gpu_quota_bytes > 0)) return emptySizing(s, layout, pools, { type: 'AssertionError', message: 'Quota must be positive' });
   const ctx: SizingContext = { tokensPerBlock: tpb, layout, scratchRewindTokens: s.swa_scratch_reuse?.max_rewind_len ?? null };
   const sizeLists = layout.poolGroups.map((g) => g.slotSizeList);
   const gran = gpuGranularity(s.gpu_quota_bytes);
@@ -189,7 +204,7 @@ export function planScenario(s: EngineScenario): Plan {
   const effectiveQuotaBytes = Math.max(minQuotaBytes, quotaRoundedBytes);
   const totalGrains = effectiveQuotaBytes / gran;
   const base = {
-    ...emptySizing(s, layout, { type: '', message: '' }),
+    ...emptySizing(s, layout, pools, { type: '', message: '' }),
     granularityBytes: gran,
     typicalStep,
     constraints,
