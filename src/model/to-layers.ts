@@ -68,7 +68,7 @@ function managerLayers(spec: LayerSpec, knobs: Required<LayerKnobs>, i: number):
 
 /**
  * key/value buffers of one attention layer. nvfp4 keeps its per-16-element fp8 scales in separate
- * block-scale buffers (TensorRT-LLM DataRole KEY_BLOCK_SCALE / VALUE_BLOCK_SCALE).
+ * block-scale buffers (TensorRT-LLM Role.KEY_BLOCK_QUANT / VALUE_BLOCK_QUANT).
  */
 export function kvBuffers(s: KvShape, dtype: KvDtype, tpb: number): BufferJson[] {
   const out: BufferJson[] = [];
@@ -77,8 +77,8 @@ export function kvBuffers(s: KvShape, dtype: KvDtype, tpb: number): BufferJson[]
   };
   add('key', s.numKvHeads * valueBytes(dtype, s.headDimK));
   add('value', s.numKvHeads * valueBytes(dtype, s.headDimV));
-  add('key_block_scale', s.numKvHeads * scaleBytes(dtype, s.headDimK));
-  add('value_block_scale', s.numKvHeads * scaleBytes(dtype, s.headDimV));
+  add('key_block_quant', s.numKvHeads * scaleBytes(dtype, s.headDimK));
+  add('value_block_quant', s.numKvHeads * scaleBytes(dtype, s.headDimV));
   return out;
 }
 

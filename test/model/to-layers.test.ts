@@ -95,8 +95,8 @@ describe('modelToLayers: other kinds (hand-checked)', () => {
     expect(l.buffers).toEqual([
       { role: 'key', bytes_per_block: 8192 },
       { role: 'value', bytes_per_block: 8192 },
-      { role: 'key_block_scale', bytes_per_block: 1024 },
-      { role: 'value_block_scale', bytes_per_block: 1024 },
+      { role: 'key_block_quant', bytes_per_block: 1024 },
+      { role: 'value_block_quant', bytes_per_block: 1024 },
     ]);
   });
 
