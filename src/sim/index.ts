@@ -1,0 +1,111 @@
+/**
+ * The simulator's front door.
+ *
+ *   const trace = runSimulation({ plan, policy: 'trtllm-v2', workload: { kind: 'spec', spec } });
+ *   trace.summary            outcome, steps, completedRequests, peaks, deadlock report
+ *   trace.columns[pg]        used / heldSuspended / free per pass (Int32Array, uPlot-ready)
+ *   trace.frameAt(step)      full state after pass `step`: slot owners per pool, requests + block tables
+ *   trace.eventsAt(step)     admit / finish / suspend / resume / preempt / stall / deadlock
+ *   traceToJson / traceToCsv exports; runNamedScenario('trtllm-15401', { constraints: 'issue-fix' })
+ */
+import { InputError, requireInt, requireNumber } from '../model/errors.ts';
+import type { Plan } from '../planner/types.ts';
+import { worstBlocks } from './policies/no-evict.ts';
+import { deadlockReport, execute, summarize, toTrace } from './run.ts';
+import { type ScenarioOverrides, scenarioConfig } from './scenarios.ts';
+import type { Trace } from './trace.ts';
+import type { PolicyName, RequestSpec, SimConfig, Workload } from './types.ts';
+import { POLICY_NAMES } from './types.ts';
+import { resolveWorkload } from './workload.ts';
+
+export { traceHash, traceToCsv, traceToJson } from './export.ts';
+export { requestAt } from './frame.ts';
+export { listScenarios, NAMED_SCENARIOS, type NamedScenario, type ScenarioOverrides, scenarioConfig } from './scenarios.ts';
+export { Trace } from './trace.ts';
+export * from './types.ts';
+export { generateWorkload, mulberry32, parseTrace } from './workload.ts';
+
+export type SimInput = Partial<Omit<SimConfig, 'plan' | 'workload'>> & {
+  readonly plan: Plan;
+  readonly workload: Workload | readonly RequestSpec[];
+};
+
+export const SIM_DEFAULTS = {
+  policy: 'trtllm-v2' as PolicyName,
+  maxBatchSize: 64,
+  maxNumTokens: 8192,
+  maxUtilForResume: 0.95,
+  recomputePause: false,
+  stallLimit: 1000,
+  maxSteps: 100_000,
+  draftTokens: 0,
+  suggestFloor: 'bisect' as const,
+};
+
+/** Fill defaults and validate (InputError names the field). */
+export function normalizeConfig(input: SimInput): SimConfig {
+  const c = { ...SIM_DEFAULTS, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as SimConfig;
+  if (!POLICY_NAMES.includes(c.policy)) throw new InputError('policy', c.policy, POLICY_NAMES.join(', '));
+  requireInt('maxBatchSize', c.maxBatchSize, 1);
+  requireInt('maxNumTokens', c.maxNumTokens, 1);
+  requireNumber('maxUtilForResume', c.maxUtilForResume, 0, 1);
+  requireInt('stallLimit', c.stallLimit, 1);
+  requireInt('maxSteps', c.maxSteps, 1, 10_000_000);
+  requireInt('draftTokens', c.draftTokens, 0);
+  if (c.plan.error) throw new InputError('plan', c.plan.error.message, 'a plan the engine accepts');
+  if (c.seed !== undefined) requireInt('seed', c.seed, 0, 0xffffffff);
+  return c;
+}
+
+/** Run one simulation and return its trace (a value: same input, same trace). */
+export function runSimulation(input: SimInput): Trace {
+  const cfg = normalizeConfig(input);
+  const specs = resolveWorkload(cfg.workload, cfg.seed);
+  const res = execute(cfg, specs, true);
+  let deadlock = null;
+  if (res.outcome === 'deadlock') deadlock = deadlockReport(cfg, res, suggestFloor(cfg, specs, res.state.failure?.poolGroup ?? 0, res.steps));
+  return toTrace(summarize(cfg, res, specs.length, deadlock), res);
+}
+
+/** Enough slots in pool group pg for min(maxBatchSize, requests) requests at their worst-case
+ * need (the no-evict bound): always sufficient for that pool. */
+function analyticFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number): number {
+  const tpb = cfg.plan.tokensPerBlock;
+  const perRequest = specs.map((r) =>
+    cfg.plan.lifeCycles.reduce((sum, lc) => (cfg.plan.lifeCyclePoolGroup[lc.id] === pg ? sum + worstBlocks(lc, r.prompt, r.output, tpb, cfg.maxNumTokens, cfg.draftTokens) : sum), 0),
+  );
+  perRequest.sort((a, b) => b - a);
+  const c = Math.min(cfg.maxBatchSize, specs.length);
+  return Math.max(cfg.plan.slotCounts[pg] + 1, perRequest.slice(0, c).reduce((a, b) => a + b, 0));
+}
+
+/**
+ * The smallest slot count for pool group pg that avoids the deadlock. 'bisect' (small runs): the
+ * other pools are raised to their analytic floors (so they cannot become the next bottleneck) and
+ * pg is bisected in (current, analytic]; the first count whose re-run does not deadlock is
+ * reported (deadlock is not strictly monotone in slots, so this is the one bisection finds).
+ * 'analytic': the analytic floor itself.
+ */
+function suggestFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number, steps: number): { slots: number; by: 'bisect' | 'analytic' } {
+  const analytic = analyticFloor(cfg, specs, pg);
+  if (cfg.suggestFloor === 'analytic' || specs.length * Math.max(steps, 1) > 4_000_000) return { slots: analytic, by: 'analytic' };
+  const others = cfg.plan.slotCounts.map((s, i) => (i === pg ? s : Math.max(s, analyticFloor(cfg, specs, i))));
+  const completes = (n: number): boolean => {
+    const slotCounts = others.map((s, i) => (i === pg ? n : s));
+    return execute({ ...cfg, plan: { ...cfg.plan, slotCounts } }, specs, false).outcome !== 'deadlock';
+  };
+  if (!completes(analytic)) return { slots: analytic, by: 'analytic' };
+  let lo = cfg.plan.slotCounts[pg];
+  let hi = analytic;
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (completes(mid)) hi = mid;
+    else lo = mid;
+  }
+  return { slots: hi, by: 'bisect' };
+}
+
+/** Run a named scenario ('trtllm-15401', 'straddle') with optional overrides (constraints, policy, ...). */
+export function runNamedScenario(name: string, overrides: ScenarioOverrides = {}): Trace {
+  return runSimulation(scenarioConfig(name, overrides).config);
+}

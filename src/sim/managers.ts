@@ -1,0 +1,189 @@
+/**
+ * Per-life-cycle block managers (vLLM's single_type_kv_cache_manager.py in spirit): which blocks of
+ * a request each kind of layer needs, and which fell out of its window. They use the planner's
+ * stale-range function, so sizing and simulation cannot disagree.
+ *
+ * A windowed life cycle (w = 4, tpb = 4) as a request decodes, history h, capacity c = h + 1:
+ *
+ *   h = 5: |blk0|blk1|        window [2, 5]  -> blk0, blk1 live (the straddle: 2 blocks)
+ *   h = 7: |----|blk1|        window [4, 7]  -> blk0 stale: freed at commit
+ *   h = 8: |----|blk1|blk2|   window [5, 8]  -> resize allocates blk2 only
+ *
+ * resize allocates [max(staleEnd(h), oldBlocks), newBlocks): blocks that are stale already are
+ * never allocated. commit(h') frees held blocks in the stale range of h'; sink blocks lie below the
+ * stale range's start and so are never freed. Recurrent state (ssm) takes one slot per request.
+ * Slots are per life cycle: a pool group with k life cycles gives each of them its own blocks.
+ */
+import type { LifeCycle } from '../planner/lifecycle.ts';
+import { staleRange } from '../planner/lifecycle.ts';
+import { divUp } from '../planner/pymath.ts';
+import type { BlockPool } from './block-pool.ts';
+
+/** One request's KV cache over every life cycle of the plan. */
+export class KvCache {
+  readonly request: number;
+  capacity = 0;
+  history = 0;
+  /** Per life cycle index: slot id per block ordinal (-1 = not held). */
+  readonly tables: Int32Array[];
+  /** Per life cycle index: first ordinal that may still be held above the sinks (scan start). */
+  readonly lo: number[];
+  /** Per life cycle index: blocks spanned so far = divUp(capacity) (ssm: 0 or 1). */
+  readonly hi: number[];
+  /** Per life cycle index: slots held. */
+  readonly held: number[];
+  /** Per pool group: slots held (sum over that group's life cycles). */
+  readonly heldPerPool: number[];
+
+  constructor(request: number, lifeCycles: number, poolGroups: number) {
+    this.request = request;
+    this.tables = Array.from({ length: lifeCycles }, () => new Int32Array(4).fill(-1));
+    this.lo = new Array(lifeCycles).fill(0);
+    this.hi = new Array(lifeCycles).fill(0);
+    this.held = new Array(lifeCycles).fill(0);
+    this.heldPerPool = new Array(poolGroups).fill(0);
+  }
+
+  totalHeld(): number {
+    let n = 0;
+    for (const h of this.heldPerPool) n += h;
+    return n;
+  }
+}
+
+/** Why a resize could not be served: the first short pool group and every short one. */
+export interface AllocFailure {
+  readonly poolGroup: number;
+  readonly needed: number;
+  readonly free: number;
+  readonly exhausted: readonly number[];
+}
+
+function setSlot(kv: KvCache, i: number, ordinal: number, slot: number): void {
+  let t = kv.tables[i];
+  if (ordinal >= t.length) {
+    const grown = new Int32Array(Math.max(ordinal + 1, t.length * 2)).fill(-1);
+    grown.set(t);
+    kv.tables[i] = t = grown;
+  }
+  t[ordinal] = slot;
+}
+
+export class Managers {
+  readonly lifeCycles: readonly LifeCycle[];
+  readonly lcPool: readonly number[];
+  readonly pools: readonly BlockPool[];
+  readonly tpb: number;
+  private readonly needScratch: Int32Array;
+
+  constructor(lifeCycles: readonly LifeCycle[], lcPool: readonly number[], pools: readonly BlockPool[], tokensPerBlock: number) {
+    this.lifeCycles = lifeCycles;
+    this.lcPool = lcPool;
+    this.pools = pools;
+    this.tpb = tokensPerBlock;
+    this.needScratch = new Int32Array(pools.length);
+  }
+
+  /** Blocks life cycle i must allocate to grow kv to newCapacity with the given history. */
+  private blocksToAdd(kv: KvCache, i: number, newCapacity: number, history: number): number {
+    const lc = this.lifeCycles[i];
+    if (lc.kind === 'ssm') return kv.held[i] === 0 ? 1 : 0;
+    const from = Math.max(staleRange(lc, history, this.tpb).end, kv.hi[i]);
+    return Math.max(0, divUp(newCapacity, this.tpb) - from);
+  }
+
+  /** New slots per pool group that a resize would take (written into `out`). */
+  need(kv: KvCache, newCapacity: number, history: number, out: Int32Array = this.needScratch): Int32Array {
+    out.fill(0);
+    for (let i = 0; i < this.lifeCycles.length; i++) out[this.lcPool[i]] += this.blocksToAdd(kv, i, newCapacity, history);
+    return out;
+  }
+
+  /**
+   * resize(capacity) with the current history: check every pool group first, then allocate.
+   * Returns null on success, or the failure (nothing allocated).
+   */
+  resize(kv: KvCache, newCapacity: number, history: number): AllocFailure | null {
+    const need = this.need(kv, newCapacity, history);
+    let failure: AllocFailure | null = null;
+    const exhausted: number[] = [];
+    for (let pg = 0; pg < this.pools.length; pg++) {
+      if (this.pools[pg].canAllocate(need[pg])) continue;
+      exhausted.push(pg);
+      failure ??= { poolGroup: pg, needed: need[pg], free: this.pools[pg].free, exhausted };
+    }
+    if (failure) return failure;
+    for (let i = 0; i < this.lifeCycles.length; i++) this.grow(kv, i, newCapacity, history);
+    kv.capacity = Math.max(kv.capacity, newCapacity);
+    kv.history = history;
+    return null;
+  }
+
+  private grow(kv: KvCache, i: number, newCapacity: number, history: number): void {
+    const lc = this.lifeCycles[i];
+    const pool = this.pools[this.lcPool[i]];
+    if (lc.kind === 'ssm') {
+      if (kv.held[i] > 0) return;
+      setSlot(kv, i, 0, pool.allocate(kv.request, lc.id, 0)!);
+      kv.hi[i] = 1;
+      kv.held[i] = 1;
+      kv.heldPerPool[pool.index]++;
+      return;
+    }
+    const to = divUp(newCapacity, this.tpb);
+    const from = Math.max(staleRange(lc, history, this.tpb).end, kv.hi[i]);
+    for (let b = from; b < to; b++) setSlot(kv, i, b, pool.allocate(kv.request, lc.id, b)!);
+    if (to > from) {
+      kv.held[i] += to - from;
+      kv.heldPerPool[pool.index] += to - from;
+    }
+    if (to > kv.hi[i]) kv.hi[i] = to;
+  }
+
+  /** commit: history advanced to `history`; free every held block that became stale. */
+  commit(kv: KvCache, history: number, suspended: boolean): number {
+    kv.history = history;
+    let freed = 0;
+    for (let i = 0; i < this.lifeCycles.length; i++) {
+      const lc = this.lifeCycles[i];
+      if (lc.kind === 'ssm' || lc.windowTokens === null) continue;
+      const st = staleRange(lc, history, this.tpb);
+      const a = Math.max(kv.lo[i], st.start);
+      const b = Math.min(kv.hi[i], st.end);
+      const pool = this.pools[this.lcPool[i]];
+      const t = kv.tables[i];
+      for (let o = a; o < b; o++) {
+        if (t[o] < 0) continue;
+        pool.release(t[o], suspended);
+        t[o] = -1;
+        freed++;
+        kv.held[i]--;
+        kv.heldPerPool[pool.index]--;
+      }
+      if (st.end > kv.lo[i]) kv.lo[i] = st.end;
+    }
+    return freed;
+  }
+
+  /** Close (finish, teardown): release every slot the request holds. */
+  releaseAll(kv: KvCache, suspended: boolean): number {
+    let freed = 0;
+    for (let i = 0; i < this.lifeCycles.length; i++) {
+      const pool = this.pools[this.lcPool[i]];
+      const t = kv.tables[i];
+      for (let o = 0; o < kv.hi[i] && kv.held[i] > 0; o++) {
+        if (t[o] < 0) continue;
+        pool.release(t[o], suspended);
+        t[o] = -1;
+        kv.held[i]--;
+        freed++;
+      }
+      kv.hi[i] = 0;
+      kv.lo[i] = 0;
+    }
+    kv.heldPerPool.fill(0);
+    kv.capacity = 0;
+    kv.history = 0;
+    return freed;
+  }
+}

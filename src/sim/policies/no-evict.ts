@@ -1,0 +1,86 @@
+/**
+ * TensorRT-LLM GUARANTEED_NO_EVICT (peers.md §3): a request is admitted only if the worst case of
+ * its whole life fits next to the worst cases already reserved, so a started request never waits.
+ *
+ * Worst blocks of one request in one life cycle (a bound, from the straddle rule of peers.md §8):
+ *   full attention:  divUp(maxCapacity, tpb)
+ *   window w:        min(divUp(maxCapacity, tpb), sinkBlocks + divUp(w - 1 + chunk, tpb) + 1)
+ *   ssm:             1
+ * where chunk is the largest number of tokens it computes in one pass (prefill chunk or 1 + draft).
+ */
+import type { LifeCycle } from '../../planner/lifecycle.ts';
+import { divUp } from '../../planner/pymath.ts';
+import type { SimRequest, SimState } from '../state.ts';
+import type { Policy, PolicyOptions } from './policy.ts';
+
+export function worstBlocks(lc: LifeCycle, prompt: number, output: number, tpb: number, maxNumTokens: number, draft: number): number {
+  if (lc.kind === 'ssm') return 1;
+  const maxCapacity = Math.max(prompt, prompt + output - 1 + draft);
+  const full = divUp(maxCapacity, tpb);
+  if (lc.windowTokens === null) return full;
+  const chunk = Math.max(Math.min(prompt, maxNumTokens), 1 + draft);
+  return Math.min(full, lc.sinkBlocks + divUp(lc.windowTokens - 1 + chunk, tpb) + 1);
+}
+
+export function noEvictPolicy(o: PolicyOptions): Policy {
+  let running: SimRequest[] = [];
+  const waiting: SimRequest[] = [];
+  const reservation = new Map<SimRequest, number[]>();
+  let reserved: number[] | null = null;
+
+  const needOf = (s: SimState, r: SimRequest): number[] => {
+    const need = new Array(s.pools.length).fill(0);
+    s.plan.lifeCycles.forEach((lc) => {
+      need[s.plan.lifeCyclePoolGroup[lc.id]] += worstBlocks(lc, r.prompt, r.output, s.plan.tokensPerBlock, o.maxNumTokens, o.draftTokens);
+    });
+    return need;
+  };
+
+  const stepOf = (s: SimState, r: SimRequest): boolean => {
+    if (r.state === 'decoding') {
+      if (s.tryResize(r, s.decodeCapacity(r), r.kv!.history) !== null) return false;
+      s.scheduleDecode(r);
+      return true;
+    }
+    const chunk = Math.min(r.target - r.pos, o.maxNumTokens - s.tokens);
+    if (chunk <= 0 || s.tryResize(r, r.pos + chunk, r.pos) !== null) return false;
+    s.scheduleContext(r, chunk);
+    return true;
+  };
+
+  return {
+    schedule(s) {
+      reserved ??= new Array(s.pools.length).fill(0);
+      const res = reserved;
+      for (const r of running) {
+        if (r.state !== 'finished') continue;
+        reservation.get(r)!.forEach((n, pg) => (res[pg] -= n));
+        reservation.delete(r);
+      }
+      running = running.filter((r) => r.state !== 'finished');
+      waiting.push(...s.arrivedThisPass);
+      for (const r of running) {
+        const cost = r.state === 'decoding' ? 1 + o.draftTokens : 1;
+        if (s.tokens + cost > o.maxNumTokens) break;
+        // Cannot fail while the reservation bound holds; if it does, the run stalls visibly.
+        if (!stepOf(s, r)) return;
+      }
+      while (waiting.length > 0 && running.length < o.maxBatchSize && s.tokens < o.maxNumTokens) {
+        const r = waiting[0];
+        const need = needOf(s, r);
+        const fits = need.every((n, pg) => res[pg] + n <= s.pools[pg].total);
+        if (!fits) {
+          const pg = need.findIndex((n, p) => res[p] + n > s.pools[p].total);
+          const p = s.pools[pg];
+          s.failure ??= { poolGroup: pg, needed: need[pg], free: p.total - res[pg], exhausted: [pg], request: r.id, cause: 'allocation' };
+          return;
+        }
+        if (!stepOf(s, r)) return;
+        waiting.shift();
+        running.push(r);
+        reservation.set(r, need);
+        need.forEach((n, pg) => (res[pg] += n));
+      }
+    },
+  };
+}

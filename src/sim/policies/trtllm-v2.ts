@@ -1,0 +1,85 @@
+/**
+ * TensorRT-LLM KVCacheV2Scheduler (kvcache-v2-sizing.md §3), MAX_UTILIZATION, GPU-only tier.
+ *
+ *   phase 1 (generation): active requests in list order, up to maxBatchSize / maxNumTokens.
+ *     suspended -> resume first (gate: every pool's utilization <= maxUtilForResume)
+ *     resize(h + 1 + d); on failure the ladder:
+ *       1. suspend started, active requests from the tail (never one scheduled this pass), retry
+ *       2. recompute-pause on: tear a victim's KV down instead (it re-prefills later), retry
+ *       3. otherwise self-suspend and STOP the phase
+ *   phase 2 (context): pending context requests in list order, chunked by the token budget;
+ *     on failure preempt one started request (no lower tier) and stop the phase.
+ *
+ * With no cache tier below the GPU a suspended request's pages stay where they are, so suspending
+ * frees nothing: that is how a windowed pool at its floor deadlocks (spec §4).
+ */
+import type { SimRequest, SimState } from '../state.ts';
+import type { Policy, PolicyOptions } from './policy.ts';
+
+/** Tail-most started request that is not `self`, not scheduled this pass and (optionally) not suspended. */
+function tailVictim(s: SimState, self: SimRequest, includeSuspended: boolean): SimRequest | null {
+  for (let i = s.active.length - 1; i >= 0; i--) {
+    const r = s.active[i];
+    if (r === self || !r.kv || s.isScheduled(r)) continue;
+    if (r.state === 'suspended' && !includeSuspended) continue;
+    return r;
+  }
+  return null;
+}
+
+export function trtllmV2Policy(o: PolicyOptions): Policy {
+  const preempt = (s: SimState, victim: SimRequest): void => {
+    if (o.recomputePause) s.teardown(victim);
+    else s.suspend(victim);
+  };
+
+  /** try_allocate_generation: resume (gated) then resize. */
+  const tryAllocate = (s: SimState, r: SimRequest): boolean => {
+    if (!s.tryResume(r, o.maxUtilForResume)) return false;
+    return s.tryResize(r, s.decodeCapacity(r), r.kv!.history) === null;
+  };
+
+  const generation = (s: SimState): void => {
+    for (const r of [...s.active]) {
+      const isDecode = r.state === 'decoding' || (r.state === 'suspended' && r.resumeTo === 'decoding');
+      if (!isDecode) continue;
+      if (s.batch >= o.maxBatchSize || s.tokens + 1 + o.draftTokens > o.maxNumTokens) return;
+      let ok = tryAllocate(s, r);
+      while (!ok) {
+        // 1. suspend from the tail; 2. with recompute-pause, tear down (suspended ones too).
+        const victim = tailVictim(s, r, false) ?? (o.recomputePause ? tailVictim(s, r, true) : null);
+        if (!victim) break;
+        preempt(s, victim);
+        ok = tryAllocate(s, r);
+      }
+      if (!ok) {
+        s.suspend(r);
+        return;
+      }
+      s.scheduleDecode(r);
+    }
+  };
+
+  const context = (s: SimState): void => {
+    for (const r of [...s.active]) {
+      const pending = r.state === 'waiting' || r.state === 'context' || (r.state === 'suspended' && r.resumeTo === 'context');
+      if (!pending || s.isScheduled(r)) continue;
+      if (s.batch >= o.maxBatchSize || s.tokens >= o.maxNumTokens) return;
+      const chunk = Math.min(r.target - r.pos, o.maxNumTokens - s.tokens);
+      const ok = s.tryResume(r, o.maxUtilForResume) && s.tryResize(r, r.pos + chunk, r.pos) === null;
+      if (!ok) {
+        const victim = tailVictim(s, r, false);
+        if (victim) preempt(s, victim);
+        return;
+      }
+      s.scheduleContext(r, chunk);
+    }
+  };
+
+  return {
+    schedule(s) {
+      generation(s);
+      context(s);
+    },
+  };
+}

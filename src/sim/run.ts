@@ -1,0 +1,215 @@
+/**
+ * The pass loop: begin pass (commit, arrivals), policy, record, progress detection.
+ *
+ * Progress: a pass is stalled when it schedules no token and frees no slot while requests are
+ * active; `stallLimit` consecutive stalled passes (engine: 1000) make a deadlock. When a stalled
+ * pass also changed nothing at all (no suspend/resume/admission/arrival), the next pass is provably
+ * the same pass again (the scheduler is a function of the state), so the remaining stalled passes
+ * are recorded as copies instead of being executed; the report says how many were executed.
+ */
+import type { Plan } from '../planner/types.ts';
+import { createPolicy } from './policies/index.ts';
+import { type PassFailure, SimState, type SimState as State } from './state.ts';
+import { Trace, TraceRecorder } from './trace.ts';
+import type { DeadlockReport, EventKind, PolicyName, RequestSpec, SimConfig, SimSummary } from './types.ts';
+
+export interface RunResult {
+  readonly outcome: SimSummary['outcome'];
+  readonly steps: number;
+  readonly state: State;
+  readonly rec: TraceRecorder | null;
+  readonly stats: {
+    maxConcurrentDecodes: number;
+    maxConcurrentHolders: number;
+    peakUsedSlots: number[];
+    tokensScheduled: number;
+    suspensions: number;
+    preemptions: number;
+    firstStalledStep: number;
+    executedStalledPasses: number;
+    stalledPasses: number;
+    /** The failure of the first pass of the final stall: the cause (later passes only repeat it). */
+    rootFailure: PassFailure | null;
+  };
+}
+
+export function layoutOf(plan: Plan) {
+  return {
+    tokensPerBlock: plan.tokensPerBlock,
+    poolNames: plan.poolGroups.map((g) => g.name),
+    slotCounts: plan.slotCounts,
+    lifeCycles: plan.lifeCycles,
+    lifeCyclePoolGroup: plan.lifeCyclePoolGroup,
+  };
+}
+
+/** One run. `record` off is for re-runs that only need the outcome (floor bisection). */
+export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: boolean): RunResult {
+  const rec = record ? new TraceRecorder(layoutOf(cfg.plan), specs.length) : null;
+  const stats = {
+    maxConcurrentDecodes: 0,
+    maxConcurrentHolders: 0,
+    peakUsedSlots: cfg.plan.slotCounts.map(() => 0),
+    tokensScheduled: 0,
+    suspensions: 0,
+    preemptions: 0,
+    firstStalledStep: -1,
+    executedStalledPasses: 0,
+    stalledPasses: 0,
+    rootFailure: null as PassFailure | null,
+  };
+  const sink = {
+    event(step: number, kind: EventKind, request: number, poolGroup: number) {
+      if (kind === 'suspend') stats.suspensions++;
+      if (kind === 'preempt') stats.preemptions++;
+      rec?.event(step, kind, request, poolGroup);
+    },
+  };
+  const state = new SimState(cfg.plan, specs, cfg.draftTokens, rec, sink);
+  const policy = createPolicy(cfg.policy, cfg);
+  let outcome: SimSummary['outcome'] = 'step-limit';
+  let step = 0;
+  for (; step < cfg.maxSteps; step++) {
+    state.beginPass(step);
+    if (!state.done) policy.schedule(state);
+    recordPass(state, rec, stats);
+    if (state.done) {
+      outcome = 'completed';
+      step++;
+      break;
+    }
+    const stalled = state.active.length > 0 && state.tokens === 0 && state.freed === 0;
+    if (!stalled) {
+      stats.stalledPasses = 0;
+      continue;
+    }
+    if (stats.stalledPasses === 0) {
+      stats.firstStalledStep = step;
+      stats.rootFailure = state.failure;
+      stats.executedStalledPasses = 0;
+      state.emit('stall', -1, state.failure?.poolGroup ?? -1);
+    }
+    stats.stalledPasses++;
+    stats.executedStalledPasses++;
+    if (stats.stalledPasses < cfg.stallLimit && state.mutations === 0) {
+      const remaining = cfg.stallLimit - stats.stalledPasses;
+      const next = state.nextArrivalStep;
+      if ((next === null || next > step + remaining) && step + remaining < cfg.maxSteps) {
+        for (let j = 1; j <= remaining; j++) copyPass(state, rec);
+        step += remaining;
+        stats.stalledPasses += remaining;
+      }
+    }
+    if (stats.stalledPasses >= cfg.stallLimit) {
+      state.step = step;
+      state.emit('deadlock', -1, state.failure?.poolGroup ?? -1);
+      outcome = 'deadlock';
+      step++;
+      break;
+    }
+  }
+  return { outcome, steps: step, state, rec, stats };
+}
+
+function recordPass(s: State, rec: TraceRecorder | null, stats: RunResult['stats']): void {
+  stats.tokensScheduled += s.tokens;
+  if (s.decodes > stats.maxConcurrentDecodes) stats.maxConcurrentDecodes = s.decodes;
+  const holders = s.holders();
+  if (holders > stats.maxConcurrentHolders) stats.maxConcurrentHolders = holders;
+  for (const p of s.pools) {
+    const inUse = p.total - p.free;
+    if (inUse > stats.peakUsedSlots[p.index]) stats.peakUsedSlots[p.index] = inUse;
+  }
+  if (!rec) return;
+  for (const r of s.active) {
+    const rate = r.scheduledStep === s.step && r.scheduledKind === 'decode' ? 1 : 0;
+    rec.request(r.id, s.step, r.state, r.kv?.history ?? 0, r.kv?.capacity ?? 0, rate);
+  }
+  for (const r of s.finishedThisPass) rec.request(r.id, s.step, 'finished', 0, 0, 0);
+  rec.endStep(s.step, s.pools, s.decodes, s.tokens);
+}
+
+/** A pass identical to the previous one (nothing to replay, every request predicted unchanged). */
+function copyPass(s: State, rec: TraceRecorder | null): void {
+  s.step++;
+  rec?.endStep(s.step, s.pools, 0, 0);
+}
+
+/** Who holds the pool group's slots at the end of a run, by state. */
+export function holdersOf(s: State, pg: number) {
+  let heldByRunning = 0;
+  let heldBySuspended = 0;
+  let slotsHeldByRunning = 0;
+  let slotsHeldBySuspended = 0;
+  for (const r of s.active) {
+    const n = r.kv?.heldPerPool[pg] ?? 0;
+    if (n === 0) continue;
+    if (r.state === 'suspended') {
+      heldBySuspended++;
+      slotsHeldBySuspended += n;
+    } else {
+      heldByRunning++;
+      slotsHeldByRunning += n;
+    }
+  }
+  return { heldByRunning, heldBySuspended, slotsHeldByRunning, slotsHeldBySuspended };
+}
+
+export function deadlockReport(cfg: SimConfig, res: RunResult, suggestion: { slots: number; by: 'bisect' | 'analytic' }): DeadlockReport {
+  const s = res.state;
+  const f = res.stats.rootFailure ?? s.failure ?? {
+    poolGroup: s.pools.reduce((best, p) => (p.free < s.pools[best].free ? p.index : best), 0),
+    needed: 0,
+    free: 0,
+    exhausted: [],
+    request: -1,
+    cause: 'allocation' as const,
+  };
+  const pg = f.poolGroup;
+  const name = cfg.plan.poolGroups[pg]?.name ?? `pool ${pg}`;
+  const h = holdersOf(s, pg);
+  const what = f.cause === 'resume-gate' ? `the resume gate (utilization above ${cfg.maxUtilForResume})` : `${f.needed} slot(s) with ${f.free} free`;
+  return {
+    poolGroup: pg,
+    poolName: name,
+    exhaustedPoolGroups: f.exhausted.length > 0 ? [...f.exhausted] : [pg],
+    request: f.request,
+    neededSlots: f.needed,
+    freeSlots: f.free,
+    ...h,
+    suggestedMinSlots: suggestion.slots,
+    suggestedBy: suggestion.by,
+    cause: f.cause,
+    firstStalledStep: res.stats.firstStalledStep,
+    executedStalledPasses: res.stats.executedStalledPasses,
+    stalledPasses: res.stats.stalledPasses,
+    message:
+      `deadlock: pool group ${pg} (${name}) exhausted: request ${f.request} needed ${what}; ` +
+      `${h.slotsHeldByRunning} slots held by ${h.heldByRunning} running and ${h.slotsHeldBySuspended} by ${h.heldBySuspended} suspended requests; ` +
+      `no progress for ${res.stats.stalledPasses} passes since pass ${res.stats.firstStalledStep}; ` +
+      `${suggestion.by === 'bisect' ? 'smallest slot count found to complete' : 'a floor that covers it'}: ${suggestion.slots}`,
+  };
+}
+
+export function summarize(cfg: SimConfig, res: RunResult, requests: number, deadlock: DeadlockReport | null): SimSummary {
+  return {
+    outcome: res.outcome,
+    policy: cfg.policy as PolicyName,
+    steps: res.steps,
+    requests,
+    completedRequests: res.state.finishedCount,
+    maxConcurrentDecodes: res.stats.maxConcurrentDecodes,
+    maxConcurrentHolders: res.stats.maxConcurrentHolders,
+    slotCounts: [...cfg.plan.slotCounts],
+    poolNames: cfg.plan.poolGroups.map((g) => g.name),
+    peakUsedSlots: res.stats.peakUsedSlots,
+    tokensScheduled: res.stats.tokensScheduled,
+    suspensions: res.stats.suspensions,
+    preemptions: res.stats.preemptions,
+    deadlock,
+  };
+}
+
+export function toTrace(summary: SimSummary, res: RunResult): Trace {
+  return new Trace(summary, res.rec!, [...res.state.requests].map((r) => ({ arrival: r.arrival, prompt: r.prompt, output: r.output })));
+}

@@ -1,0 +1,151 @@
+/**
+ * Named scenarios: one-click reproductions with a one-line story (the UI shows it).
+ *
+ *  trtllm-15401  DeepSeek-V4-Flash fp8, tpb 256, maxSeqLen 137984, maxBatchSize 64, 40 GiB,
+ *                initial_pool_ratio [0.01, 0.98, 0.01], GPU-only tier, recompute-pause off.
+ *  straddle      one window-128 pool, tpb 256, decodes crossing a block boundary together.
+ */
+
+import { InputError } from '../model/errors.ts';
+import { getPreset } from '../model/presets.ts';
+import type { ConstraintMode } from '../planner/build.ts';
+import { buildScenario, type ModelKnobs, planModel, planScenario } from '../planner/index.ts';
+import type { LayerJson } from '../planner/scenario.ts';
+import type { Plan } from '../planner/types.ts';
+import type { SimInput } from './index.ts';
+import type { PolicyName, RequestSpec, Workload } from './types.ts';
+
+export interface ScenarioOverrides {
+  readonly constraints?: ConstraintMode;
+  readonly policy?: PolicyName;
+  readonly knobs?: Partial<ModelKnobs>;
+  readonly workload?: Workload | readonly RequestSpec[];
+  readonly maxNumTokens?: number;
+  readonly maxUtilForResume?: number;
+  readonly recomputePause?: boolean;
+  readonly stallLimit?: number;
+  readonly maxSteps?: number;
+  readonly seed?: number;
+}
+
+export interface NamedScenario {
+  readonly name: string;
+  readonly title: string;
+  /** One line for the UI. */
+  readonly story: string;
+  readonly defaultConstraints: ConstraintMode;
+  /** What to expect under each constraint mode (asserted in tests). */
+  readonly expect: Partial<Record<ConstraintMode, string>>;
+  build(o?: ScenarioOverrides): { readonly config: SimInput; readonly plan: Plan; readonly knobs: ModelKnobs };
+}
+
+const GiB = 1024 ** 3;
+/** The engine's default per-iteration token budget (the planner saw max_num_tokens unset: #16269). */
+const ENGINE_MAX_NUM_TOKENS = 8192;
+
+/**
+ * #15401 workload: 64 short requests arriving together. 32 "long-short" ones (200 + 200 tokens)
+ * cross the 256-token block boundary while decoding; 32 short ones (100 + 50) never do. In list
+ * order the crossing ones come first, so under as-shipped floors the 7 STATE holders are all
+ * crossing ones.
+ */
+export function workload15401(): RequestSpec[] {
+  const out: RequestSpec[] = [];
+  for (let i = 0; i < 32; i++) out.push({ arrival: 0, prompt: 200, output: 200 });
+  for (let i = 0; i < 32; i++) out.push({ arrival: 0, prompt: 100, output: 50 });
+  return out;
+}
+
+function scenario15401(o: ScenarioOverrides = {}) {
+  const knobs: ModelKnobs = {
+    tokensPerBlock: 256,
+    maxSeqLen: 137_984,
+    maxBatchSize: 64,
+    maxNumTokens: null,
+    quotaBytes: 40 * GiB,
+    kvDtype: 'fp8',
+    draftTokens: 0,
+    numExtraKvTokens: 0,
+    avgSeqLen: null,
+    poolRatio: [0.01, 0.98, 0.01],
+    ...o.knobs,
+  };
+  const { plan } = planModel(getPreset('deepseek-v4-flash'), knobs, o.constraints ?? 'as-shipped');
+  return { plan, knobs, workload: o.workload ?? workload15401() };
+}
+
+/** One window-128 layer whose slot is exactly one 2 MiB grain, so a tiny quota pins slots = floor. */
+const STRADDLE_LAYERS: LayerJson[] = [{ layer_id: 0, kind: 'attn', window: 128, sink_tokens: null, buffers: [{ role: 'key', bytes_per_block: 2 * 1024 * 1024 }] }];
+
+function scenarioStraddle(o: ScenarioOverrides = {}) {
+  const knobs: ModelKnobs = {
+    tokensPerBlock: 256,
+    maxSeqLen: 4096,
+    maxBatchSize: 16,
+    maxNumTokens: 4096,
+    quotaBytes: 1,
+    kvDtype: 'fp8',
+    draftTokens: 0,
+    numExtraKvTokens: 0,
+    avgSeqLen: null,
+    poolRatio: null,
+    ...o.knobs,
+  };
+  const plan = planScenario(buildScenario(STRADDLE_LAYERS, knobs, o.constraints ?? 'issue-fix', undefined, 'straddle'));
+  // 16 requests decoding in lockstep from h = 200: at h = 256 every window [h-127, h] spans 2 blocks.
+  const workload = o.workload ?? Array.from({ length: knobs.maxBatchSize }, () => ({ arrival: 0, prompt: 200, output: 100 }));
+  return { plan, knobs, workload };
+}
+
+function configOf(o: ScenarioOverrides, s: { plan: Plan; knobs: ModelKnobs; workload: Workload | readonly RequestSpec[] }): SimInput {
+  return {
+    plan: s.plan,
+    policy: o.policy ?? 'trtllm-v2',
+    workload: s.workload,
+    maxBatchSize: s.knobs.maxBatchSize,
+    maxNumTokens: o.maxNumTokens ?? s.knobs.maxNumTokens ?? ENGINE_MAX_NUM_TOKENS,
+    maxUtilForResume: o.maxUtilForResume ?? 0.95,
+    recomputePause: o.recomputePause ?? false,
+    stallLimit: o.stallLimit ?? 1000,
+    maxSteps: o.maxSteps ?? 100_000,
+    draftTokens: s.knobs.draftTokens,
+    seed: o.seed,
+  };
+}
+
+export const NAMED_SCENARIOS: readonly NamedScenario[] = [
+  {
+    name: 'trtllm-15401',
+    title: 'TensorRT-LLM #15401: DeepSeek-V4-Flash, skewed pool ratio, STATE pool at its floor',
+    story:
+      'pool_ratio [0.01, 0.98, 0.01] pins the STATE pool (window 8) at 7 slots: at most 7 requests hold slots, they cross a block boundary together, suspending frees nothing on a GPU-only tier and the resume gate stays shut: deadlock. issue-fix floors (64) let all 64 finish.',
+    defaultConstraints: 'as-shipped',
+    expect: { 'as-shipped': 'deadlock in pool group 2 (STATE) with 7 slots', 'issue-fix': 'all 64 requests complete' },
+    build(o = {}) {
+      const s = scenario15401(o);
+      return { config: configOf(o, s), plan: s.plan, knobs: s.knobs };
+    },
+  },
+  {
+    name: 'straddle',
+    title: 'The straddle block: a window of 128 with 256-token blocks',
+    story:
+      'Window 128, tpb 256, 16 decodes cross a block boundary together: each window then spans 2 blocks, so the issue-fix floor of maxBatchSize (16 slots) covers only half the batch and the run stalls; the straddle-aware safe floor completes.',
+    defaultConstraints: 'issue-fix',
+    expect: { 'issue-fix': 'deadlock in pool group 0 with 16 slots', safe: 'all 16 requests complete' },
+    build(o = {}) {
+      const s = scenarioStraddle(o);
+      return { config: configOf(o, s), plan: s.plan, knobs: s.knobs };
+    },
+  },
+];
+
+export function listScenarios(): readonly NamedScenario[] {
+  return NAMED_SCENARIOS;
+}
+
+export function scenarioConfig(name: string, overrides: ScenarioOverrides = {}): ReturnType<NamedScenario['build']> {
+  const s = NAMED_SCENARIOS.find((n) => n.name === name);
+  if (!s) throw new InputError('scenario', name, NAMED_SCENARIOS.map((n) => n.name).join(', '));
+  return s.build(overrides);
+}

@@ -1,0 +1,269 @@
+/**
+ * The simulator's mutable state during a run and the operations every policy is built from:
+ * resize (check-then-commit), schedule, suspend, resume, teardown. Policies decide *who*; this file
+ * does the bookkeeping the same way for all of them. A pass is:
+ *
+ *   beginPass(k): commit the tokens of pass k-1 (history advances, stale blocks are freed,
+ *                 finished requests close), then requests with arrival <= k join `active`.
+ *   policy.schedule(state)        resizes and marks requests scheduled for pass k
+ *   (the trace records the state here: what pass k's forward step runs with)
+ */
+import type { Plan } from '../planner/types.ts';
+import { BlockPool, type DeltaSink } from './block-pool.ts';
+import { type AllocFailure, KvCache, Managers } from './managers.ts';
+import type { EventKind, RequestSpec, RequestState } from './types.ts';
+
+export interface SimRequest {
+  readonly id: number;
+  readonly arrival: number;
+  readonly prompt: number;
+  readonly output: number;
+  state: RequestState;
+  /** The state to return to after a suspension. */
+  resumeTo: 'context' | 'decoding';
+  /** Tokens prefilled so far in the current (re-)prefill, and how many it needs. */
+  pos: number;
+  target: number;
+  /** Output tokens produced so far (kept across a recompute teardown, as vLLM does). */
+  generated: number;
+  kv: KvCache | null;
+  /** Pass in which the request was last scheduled, and its tokens then. */
+  scheduledStep: number;
+  scheduledTokens: number;
+  scheduledKind: 'context' | 'decode' | null;
+}
+
+export interface EventSink {
+  event(step: number, kind: EventKind, request: number, poolGroup: number): void;
+}
+
+export interface PassFailure extends AllocFailure {
+  readonly request: number;
+  readonly cause: 'allocation' | 'resume-gate';
+}
+
+export class SimState {
+  readonly plan: Plan;
+  readonly pools: BlockPool[];
+  readonly managers: Managers;
+  readonly requests: SimRequest[];
+  /** Arrived and not finished, in arrival order: the engine's active_requests list. */
+  active: SimRequest[] = [];
+  step = -1;
+  private nextArrival = 0;
+  finishedCount = 0;
+  // Per-pass counters (reset by beginPass).
+  tokens = 0;
+  batch = 0;
+  decodes = 0;
+  freed = 0;
+  mutations = 0;
+  failure: PassFailure | null = null;
+  scheduled: SimRequest[] = [];
+  finishedThisPass: SimRequest[] = [];
+  arrivedThisPass: SimRequest[] = [];
+  readonly draftTokens: number;
+  private readonly events: EventSink;
+
+  constructor(plan: Plan, specs: readonly RequestSpec[], draftTokens: number, deltas: DeltaSink | null, events: EventSink) {
+    this.plan = plan;
+    this.pools = plan.slotCounts.map((n, pg) => new BlockPool(pg, n, deltas));
+    const lcPool = plan.lifeCycles.map((lc) => plan.lifeCyclePoolGroup[lc.id]);
+    this.managers = new Managers(plan.lifeCycles, lcPool, this.pools, plan.tokensPerBlock);
+    // Stable order by arrival, then by position in the workload.
+    const order = specs.map((s, i) => ({ s, i })).sort((a, b) => a.s.arrival - b.s.arrival || a.i - b.i);
+    this.requests = order.map(({ s }, id) => ({
+      id,
+      arrival: s.arrival,
+      prompt: s.prompt,
+      output: s.output,
+      state: 'waiting',
+      resumeTo: 'context',
+      pos: 0,
+      target: s.prompt,
+      generated: 0,
+      kv: null,
+      scheduledStep: -1,
+      scheduledTokens: 0,
+      scheduledKind: null,
+    }));
+    this.draftTokens = draftTokens;
+    this.events = events;
+  }
+
+  get done(): boolean {
+    return this.finishedCount === this.requests.length;
+  }
+
+  /** Arrival pass of the next request that has not arrived yet, or null. */
+  get nextArrivalStep(): number | null {
+    return this.nextArrival < this.requests.length ? this.requests[this.nextArrival].arrival : null;
+  }
+
+  emit(kind: EventKind, request: number, poolGroup = -1): void {
+    this.events.event(this.step, kind, request, poolGroup);
+  }
+
+  beginPass(step: number): void {
+    this.step = step;
+    this.tokens = 0;
+    this.batch = 0;
+    this.decodes = 0;
+    this.freed = 0;
+    this.mutations = 0;
+    this.failure = null;
+    this.finishedThisPass = [];
+    this.arrivedThisPass = [];
+    for (const r of this.scheduled) this.commit(r);
+    this.scheduled = [];
+    if (this.finishedThisPass.length > 0) this.active = this.active.filter((r) => r.state !== 'finished');
+    while (this.nextArrival < this.requests.length && this.requests[this.nextArrival].arrival <= step) {
+      const r = this.requests[this.nextArrival++];
+      this.active.push(r);
+      this.arrivedThisPass.push(r);
+      this.mutations++;
+    }
+  }
+
+  /** Apply the tokens a request computed in the previous pass. */
+  private commit(r: SimRequest): void {
+    const kv = r.kv;
+    if (!kv || r.state === 'suspended' || r.state === 'finished') return;
+    if (r.scheduledKind === 'context') {
+      r.pos += r.scheduledTokens;
+      this.freed += this.managers.commit(kv, kv.history + r.scheduledTokens, false);
+      // The last prefill chunk produces the next output token.
+      if (r.pos >= r.target) {
+        r.generated++;
+        r.state = 'decoding';
+      }
+    } else {
+      this.freed += this.managers.commit(kv, kv.history + 1, false);
+      r.generated++;
+    }
+    if (r.generated >= r.output) this.finish(r);
+  }
+
+  private finish(r: SimRequest): void {
+    if (r.kv) this.freed += this.managers.releaseAll(r.kv, false);
+    r.kv = null;
+    r.state = 'finished';
+    this.finishedCount++;
+    this.finishedThisPass.push(r);
+    this.emit('finish', r.id);
+  }
+
+  isScheduled(r: SimRequest): boolean {
+    return r.scheduledStep === this.step;
+  }
+
+  /** Capacity a decode of r needs this pass: h + 1 + draft. */
+  decodeCapacity(r: SimRequest): number {
+    return (r.kv?.history ?? 0) + 1 + this.draftTokens;
+  }
+
+  /** Grow r's cache (creating it on first use); null on success, the failure otherwise. */
+  tryResize(r: SimRequest, capacity: number, history: number): AllocFailure | null {
+    if (!r.kv) r.kv = new KvCache(r.id, this.plan.lifeCycles.length, this.pools.length);
+    const f = this.managers.resize(r.kv, capacity, history);
+    if (f) {
+      if (r.kv.totalHeld() === 0 && r.kv.capacity === 0) r.kv = null;
+      // Keep the pass's first allocation failure; it outranks a resume-gate refusal.
+      if (!this.failure || this.failure.cause === 'resume-gate') this.failure = { ...f, request: r.id, cause: 'allocation' };
+      return f;
+    }
+    return null;
+  }
+
+  scheduleDecode(r: SimRequest): void {
+    this.mark(r, 1 + this.draftTokens, 'decode');
+    this.decodes++;
+  }
+
+  scheduleContext(r: SimRequest, chunk: number): void {
+    if (r.state === 'waiting') this.emit('admit', r.id);
+    if (r.state !== 'context') this.mutations++;
+    r.state = 'context';
+    this.mark(r, chunk, 'context');
+  }
+
+  private mark(r: SimRequest, tokens: number, kind: 'context' | 'decode'): void {
+    r.scheduledStep = this.step;
+    r.scheduledTokens = tokens;
+    r.scheduledKind = kind;
+    this.tokens += tokens;
+    this.batch++;
+    this.scheduled.push(r);
+  }
+
+  maxUtilization(): { value: number; poolGroup: number } {
+    let value = -1;
+    let poolGroup = 0;
+    for (const p of this.pools) {
+      if (p.utilization > value) {
+        value = p.utilization;
+        poolGroup = p.index;
+      }
+    }
+    return { value, poolGroup };
+  }
+
+  /** Pages stay where they are (GPU-only tier): only their accounting moves to "suspended". */
+  suspend(r: SimRequest): void {
+    if (r.state === 'suspended' || r.state === 'finished' || r.state === 'waiting') return;
+    r.resumeTo = r.state === 'decoding' ? 'decoding' : 'context';
+    r.state = 'suspended';
+    if (r.kv) for (let pg = 0; pg < this.pools.length; pg++) this.pools[pg].markSuspended(r.kv.heldPerPool[pg]);
+    this.mutations++;
+    this.emit('suspend', r.id);
+  }
+
+  /** The resume gate: every pool's utilization must be <= maxUtil. Returns false (no change) if not. */
+  tryResume(r: SimRequest, maxUtil: number): boolean {
+    if (r.state !== 'suspended') return true;
+    const u = this.maxUtilization();
+    if (u.value > maxUtil) {
+      const p = this.pools[u.poolGroup];
+      this.failure ??= {
+        poolGroup: u.poolGroup,
+        needed: p.total - p.free - Math.floor(maxUtil * p.total),
+        free: p.free,
+        exhausted: [u.poolGroup],
+        request: r.id,
+        cause: 'resume-gate',
+      };
+      return false;
+    }
+    r.state = r.resumeTo;
+    if (r.kv) for (let pg = 0; pg < this.pools.length; pg++) this.pools[pg].markSuspended(-r.kv.heldPerPool[pg]);
+    this.mutations++;
+    this.emit('resume', r.id);
+    return true;
+  }
+
+  /** Recompute preemption: free everything; the request re-prefills prompt + generated tokens. */
+  teardown(r: SimRequest): void {
+    if (r.kv) this.freed += this.managers.releaseAll(r.kv, r.state === 'suspended');
+    r.kv = null;
+    r.state = 'waiting';
+    r.pos = 0;
+    r.target = r.prompt + r.generated;
+    if (r.scheduledStep === this.step) {
+      // Un-schedule (only vLLM's policy tears down a request it scheduled earlier in the same pass).
+      this.scheduled = this.scheduled.filter((s) => s !== r);
+      this.tokens -= r.scheduledTokens;
+      this.batch--;
+      if (r.scheduledKind === 'decode') this.decodes--;
+      r.scheduledStep = -1;
+    }
+    this.mutations++;
+    this.emit('preempt', r.id);
+  }
+
+  /** Requests currently holding at least one slot. */
+  holders(): number {
+    let n = 0;
+    for (const r of this.active) if (r.kv && r.kv.totalHeld() > 0) n++;
+    return n;
+  }
+}
