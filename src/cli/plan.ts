@@ -27,6 +27,7 @@ export const PLAN_FLAGS: FlagSpec[] = [
   { name: 'draft-tokens', type: 'string', value: 'N', help: 'speculative draft length (MTP), default 0' },
   { name: 'extra-kv-tokens', type: 'string', value: 'N', help: 'num_extra_kv_tokens, default 0' },
   { name: 'avg-seq-len', type: 'string', value: 'N', help: 'kv_cache_config.avg_seq_len for the typical step (default maxSeqLen)' },
+  { name: 'rebalance-length', type: 'string', value: 'H[,C]', help: 'also show what rebalancing toward requests of history H (capacity C, default H) gives' },
   { name: 'json', type: 'bool', help: 'print the engine-format JSON (with diagnostics) instead of the table' },
   { name: 'help', type: 'bool', help: 'show this help' },
 ];
@@ -133,7 +134,16 @@ export async function planCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (args.positional.length > 0) throw new InputError('argument', args.positional[0], 'flags only (see kvpool plan --help)');
-  const planned = await planFromArgs(args, io);
+  let planned = await planFromArgs(args, io);
+  const rebalanceRaw = flagString(args, 'rebalance-length');
+  if (rebalanceRaw !== undefined) {
+    const [history, capacity = history] = rebalanceRaw.split(',').map((p) => (/^\d+$/.test(p.trim()) ? Number(p) : Number.NaN));
+    if (!Number.isSafeInteger(history) || !Number.isSafeInteger(capacity) || capacity < history || capacity < 1) {
+      throw new InputError('--rebalance-length', rebalanceRaw, 'H or H,C with integers 0 <= H <= C, C >= 1');
+    }
+    const scenario = { ...planned.scenario, rebalance_target_length: { history, capacity } };
+    planned = { ...planned, ...planAndDiagnose(scenario, { maxBatchSize: planned.knobs?.maxBatchSize ?? 1, maxSeqLen: planned.knobs?.maxSeqLen ?? capacity }) };
+  }
   const { plan, diagnostics } = planned;
   if (flagBool(args, 'json')) {
     io.out(JSON.stringify({ ...planToJson(plan), diagnostics }, (_k, v) => (v === Number.POSITIVE_INFINITY ? null : v), 1));

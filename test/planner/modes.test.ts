@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getPreset, listPresets } from '../../src/model/presets.ts';
-import { CONSTRAINT_MODES, type ModelKnobs, planModel } from '../../src/planner/index.ts';
+import { CONSTRAINT_MODES, type ModelKnobs, planModel, planScenario } from '../../src/planner/index.ts';
 
 const GiB = 1024 ** 3;
 const issueKnobs = (over: Partial<ModelKnobs> = {}): ModelKnobs => ({
@@ -60,6 +60,14 @@ describe('#15401 from the preset and engine knobs', () => {
     expect(safe.plan.minSlots[0]).toBe(160);
     expect(safe.plan.minSlots[2]).toBe(160);
     expect(safe.diagnostics.maxDecodesWorst).toBeGreaterThanOrEqual(64);
+  });
+  it('BF16 rebalancing toward a 131072-token average: [47, 24307, 47] buggy, [64, 23405, 64] fixed (spec §4 v)', () => {
+    const rebalanced = (mode: 'as-shipped' | 'issue-fix') => {
+      const { scenario } = planModel(flash(), issueKnobs({ kvDtype: 'bf16' }), mode);
+      return planScenario({ ...scenario, rebalance_target_length: { history: 131072, capacity: 131072 } }).rebalance?.slotCounts;
+    };
+    expect(rebalanced('as-shipped')).toEqual([47, 24307, 47]);
+    expect(rebalanced('issue-fix')).toEqual([64, 23405, 64]);
   });
   it('BF16 slot bytes (spec §1.3)', () => {
     expect(planModel(flash(), issueKnobs({ kvDtype: 'bf16' }), 'as-shipped').plan.poolGroups.map((g) => g.slotBytes)).toEqual([32243712, 1594624, 55050240]);
