@@ -5,9 +5,10 @@
  */
 import type { Trace } from './trace.ts';
 
-export function traceToJson(trace: Trace): string {
+/** The trace as a plain JSON-ready object (see traceToJson). */
+export function traceToObject(trace: Trace) {
   const s = trace.summary;
-  return JSON.stringify({
+  return {
     format: 'kvpool-trace',
     version: 1,
     summary: s,
@@ -24,7 +25,11 @@ export function traceToJson(trace: Trace): string {
     tokens: Array.from(trace.tokens),
     events: trace.events,
     requests: trace.requests,
-  });
+  };
+}
+
+export function traceToJson(trace: Trace): string {
+  return JSON.stringify(traceToObject(trace));
 }
 
 export function traceToCsv(trace: Trace): string {

@@ -18,8 +18,9 @@ import type { PolicyName, RequestSpec, SimConfig, Workload } from './types.ts';
 import { POLICY_NAMES } from './types.ts';
 import { resolveWorkload } from './workload.ts';
 
-export { traceHash, traceToCsv, traceToJson } from './export.ts';
+export { traceHash, traceToCsv, traceToJson, traceToObject } from './export.ts';
 export { requestAt } from './frame.ts';
+export { renderSimulation, sparkline } from './report.ts';
 export { listScenarios, NAMED_SCENARIOS, type NamedScenario, type ScenarioOverrides, scenarioConfig } from './scenarios.ts';
 export { Trace } from './trace.ts';
 export * from './types.ts';

@@ -1,0 +1,156 @@
+/**
+ * `kvpool simulate`: plan the pools (named scenario, preset, config.json or engine scenario file),
+ * run the decode scheduler over a workload and print the summary, per-pool peak pressure, a
+ * sparkline of pressure per pool and the stall/deadlock report; --json / --csv export the trace.
+ * Exit status: 0 completed or step limit, 3 deadlock, 2 bad input.
+ */
+import { isKvDtype, KV_DTYPES, type KvDtype } from '../model/dtype.ts';
+import { InputError } from '../model/errors.ts';
+import type { ModelKnobs } from '../planner/index.ts';
+import type { SimInput } from '../sim/index.ts';
+import { NAMED_SCENARIOS, POLICY_NAMES, type PolicyName, runSimulation, scenarioConfig, traceToCsv, traceToObject } from '../sim/index.ts';
+import { renderSimulation } from '../sim/report.ts';
+import type { LengthDist, RequestSpec, Workload } from '../sim/types.ts';
+import { parseTrace } from '../sim/workload.ts';
+import { type FlagSpec, flagBool, flagInt, flagNumber, flagString, helpText, type ParsedArgs, parseArgs, parseBytes } from './args.ts';
+import type { Io } from './io.ts';
+import { PLAN_FLAGS, parseMode, parseRatio, planFromArgs, withFlagNames } from './plan.ts';
+
+const PLAN_FLAG_NAMES = new Set(['preset', 'config', 'tokens-per-block', 'max-seq-len', 'max-batch-size', 'max-num-tokens', 'quota', 'kv-dtype', 'constraints', 'pool-ratio', 'draft-tokens', 'extra-kv-tokens', 'avg-seq-len']);
+
+export const SIMULATE_FLAGS: FlagSpec[] = [
+  { name: 'scenario', type: 'string', value: 'NAME|FILE', help: `named scenario (${NAMED_SCENARIOS.map((s) => s.name).join(', ')}) or an engine scenario JSON` },
+  ...PLAN_FLAGS.filter((f) => PLAN_FLAG_NAMES.has(f.name)),
+  { name: 'policy', type: 'string', value: 'NAME', help: `${POLICY_NAMES.join(' | ')} (default trtllm-v2)` },
+  { name: 'requests', type: 'string', value: 'N', help: 'generated requests (default 64)' },
+  { name: 'prompt-len', type: 'string', value: 'N|MIN:MAX', help: 'prompt tokens (default 1024)' },
+  { name: 'output-len', type: 'string', value: 'N|MIN:MAX', help: 'output tokens (default 256)' },
+  { name: 'dist', type: 'string', value: 'DIST', help: 'fixed | uniform | lognormal (default fixed; lognormal: median N, sigma 0.6)' },
+  { name: 'arrival-rate', type: 'string', value: 'R', help: 'Poisson arrivals per pass (default: all at pass 0)' },
+  { name: 'seed', type: 'string', value: 'N', help: 'workload seed (mulberry32), default 1' },
+  { name: 'trace', type: 'string', value: 'FILE', help: 'requests from JSON or CSV (arrival, prompt, output)' },
+  { name: 'max-util-for-resume', type: 'string', value: 'U', help: 'trtllm-v2 resume gate (default 0.95)' },
+  { name: 'recompute-pause', type: 'bool', help: 'trtllm-v2: tear victims down instead of only suspending them' },
+  { name: 'stall-limit', type: 'string', value: 'N', help: 'stalled passes before deadlock (default 1000)' },
+  { name: 'max-steps', type: 'string', value: 'N', help: 'pass limit (default 100000)' },
+  { name: 'json', type: 'bool', help: 'print the summary and the trace as JSON' },
+  { name: 'csv', type: 'bool', help: 'print the per-pass trace as CSV' },
+  { name: 'help', type: 'bool', help: 'show this help' },
+];
+
+function lengthDist(args: ParsedArgs, flag: string, dist: string, fallback: number): LengthDist {
+  const raw = flagString(args, flag) ?? String(fallback);
+  const m = /^\s*(\d+)\s*(?::\s*(\d+)\s*)?$/.exec(raw);
+  if (!m) throw new InputError(`--${flag}`, raw, 'N or MIN:MAX (positive integers)');
+  const a = Number(m[1]);
+  const b = m[2] === undefined ? null : Number(m[2]);
+  if (a < 1 || (b !== null && b < a)) throw new InputError(`--${flag}`, raw, 'N >= 1, or MIN:MAX with 1 <= MIN <= MAX');
+  if (dist === 'fixed') {
+    if (b !== null) throw new InputError(`--${flag}`, raw, 'a single N with --dist fixed (MIN:MAX needs --dist uniform or lognormal)');
+    return { kind: 'fixed', value: a };
+  }
+  if (dist === 'uniform') return b === null ? { kind: 'uniform', min: 1, max: 2 * a - 1 } : { kind: 'uniform', min: a, max: b };
+  const median = b === null ? a : Math.round(Math.sqrt(a * b));
+  return { kind: 'lognormal', median, sigma: 0.6, min: b === null ? 1 : a, max: b === null ? 8 * a : b };
+}
+
+const WORKLOAD_FLAGS = ['requests', 'prompt-len', 'output-len', 'dist', 'arrival-rate', 'seed'];
+
+function workloadFromArgs(args: ParsedArgs, io: Io): Workload | readonly RequestSpec[] | null {
+  const tracePath = flagString(args, 'trace');
+  if (tracePath !== undefined) {
+    const clash = WORKLOAD_FLAGS.find((f) => args.flags.has(f));
+    if (clash) throw new InputError(`--${clash}`, flagString(args, clash), `nothing: --trace ${tracePath} gives the requests`);
+    return parseTrace(io.readText(tracePath, '--trace'));
+  }
+  if (!WORKLOAD_FLAGS.some((f) => args.flags.has(f))) return null;
+  const dist = flagString(args, 'dist') ?? 'fixed';
+  if (!['fixed', 'uniform', 'lognormal'].includes(dist)) throw new InputError('--dist', dist, 'fixed, uniform or lognormal');
+  return {
+    kind: 'spec',
+    spec: {
+      requests: flagInt(args, 'requests', 0) ?? 64,
+      prompt: lengthDist(args, 'prompt-len', dist, 1024),
+      output: lengthDist(args, 'output-len', dist, 256),
+      arrivalRate: flagNumber(args, 'arrival-rate', 1e-9) ?? null,
+      seed: flagInt(args, 'seed', 0) ?? 1,
+    },
+  };
+}
+
+/** Knob overrides for a named scenario: only the flags the user typed. */
+function knobOverrides(args: ParsedArgs): Partial<ModelKnobs> {
+  const k: Partial<ModelKnobs> = {};
+  const set = <K extends keyof ModelKnobs>(key: K, v: ModelKnobs[K] | undefined) => {
+    if (v !== undefined) k[key] = v;
+  };
+  set('tokensPerBlock', flagInt(args, 'tokens-per-block', 1));
+  set('maxSeqLen', flagInt(args, 'max-seq-len', 1));
+  set('maxBatchSize', flagInt(args, 'max-batch-size', 1));
+  set('maxNumTokens', flagInt(args, 'max-num-tokens', 1));
+  set('draftTokens', flagInt(args, 'draft-tokens', 0));
+  set('numExtraKvTokens', flagInt(args, 'extra-kv-tokens', 0));
+  set('avgSeqLen', flagInt(args, 'avg-seq-len', 1));
+  const quota = flagString(args, 'quota');
+  if (quota !== undefined) set('quotaBytes', parseBytes('--quota', quota));
+  const ratio = flagString(args, 'pool-ratio');
+  if (ratio !== undefined) set('poolRatio', parseRatio(ratio));
+  const dtype = flagString(args, 'kv-dtype');
+  if (dtype !== undefined) {
+    if (!isKvDtype(dtype)) throw new InputError('--kv-dtype', dtype, KV_DTYPES.join(', '));
+    set('kvDtype', dtype as KvDtype);
+  }
+  return k;
+}
+
+function policyFromArgs(args: ParsedArgs): PolicyName | undefined {
+  const p = flagString(args, 'policy');
+  if (p !== undefined && !(POLICY_NAMES as readonly string[]).includes(p)) throw new InputError('--policy', p, POLICY_NAMES.join(', '));
+  return p as PolicyName | undefined;
+}
+
+async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimInput; label: string }> {
+  const scenario = flagString(args, 'scenario');
+  const workload = workloadFromArgs(args, io);
+  const run = {
+    policy: policyFromArgs(args),
+    maxUtilForResume: flagNumber(args, 'max-util-for-resume', 0, 1),
+    recomputePause: flagBool(args, 'recompute-pause') || undefined,
+    stallLimit: flagInt(args, 'stall-limit', 1),
+    maxSteps: flagInt(args, 'max-steps', 1),
+  };
+  const named = NAMED_SCENARIOS.find((s) => s.name === scenario);
+  if (named) {
+    if (args.flags.has('preset') || args.flags.has('config')) throw new InputError('--preset', flagString(args, 'preset') ?? flagString(args, 'config'), `nothing: --scenario ${named.name} fixes the model`);
+    const constraints = parseMode(flagString(args, 'constraints') ?? named.defaultConstraints);
+    const built = withFlagNames(() => scenarioConfig(named.name, { constraints, knobs: knobOverrides(args), workload: workload ?? undefined, ...run }));
+    return { config: built.config, label: `${named.name} (constraints ${constraints}): ${named.story}` };
+  }
+  const planned = await planFromArgs(args, io);
+  const mbs = flagInt(args, 'max-batch-size', 1) ?? planned.knobs?.maxBatchSize ?? 64;
+  const config: SimInput = {
+    plan: planned.plan,
+    workload: workload ?? { kind: 'spec', spec: { requests: 64, prompt: { kind: 'fixed', value: 1024 }, output: { kind: 'fixed', value: 256 }, arrivalRate: null, seed: 1 } },
+    maxBatchSize: mbs,
+    maxNumTokens: flagInt(args, 'max-num-tokens', 1) ?? 8192,
+    draftTokens: planned.knobs?.draftTokens ?? 0,
+    ...Object.fromEntries(Object.entries(run).filter(([, v]) => v !== undefined)),
+  };
+  return { config, label: scenario ?? planned.model?.id ?? 'plan' };
+}
+
+export async function simulateCommand(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, SIMULATE_FLAGS);
+  if (flagBool(args, 'help')) {
+    io.out(helpText('simulate [flags]', 'Step the decode scheduler over the planned pools; report pressure, stalls and deadlocks (exit 3 on deadlock).', SIMULATE_FLAGS));
+    return 0;
+  }
+  if (args.positional.length > 0) throw new InputError('argument', args.positional[0], 'flags only (see kvpool simulate --help)');
+  if (flagBool(args, 'json') && flagBool(args, 'csv')) throw new InputError('--csv', true, 'either --json or --csv, not both');
+  const { config, label } = await configFromArgs(args, io);
+  const trace = runSimulation(config);
+  if (flagBool(args, 'json')) io.out(JSON.stringify({ ...trace.summary, trace: traceToObject(trace) }));
+  else if (flagBool(args, 'csv')) io.out(traceToCsv(trace));
+  else io.out(renderSimulation(trace, label));
+  return trace.summary.outcome === 'deadlock' ? 3 : 0;
+}
