@@ -7,13 +7,13 @@
 import { InputError } from '../model/errors.ts';
 import { buildConfigInput, type ConfigInput } from './config-input.ts';
 import { buildControls, type Controls } from './controls.ts';
-import { type CustomModel, type PlanResult, planFor, presetOptions, uiFieldOf } from './core-adapter.ts';
+import { type CustomModel, presetOptions, uiFieldOf } from './core-adapter.ts';
 import { h } from './dom.ts';
 import { renderExplainer, renderPlanTable } from './plan-view.ts';
 import { applyKey, keyAction, Player } from './player.ts';
 import { PoolsView } from './pools-view.ts';
 import { buildShell, type Shell } from './shell.ts';
-import { scenarioStory, simulateFor } from './sim-adapter.ts';
+import { computeRun, type RunResult, scenarioStory } from './sim-adapter.ts';
 import { Timeline } from './timeline.ts';
 import { baseState, describeProblem, parseUrlState, runKey, SCENARIOS, serializeUrlState, type UiState, type ViewName } from './url-state.ts';
 import type { RunView } from './view-model.ts';
@@ -29,7 +29,7 @@ export class App {
   readonly pools = new PoolsView();
   readonly timeline: Timeline;
   readonly extra: ViewsExtra;
-  plan: PlanResult | null = null;
+  result: RunResult | null = null;
   run: RunView | null = null;
   private lastRunKey = '';
   private lastTime = 0;
@@ -61,7 +61,10 @@ export class App {
 
   patch(patch: Partial<UiState>): void {
     const next = { ...this.state, ...patch };
-    if (patch.preset !== undefined && patch.preset !== this.state.preset) next.poolRatio = [];
+    // Another model leaves the named scenario (its request list and layers belong to it).
+    if (patch.preset !== undefined && patch.preset !== this.state.preset) Object.assign(next, { scenario: 'custom', poolRatio: [], workload: 'generated' });
+    const workloadKeys: (keyof UiState)[] = ['requests', 'promptLen', 'outputLen', 'dist', 'arrivalRate'];
+    if (workloadKeys.some((k) => k in patch)) next.workload = 'generated';
     this.state = next;
     this.recompute();
     this.renderStep();
@@ -146,21 +149,23 @@ export class App {
     this.controls.clearErrors();
     this.config.setError(null);
     this.shell.story.textContent = scenarioStory(this.state.scenario);
+    let result: RunResult;
+    const t0 = performance.now();
     try {
-      this.plan = planFor(this.state, this.custom);
-      if (this.plan.plan.error) throw new InputError('quotaGiB', this.state.quotaGiB, this.plan.view.error ?? 'a plannable configuration');
-      this.run = simulateFor(this.state, this.plan.plan);
+      result = computeRun(this.state, this.custom);
     } catch (e) {
       this.showRunError(e);
       return;
     }
-    this.shell.tabs.get('plan')!.panel.replaceChildren(renderPlanTable(this.plan.view));
-    this.showRun(this.run);
+    this.result = result;
+    this.shell.tabs.get('plan')!.panel.replaceChildren(renderPlanTable(result.planView));
+    this.showRun(result.run);
+    const sum = result.run.summary;
+    this.shell.status.textContent = `Planned and simulated in ${Math.round(performance.now() - t0)} ms: ${sum.steps} scheduler passes, policy ${this.state.policy}, constraints ${this.state.mode}, slots [${sum.slotCounts.join(', ')}].`;
   }
 
   private showRun(run: RunView): void {
     this.run = run;
-    this.shell.status.textContent = run.story;
     this.pools.setRun(run);
     this.timeline.setRun(run);
     this.player.setTotal(run.stepCount);
@@ -172,7 +177,7 @@ export class App {
   /** Replay an imported trace (not reproducible from the URL: the status line says so). */
   showImportedRun(run: RunView): void {
     this.showRun(run);
-    this.shell.status.textContent = `Imported trace (not encoded in the link). ${run.story}`;
+    this.shell.status.textContent = `Imported trace. ${run.story}`;
     this.player.seek(0);
     this.renderStep();
   }
@@ -189,6 +194,7 @@ export class App {
       else if (field) this.controls.setError(field, msg);
     }
     this.run = null;
+    this.result = null;
     this.shell.status.textContent = '';
     this.shell.explainerSlot.replaceChildren(h('section', { class: 'panel status bad', id: 'run-error', role: 'alert' }, h('h2', { text: 'Cannot run this configuration' }), h('p', { text: msg })));
   }

@@ -4,14 +4,14 @@
  * field (aria-invalid + message) and not applied.
  */
 import { h } from './dom.ts';
-import { DISTS, DTYPES, MODES, PARAMS, type ParamSpec, POLICIES, type UiState } from './url-state.ts';
+import { DISTS, DTYPES, MODES, PARAMS, type ParamSpec, POLICIES, type UiState, WORKLOADS } from './url-state.ts';
 
 type Group = { title: string; keys: (keyof UiState)[]; open: boolean };
 
 const GROUPS: Group[] = [
   { title: 'Model', keys: ['preset'], open: true },
   { title: 'Engine', keys: ['tokensPerBlock', 'maxSeqLen', 'maxBatchSize', 'maxNumTokens', 'quotaGiB', 'kvDtype', 'mode', 'poolRatio', 'policy', 'maxUtilForResume'], open: true },
-  { title: 'Workload', keys: ['requests', 'promptLen', 'outputLen', 'dist', 'arrivalRate', 'seed'], open: true },
+  { title: 'Workload', keys: ['workload', 'requests', 'promptLen', 'outputLen', 'dist', 'arrivalRate', 'seed'], open: true },
 ];
 
 const ENUMS: Partial<Record<keyof UiState, readonly string[]>> = {
@@ -19,6 +19,7 @@ const ENUMS: Partial<Record<keyof UiState, readonly string[]>> = {
   mode: MODES,
   policy: POLICIES,
   dist: DISTS,
+  workload: WORKLOADS,
 };
 
 export interface Controls {

@@ -83,11 +83,15 @@ export interface PlanResult {
   readonly view: PlanView;
 }
 
-/** Plan for the state (and mode, for the compare view). Throws InputError on bad knobs. */
+/** Plan for the state (custom models and presets outside a named scenario). Throws InputError. */
 export function planFor(state: UiState, custom: CustomModel | null, mode: ConstraintMode = state.mode): PlanResult {
-  const scenario = scenarioFor(state, custom, mode);
-  const plan = planScenario(scenario);
-  const diag = diagnose(plan, { maxBatchSize: state.maxBatchSize, maxSeqLen: state.maxSeqLen }, (q) => planScenario({ ...scenario, gpu_quota_bytes: q }));
+  const plan = planScenario(scenarioFor(state, custom, mode));
+  return { plan, view: planViewOf(plan, { maxBatchSize: state.maxBatchSize, maxSeqLen: state.maxSeqLen }) };
+}
+
+/** Plan table rows and findings (diagnostics from the planner's own functions). */
+export function planViewOf(plan: Plan, ctx: { maxBatchSize: number; maxSeqLen: number }): PlanView {
+  const diag = diagnose(plan, ctx, (q) => planScenario({ ...plan.scenario, gpu_quota_bytes: q }));
   const rows = plan.error
     ? []
     : plan.poolGroups.map((g, i) => {
@@ -104,7 +108,7 @@ export function planFor(state: UiState, custom: CustomModel | null, mode: Constr
           decodesWorst: d && Number.isFinite(d.decodesWorst) ? d.decodesWorst : null,
         };
       });
-  const view: PlanView = {
+  return {
     rows,
     findings: diag.findings.map((f) => f.text),
     ratioSource: plan.ratioSource,
@@ -112,7 +116,6 @@ export function planFor(state: UiState, custom: CustomModel | null, mode: Constr
     error: plan.error ? `${plan.error.type}: ${plan.error.message}` : null,
     toJson: () => JSON.stringify(planToJson(plan), null, 2),
   };
-  return { plan, view };
 }
 
 export function lifeCycleLabel(lc: LifeCycle): string {
@@ -143,6 +146,6 @@ export async function parseCustomText(text: string): Promise<CustomModel> {
   if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'tokens_per_block' in raw && 'layers' in raw) {
     return { kind: 'scenario', scenario: parseScenario(raw) };
   }
-  const hf = await import('./hf-import.ts');
+  const hf = await import('../model/hf-config.ts');
   return { kind: 'model', model: hf.importHfConfig(raw) };
 }

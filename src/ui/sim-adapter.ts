@@ -1,25 +1,127 @@
 /**
- * Simulator -> RunView. Until the simulator lands this serves synthetic frames with the plan's slot
- * counts and says so (RunView.story), so the page can be built and tested.
+ * UI state -> plan + simulator trace -> view models. Named scenarios run through the simulator's
+ * own scenario builder (its model, request list and knobs), with the knobs the user changed passed
+ * as overrides; anything else (another preset, a pasted config) is planned here and run on a
+ * generated workload.
  */
 import { InputError } from '../model/errors.ts';
+import type { ModelKnobs } from '../planner/index.ts';
 import type { Plan } from '../planner/types.ts';
-import { syntheticRun } from './synthetic.ts';
-import type { UiState } from './url-state.ts';
-import type { RunView } from './view-model.ts';
+import { runSimulation, type SimInput, scenarioConfig, type Trace, traceToJson, type WorkloadSpec } from '../sim/index.ts';
+import { type CustomModel, knobsFrom, planFor, planViewOf, poolGroupViews } from './core-adapter.ts';
+import { baseState, type UiState } from './url-state.ts';
+import type { FrameView, PlanView, RequestView, RunView } from './view-model.ts';
 
-export const SIMULATOR_AVAILABLE = false;
+/** The engine's default per-iteration token budget when maxNumTokens is unset. */
+export const ENGINE_MAX_NUM_TOKENS = 8192;
 
-export function simulateFor(state: UiState, plan: Plan): RunView {
-  return syntheticRun({ slotCounts: plan.slotCounts, requests: state.requests, steps: 200 });
-}
+const STORIES: Record<string, string> = {
+  'trtllm-15401': 'TensorRT-LLM #15401: DeepSeek-V4-Flash with pool_ratio [0.01, 0.98, 0.01]: the STATE pool gets 7 slots and 64 short requests deadlock; the issue-fix floors let all 64 finish.',
+  straddle: 'The straddle block: window 128, 256-token blocks, 16 decodes crossing a block boundary together need 2 blocks each; the issue-fix floor stalls, the straddle-aware safe floor completes.',
+  custom: 'Your own model, engine settings and workload.',
+};
 
 export function scenarioStory(name: string): string {
-  if (name === 'trtllm-15401') return 'TensorRT-LLM #15401: DeepSeek-V4-Flash with a skewed pool ratio; the STATE pool gets 7 slots and 64 decodes deadlock.';
-  if (name === 'straddle') return 'A window of 128 with 256-token blocks: decodes that straddle a block boundary need two blocks each.';
-  return 'Your own model and settings.';
+  return STORIES[name] ?? '';
+}
+
+function workloadSpec(s: UiState): WorkloadSpec {
+  const len = (v: number) =>
+    s.dist === 'fixed'
+      ? ({ kind: 'fixed', value: v } as const)
+      : s.dist === 'uniform'
+        ? ({ kind: 'uniform', min: Math.max(1, Math.round(v / 2)), max: Math.round(v * 1.5) } as const)
+        : ({ kind: 'lognormal', median: v, sigma: 0.6, min: 1, max: Math.max(1, v * 8) } as const);
+  return { requests: s.requests, prompt: len(s.promptLen), output: len(s.outputLen), arrivalRate: s.arrivalRate > 0 ? s.arrivalRate : null, seed: s.seed };
+}
+
+/** Knobs the user changed relative to the named scenario's starting point. */
+function knobOverrides(s: UiState): Partial<ModelKnobs> {
+  const base = knobsFrom(baseState(s.scenario));
+  const cur = knobsFrom(s);
+  const out: Partial<ModelKnobs> = {};
+  const keys = ['tokensPerBlock', 'maxSeqLen', 'maxBatchSize', 'maxNumTokens', 'quotaBytes'] as const;
+  for (const k of keys) if (cur[k] !== base[k]) (out as Record<string, unknown>)[k] = cur[k];
+  if (JSON.stringify(cur.poolRatio) !== JSON.stringify(base.poolRatio)) out.poolRatio = cur.poolRatio;
+  if (s.kvDtype !== baseState(s.scenario).kvDtype) out.kvDtype = s.kvDtype;
+  return out;
+}
+
+export interface RunResult {
+  readonly plan: Plan;
+  readonly planView: PlanView;
+  readonly trace: Trace;
+  readonly run: RunView;
+}
+
+/** Plan and simulate. Throws InputError (naming the field) for anything the user can fix. */
+export function computeRun(s: UiState, custom: CustomModel | null): RunResult {
+  const named = s.scenario !== 'custom' && !custom;
+  const generated = !named || s.workload === 'generated';
+  let input: SimInput;
+  let plan: Plan;
+  if (named) {
+    const ko = knobOverrides(s);
+    const built = scenarioConfig(s.scenario, { constraints: s.mode, policy: s.policy, knobs: ko, maxUtilForResume: s.maxUtilForResume, seed: s.seed, ...(generated ? { workload: { kind: 'spec', spec: workloadSpec(s) } } : {}) });
+    plan = built.plan;
+    input = { ...built.config, suggestFloor: 'bisect' };
+  } else {
+    plan = planFor(s, custom).plan;
+    input = {
+      plan,
+      policy: s.policy,
+      workload: { kind: 'spec', spec: workloadSpec(s) },
+      maxBatchSize: s.maxBatchSize,
+      maxNumTokens: s.maxNumTokens > 0 ? s.maxNumTokens : ENGINE_MAX_NUM_TOKENS,
+      maxUtilForResume: s.maxUtilForResume,
+      seed: s.seed,
+    };
+  }
+  if (plan.error) throw new InputError('quotaGiB', s.quotaGiB, `a configuration the engine accepts (${plan.error.type}: ${plan.error.message})`);
+  const planView = planViewOf(plan, { maxBatchSize: s.maxBatchSize, maxSeqLen: s.maxSeqLen });
+  const trace = runSimulation(input);
+  const story = named ? `${scenarioStory(s.scenario)}${generated ? ' (generated workload)' : ''}` : scenarioStory('custom');
+  return { plan, planView, trace, run: traceToRunView(trace, plan, story) };
+}
+
+export function traceToRunView(trace: Trace, plan: Plan, story: string): RunView {
+  const s = trace.summary;
+  const d = s.deadlock;
+  return {
+    poolGroups: poolGroupViews(plan),
+    stepCount: Math.max(1, trace.steps),
+    used: trace.columns.map((c) => c.used),
+    held: trace.columns.map((c) => c.heldSuspended),
+    events: trace.events.map((e) => ({ step: e.step, kind: e.kind, requestId: e.request, poolGroup: e.poolGroup })),
+    summary: {
+      outcome: s.outcome,
+      steps: s.steps,
+      completedRequests: s.completedRequests,
+      totalRequests: s.requests,
+      maxConcurrentDecodes: s.maxConcurrentDecodes,
+      peakUsedSlots: s.peakUsedSlots,
+      slotCounts: s.slotCounts,
+      deadlock: d
+        ? { poolGroup: d.poolGroup, poolName: d.poolName, neededSlots: d.neededSlots, freeSlots: d.freeSlots, heldByRunning: d.heldByRunning, heldBySuspended: d.heldBySuspended, suggestedMinSlots: d.suggestedMinSlots, cause: d.cause, message: d.message }
+        : null,
+    },
+    story,
+    frameAt(step: number): FrameView {
+      const f = trace.frameAt(step);
+      const requests: RequestView[] = f.requests.map((r) => ({ id: r.id, state: r.state, capacity: r.capacity, history: r.history, blockTables: r.blockTables.map((g) => g.map((t) => t.slots)) }));
+      return {
+        step: f.step,
+        slotOwner: f.pools.map((p) => p.ownerRequest),
+        slotState: f.pools.map((p) => p.slotState),
+        slotBlock: f.pools.map((p) => p.ownerBlock),
+        slotLifeCycle: f.pools.map((p) => p.ownerLifeCycle),
+        requests,
+      };
+    },
+    toJson: () => traceToJson(trace),
+  };
 }
 
 export function importRunJson(_text: string): RunView {
-  throw new InputError('trace', 'file', 'a trace exported by this playground (import arrives with the simulator)');
+  throw new InputError('trace', 'file', 'a trace exported by this playground (replaying an imported trace is not supported yet)');
 }

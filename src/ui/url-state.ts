@@ -18,6 +18,8 @@ export const POLICIES = ['trtllm-v2', 'vllm-recompute', 'no-evict'] as const;
 export const DTYPES = ['fp8', 'bf16', 'fp16', 'fp32', 'nvfp4'] as const;
 export const DISTS = ['fixed', 'uniform', 'lognormal'] as const;
 export const VIEWS = ['pools', 'plan', 'inspector', 'compare', 'data'] as const;
+/** 'scenario' = the named scenario's own request list; 'generated' = from the workload knobs. */
+export const WORKLOADS = ['scenario', 'generated'] as const;
 
 export type ScenarioName = (typeof SCENARIOS)[number];
 export type ConstraintMode = (typeof MODES)[number];
@@ -25,6 +27,7 @@ export type PolicyName = (typeof POLICIES)[number];
 export type KvDtypeName = (typeof DTYPES)[number];
 export type DistName = (typeof DISTS)[number];
 export type ViewName = (typeof VIEWS)[number];
+export type WorkloadSource = (typeof WORKLOADS)[number];
 
 export interface UiState {
   scenario: ScenarioName;
@@ -41,6 +44,7 @@ export interface UiState {
   poolRatio: number[];
   policy: PolicyName;
   maxUtilForResume: number;
+  workload: WorkloadSource;
   requests: number;
   promptLen: number;
   outputLen: number;
@@ -125,8 +129,8 @@ export const PARAMS: readonly AnySpec[] = [
   intParam('tokensPerBlock', 'tpb', 'Tokens per block', 1, 4096),
   intParam('maxSeqLen', 'maxSeqLen', 'maxSeqLen', 1, 16_777_216),
   intParam('maxBatchSize', 'maxBatch', 'maxBatchSize', 1, 4096),
-  intParam('maxNumTokens', 'maxTokens', 'maxNumTokens (0 = none)', 0, 16_777_216),
-  numParam('quotaGiB', 'quota', 'Quota (GiB)', 0.001, 4096),
+  intParam('maxNumTokens', 'maxTokens', 'maxNumTokens (0 = unset; scheduler 8192)', 0, 16_777_216),
+  numParam('quotaGiB', 'quota', 'Quota (GiB)', 1e-10, 4096),
   enumParam('kvDtype', 'dtype', 'KV dtype', DTYPES),
   enumParam('mode', 'mode', 'Constraint mode', MODES),
   {
@@ -150,6 +154,7 @@ export const PARAMS: readonly AnySpec[] = [
   },
   enumParam('policy', 'policy', 'Scheduler policy', POLICIES),
   numParam('maxUtilForResume', 'util', 'maxUtilForResume', 0, 1),
+  enumParam('workload', 'workload', 'Requests from', WORKLOADS),
   intParam('requests', 'requests', 'Requests', 1, 4096),
   intParam('promptLen', 'prompt', 'Prompt length (tokens)', 1, 16_777_216),
   intParam('outputLen', 'output', 'Output length (tokens)', 1, 16_777_216),
@@ -177,6 +182,7 @@ export const DEFAULT_STATE: Readonly<UiState> = Object.freeze({
   poolRatio: [0.01, 0.98, 0.01],
   policy: 'trtllm-v2',
   maxUtilForResume: 0.95,
+  workload: 'scenario',
   requests: 64,
   promptLen: 200,
   outputLen: 1000,
@@ -197,8 +203,9 @@ export const DEFAULT_STATE: Readonly<UiState> = Object.freeze({
  */
 export const SCENARIO_DEFAULTS: Record<ScenarioName, Partial<UiState>> = {
   'trtllm-15401': {},
-  straddle: { mode: 'issue-fix', poolRatio: [] },
-  custom: { poolRatio: [] },
+  // The simulator's straddle scenario: one window-128 layer, a 1-byte quota that pins slots to the floor.
+  straddle: { mode: 'issue-fix', poolRatio: [], maxSeqLen: 4096, maxBatchSize: 16, maxNumTokens: 4096, quotaGiB: 1 / 2 ** 30, requests: 16, promptLen: 200, outputLen: 100 },
+  custom: { poolRatio: [], workload: 'generated' },
 };
 
 export function baseState(scenario: ScenarioName): UiState {
@@ -286,6 +293,7 @@ export const RUN_KEYS: readonly (keyof UiState)[] = [
   'poolRatio',
   'policy',
   'maxUtilForResume',
+  'workload',
   'requests',
   'promptLen',
   'outputLen',

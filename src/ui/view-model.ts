@@ -29,7 +29,7 @@ export interface RequestView {
   readonly capacity: number;
   readonly history: number;
   /** Per pool group, per life cycle of that group: physical slot of each logical block, -1 = none. */
-  readonly blockTables: readonly (readonly (readonly number[])[])[];
+  readonly blockTables: readonly (readonly ArrayLike<number>[])[];
 }
 
 export interface FrameView {
@@ -62,6 +62,9 @@ export interface DeadlockView {
   readonly heldByRunning: number;
   readonly heldBySuspended: number;
   readonly suggestedMinSlots: number;
+  /** 'allocation' or 'resume-gate': what failed in the last stalled pass. */
+  readonly cause?: string;
+  readonly message?: string;
 }
 
 export interface SummaryView {

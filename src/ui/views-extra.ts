@@ -5,10 +5,9 @@
  */
 import { InputError } from '../model/errors.ts';
 import type { App } from './app.ts';
-import { planFor } from './core-adapter.ts';
 import { download, fmtInt, h } from './dom.ts';
 import { Inspector } from './inspector.ts';
-import { importRunJson, simulateFor } from './sim-adapter.ts';
+import { computeRun, importRunJson } from './sim-adapter.ts';
 import { MODES, POLICIES, type UiState } from './url-state.ts';
 import type { FrameView, RunView } from './view-model.ts';
 
@@ -89,8 +88,7 @@ export class ViewsExtra {
     let right: HTMLElement;
     try {
       const other: UiState = { ...st, mode: st.compareMode, policy: st.comparePolicy };
-      const plan = planFor(other, this.app.custom);
-      right = summaryCard(`${other.mode} · ${other.policy}`, simulateFor(other, plan.plan));
+      right = summaryCard(`${other.mode} · ${other.policy}`, computeRun(other, this.app.custom).run);
     } catch (e) {
       right = h('div', { class: 'panel status bad', text: e instanceof InputError ? e.message : String(e) });
     }
@@ -106,7 +104,7 @@ export class ViewsExtra {
     const exportTrace = h('button', { type: 'button', id: 'export-trace', text: 'Export trace JSON' });
     const file = h('input', { type: 'file', id: 'import-file', accept: '.json,application/json', 'aria-label': 'Import a trace JSON' });
     exportPlan.addEventListener('click', () => {
-      if (this.app.plan) download('plan.json', this.app.plan.view.toJson());
+      if (this.app.result) download('plan.json', this.app.result.planView.toJson());
     });
     exportTrace.addEventListener('click', () => {
       if (this.app.run) download('trace.json', this.app.run.toJson());

@@ -15,6 +15,7 @@ import {
   serializeUrlState,
   type UiState,
   VIEWS,
+  WORKLOADS,
 } from '../../src/ui/url-state.ts';
 
 describe('url state table', () => {
@@ -60,6 +61,14 @@ describe('url state table', () => {
     expect(describeProblem(modeProblem)).toContain('URL parameter "mode"');
   });
 
+  it('the straddle scenario starts from the simulator scenario knobs (1-byte quota)', () => {
+    const { state } = parseUrlState('?scenario=straddle');
+    expect(state.mode).toBe('issue-fix');
+    expect(state.maxBatchSize).toBe(16);
+    expect(Math.round(state.quotaGiB * 2 ** 30)).toBe(1);
+    expect(serializeUrlState(state)).toBe('?scenario=straddle');
+  });
+
   it('an unknown scenario falls back to trtllm-15401 and is reported', () => {
     const { state, problems } = parseUrlState('scenario=nope');
     expect(state.scenario).toBe('trtllm-15401');
@@ -93,12 +102,13 @@ describe('url state table', () => {
     maxSeqLen: fc.integer({ min: 1, max: 16_777_216 }),
     maxBatchSize: fc.integer({ min: 1, max: 4096 }),
     maxNumTokens: fc.integer({ min: 0, max: 16_777_216 }),
-    quotaGiB: fc.double({ min: 0.001, max: 4096, noNaN: true }),
+    quotaGiB: fc.double({ min: 1e-10, max: 4096, noNaN: true }),
     kvDtype: fc.constantFrom(...DTYPES),
     mode: fc.constantFrom(...MODES),
     poolRatio: fc.oneof(fc.constant([] as number[]), fc.array(fc.double({ min: 0.001, max: 10, noNaN: true }), { minLength: 1, maxLength: 5 })),
     policy: fc.constantFrom(...POLICIES),
     maxUtilForResume: fc.double({ min: 0, max: 1, noNaN: true }),
+    workload: fc.constantFrom(...WORKLOADS),
     requests: fc.integer({ min: 1, max: 4096 }),
     promptLen: fc.integer({ min: 1, max: 1_000_000 }),
     outputLen: fc.integer({ min: 1, max: 1_000_000 }),
