@@ -17,7 +17,7 @@
  */
 import type { BufferJson, LayerJson } from '../planner/scenario.ts';
 import { bytesForElements, type KvDtype } from './dtype.ts';
-import { InputError } from './errors.ts';
+import { InputError, requireInt } from './errors.ts';
 import type { CompressedSpec } from './spec.ts';
 
 /** TensorRT-LLM asserts tokens_per_block in {128, 256} for DeepSeek-V4 (block = whole compressed entries). */
@@ -55,6 +55,9 @@ export function checkDsv4(spec: CompressedSpec, knobs: Dsv4Knobs, modelLayer: nu
   if (knobs.kvDtype !== 'fp8' && knobs.kvDtype !== 'bf16') {
     throw new InputError('kv_dtype', knobs.kvDtype, 'fp8 or bf16 (TensorRT-LLM supports only these for DeepSeek-V4)');
   }
+  requireInt(`layers[${modelLayer}].headDim`, spec.headDim, 1);
+  requireInt(`layers[${modelLayer}].windowTokens`, spec.windowTokens, 1);
+  if (spec.indexer) requireInt(`layers[${modelLayer}].indexer.headDim`, spec.indexer.headDim, 1);
   if (spec.numKvHeads !== 1) {
     throw new InputError(`layers[${modelLayer}].num_key_value_heads`, spec.numKvHeads, '1 (DeepSeek-V4 attention is MQA over one latent head)');
   }

@@ -156,7 +156,8 @@ export function getPreset(id: string): ModelSpec {
 }
 
 export function hasPreset(id: string): boolean {
-  return presets().has(ALIASES[id] ?? id);
+  const key = id.trim().toLowerCase();
+  return presets().has(ALIASES[key] ?? key);
 }
 
 /** The kv dtype a preset is usually served with; exported for CLI/UI defaults. */

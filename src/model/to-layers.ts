@@ -29,14 +29,39 @@ export function modelToLayers(model: Pick<ModelSpec, 'layers'>, knobs: LayerKnob
   const full = { tokensPerBlock: tpb, kvDtype: knobs.kvDtype, draftTokens };
   const out: LayerJson[] = [];
   model.layers.forEach((spec, i) => {
-    for (const m of managerLayers(spec, full, i)) out.push({ layer_id: out.length, ...m });
+    for (const m of managerLayers(spec, full, i)) {
+      // Hand-built or edited specs (UI) can carry zero or fractional dims; refuse them here, by layer.
+      if (m.buffers.length === 0) throw new InputError(`layers[${i}]`, spec, 'a layer whose heads, head dims or state sizes are positive');
+      for (const b of m.buffers) {
+        if (!Number.isSafeInteger(b.bytes_per_block) || b.bytes_per_block <= 0) {
+          throw new InputError(`layers[${i}]`, spec, `whole positive byte counts (buffer ${b.role} came out as ${b.bytes_per_block})`);
+        }
+      }
+      out.push({ layer_id: out.length, ...m });
+    }
   });
   if (out.length === 0) throw new InputError('layers', model.layers.length, 'at least one layer that owns KV cache or state');
   return out;
 }
 
+/** Heads and head dims must be whole numbers (K at least 1; V may be 0 for K-only caches). */
+function checkShape(s: KvShape, i: number): void {
+  requireInt(`layers[${i}].numKvHeads`, s.numKvHeads, 1);
+  requireInt(`layers[${i}].headDimK`, s.headDimK, 1);
+  requireInt(`layers[${i}].headDimV`, s.headDimV, 0);
+}
+
 function managerLayers(spec: LayerSpec, knobs: Required<LayerKnobs>, i: number): ManagerLayer[] {
   const tpb = knobs.tokensPerBlock;
+  if (spec.kind === 'full' || spec.kind === 'swa' || spec.kind === 'chunked') checkShape(spec, i);
+  if (spec.kind === 'mla') {
+    requireInt(`layers[${i}].kvLoraRank`, spec.kvLoraRank, 1);
+    requireInt(`layers[${i}].ropeDim`, spec.ropeDim, 0);
+  }
+  if (spec.kind === 'recurrent') {
+    requireInt(`layers[${i}].convElements`, spec.convElements, 0);
+    requireInt(`layers[${i}].ssmElements`, spec.ssmElements, 0);
+  }
   switch (spec.kind) {
     case 'full':
       return [attn(null, null, kvBuffers(spec, knobs.kvDtype, tpb))];

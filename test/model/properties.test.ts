@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KV_DTYPES } from '../../src/model/dtype.ts';
+import { InputError } from '../../src/model/errors.ts';
 import { importHfConfig } from '../../src/model/hf-config.ts';
-import { listPresets } from '../../src/model/presets.ts';
+import { dsv4Layer, listPresets } from '../../src/model/presets.ts';
 import { chunked, full, type LayerSpec, mamba1, sliding } from '../../src/model/spec.ts';
 import { modelToLayers } from '../../src/model/to-layers.ts';
 import { parseScenario } from '../../src/planner/scenario.ts';
@@ -82,5 +83,67 @@ describe('modelToLayers properties', () => {
         expect(modelToLayers(m, { tokensPerBlock: 32, kvDtype: 'bf16' })).toHaveLength(types.length);
       }),
     );
+  });
+});
+
+describe('robustness: untrusted input fails as InputError, never a crash', () => {
+  const isInputError = (f: () => unknown) => {
+    try {
+      f();
+      return true;
+    } catch (e) {
+      return e instanceof InputError;
+    }
+  };
+
+  it('HF import of arbitrary JSON values', () => {
+    fc.assert(fc.property(fc.jsonValue(), (raw) => isInputError(() => importHfConfig(raw))));
+  });
+
+  it('HF import with the known keys set to arbitrary JSON values', () => {
+    const keys = [
+      'num_hidden_layers',
+      'max_position_embeddings',
+      'num_attention_heads',
+      'num_key_value_heads',
+      'head_dim',
+      'hidden_size',
+      'sliding_window',
+      'sliding_window_pattern',
+      'layer_types',
+      'attention_chunk_size',
+      'no_rope_layers',
+      'compress_ratios',
+      'kv_lora_rank',
+      'qk_rope_head_dim',
+      'full_attention_interval',
+      'hybrid_override_pattern',
+      'attn_layer_period',
+      'attn_layer_offset',
+      'num_kv_shared_layers',
+      'use_sliding_window',
+      'mamba_ssm_cache_dtype',
+      'text_config',
+    ];
+    const small = fc.oneof(fc.integer({ min: -2, max: 64 }), fc.jsonValue({ maxDepth: 1 }), fc.array(fc.constantFrom('full_attention', 'sliding_attention', 'mamba', 0, 1, 4, 128), { maxLength: 6 }));
+    const arb = fc.dictionary(fc.constantFrom(...keys), small);
+    fc.assert(
+      fc.property(arb, (raw) =>
+        isInputError(() => {
+          const m = importHfConfig(raw);
+          modelToLayers(m, m.defaults);
+        }),
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('modelToLayers refuses zero or fractional dimensions, naming the layer', () => {
+    expect(() => modelToLayers({ layers: [full(8, 128), full(0, 128)] }, { tokensPerBlock: 16, kvDtype: 'bf16' })).toThrow(/^layers\[1\]\.numKvHeads: got 0/);
+    expect(() => modelToLayers({ layers: [full(1.5, 128)] }, { tokensPerBlock: 3, kvDtype: 'nvfp4' })).toThrow(/^layers\[0\]\.numKvHeads: got 1\.5/);
+    expect(() => modelToLayers({ layers: [{ kind: 'mla', kvLoraRank: 0.5, ropeDim: 0 }] }, { tokensPerBlock: 1, kvDtype: 'fp8' })).toThrow(/^layers\[0\]\.kvLoraRank: got 0\.5/);
+    const odd = dsv4Layer(4, { windowTokens: 128, headDim: 512, indexHeadDim: 12.5 });
+    expect(() => modelToLayers({ layers: [odd] }, { tokensPerBlock: 128, kvDtype: 'fp8' })).toThrow(/^layers\[0\]\.indexer\.headDim: got 12\.5/);
+    expect(() => modelToLayers({ layers: [{ kind: 'none' }] }, { tokensPerBlock: 16, kvDtype: 'bf16' })).toThrow(/^layers: got 1/);
   });
 });
