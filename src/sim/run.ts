@@ -43,8 +43,11 @@ export function layoutOf(plan: Plan) {
   };
 }
 
-/** One run. `record` off is for re-runs that only need the outcome (floor bisection). */
-export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: boolean): RunResult {
+/**
+ * One run. `record` off is for re-runs that only need the outcome (floor bisection); `observe`
+ * sees the live state after every executed pass (tests check invariants with it).
+ */
+export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: boolean, observe?: (s: State) => void): RunResult {
   const rec = record ? new TraceRecorder(layoutOf(cfg.plan), specs.length) : null;
   const stats = {
     maxConcurrentDecodes: 0,
@@ -72,38 +75,30 @@ export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: b
   for (; step < cfg.maxSteps; step++) {
     state.beginPass(step);
     if (!state.done) policy.schedule(state);
-    recordPass(state, rec, stats);
-    if (state.done) {
-      outcome = 'completed';
-      step++;
-      break;
-    }
-    const stalled = state.active.length > 0 && state.tokens === 0 && state.freed === 0;
-    if (!stalled) {
-      stats.stalledPasses = 0;
-      continue;
-    }
-    if (stats.stalledPasses === 0) {
-      stats.firstStalledStep = step;
-      stats.rootFailure = state.failure;
-      stats.executedStalledPasses = 0;
-      state.emit('stall', -1, state.failure?.poolGroup ?? -1);
-    }
-    stats.stalledPasses++;
-    stats.executedStalledPasses++;
-    if (stats.stalledPasses < cfg.stallLimit && state.mutations === 0) {
-      const remaining = cfg.stallLimit - stats.stalledPasses;
-      const next = state.nextArrivalStep;
-      if ((next === null || next > step + remaining) && step + remaining < cfg.maxSteps) {
-        for (let j = 1; j <= remaining; j++) copyPass(state, rec);
-        step += remaining;
-        stats.stalledPasses += remaining;
+    const stalled = !state.done && state.active.length > 0 && state.tokens === 0 && state.freed === 0;
+    let copies = 0;
+    if (stalled) {
+      if (stats.stalledPasses === 0) {
+        stats.firstStalledStep = step;
+        stats.executedStalledPasses = 0;
+        stats.rootFailure = state.failure;
+        state.emit('stall', -1, state.failure?.poolGroup ?? -1);
       }
+      stats.stalledPasses++;
+      stats.executedStalledPasses++;
+      copies = provablyRepeats(cfg, state, step, stats.stalledPasses);
+    } else {
+      stats.stalledPasses = 0;
     }
-    if (stats.stalledPasses >= cfg.stallLimit) {
-      state.step = step;
-      state.emit('deadlock', -1, state.failure?.poolGroup ?? -1);
-      outcome = 'deadlock';
+    const deadlock = stalled && stats.stalledPasses + copies >= cfg.stallLimit;
+    if (deadlock && copies === 0) state.emit('deadlock', -1, stats.rootFailure?.poolGroup ?? -1);
+    recordPass(state, rec, stats);
+    observe?.(state);
+    for (let j = 1; j <= copies; j++) copyPass(state, rec, j === copies ? (stats.rootFailure?.poolGroup ?? -1) : null);
+    step += copies;
+    stats.stalledPasses += copies;
+    if (state.done || deadlock) {
+      outcome = state.done ? 'completed' : 'deadlock';
       step++;
       break;
     }
@@ -129,9 +124,22 @@ function recordPass(s: State, rec: TraceRecorder | null, stats: RunResult['stats
   rec.endStep(s.step, s.pools, s.decodes, s.tokens);
 }
 
+/**
+ * How many of the next passes provably repeat this stalled one: all the remaining ones up to the
+ * stall limit when this pass changed nothing and no arrival falls in between, else 0.
+ */
+function provablyRepeats(cfg: SimConfig, s: State, step: number, stalledPasses: number): number {
+  if (s.mutations !== 0 || stalledPasses >= cfg.stallLimit) return 0;
+  const remaining = cfg.stallLimit - stalledPasses;
+  const next = s.nextArrivalStep;
+  if ((next !== null && next <= step + remaining) || step + remaining >= cfg.maxSteps) return 0;
+  return remaining;
+}
+
 /** A pass identical to the previous one (nothing to replay, every request predicted unchanged). */
-function copyPass(s: State, rec: TraceRecorder | null): void {
+function copyPass(s: State, rec: TraceRecorder | null, deadlockPool: number | null): void {
   s.step++;
+  if (deadlockPool !== null) s.emit('deadlock', -1, deadlockPool);
   rec?.endStep(s.step, s.pools, 0, 0);
 }
 
