@@ -53,8 +53,10 @@ export class App {
     this.extra = new ViewsExtra(this);
     this.wire();
     this.player.speed = state.speed;
+    const { step, view } = state; // recompute() re-renders and would overwrite them
     this.recompute();
-    this.player.seek(state.step);
+    this.state.view = view;
+    this.player.seek(step);
     this.renderStep();
     root.removeAttribute('aria-busy');
   }

@@ -131,6 +131,11 @@ export function poolGroupViews(plan: Plan): PoolGroupView[] {
     slotCount: plan.slotCounts[i],
     lifeCycleIds: [...g.lifeCycleIds],
     lifeCycleLabels: g.lifeCycleIds.map((id) => lifeCycleLabel(plan.lifeCycles[id])),
+    lifeCycles: g.lifeCycleIds.map((id) => {
+      const lc = plan.lifeCycles[id];
+      // Sinks are kept per block: sinkBlocks * tpb tokens are never stale.
+      return lc.kind === 'ssm' ? { windowTokens: null, sinkTokens: 0, ssm: true } : { windowTokens: lc.windowTokens, sinkTokens: lc.sinkBlocks * plan.tokensPerBlock, ssm: false };
+    }),
   }));
 }
 

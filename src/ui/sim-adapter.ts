@@ -89,6 +89,7 @@ export function traceToRunView(trace: Trace, plan: Plan, story: string): RunView
   const d = s.deadlock;
   return {
     poolGroups: poolGroupViews(plan),
+    tokensPerBlock: plan.tokensPerBlock,
     stepCount: Math.max(1, trace.steps),
     used: trace.columns.map((c) => c.used),
     held: trace.columns.map((c) => c.heldSuspended),

@@ -22,6 +22,7 @@ export function syntheticRun(spec: SyntheticSpec): RunView {
     slotCount: n,
     lifeCycleLabels: ['full'],
     lifeCycleIds: [i],
+    lifeCycles: [{ windowTokens: null, sinkTokens: 0, ssm: false }],
   }));
   const per = spec.slotCounts.map((n) => Math.max(1, Math.floor(n / Math.max(1, spec.requests))));
   // One reusable frame: frameAt overwrites it (the bench checks that drawing allocates nothing).
@@ -82,6 +83,7 @@ export function syntheticRun(spec: SyntheticSpec): RunView {
   };
   return {
     poolGroups,
+    tokensPerBlock: 16,
     stepCount: spec.steps,
     used,
     held,

@@ -21,6 +21,8 @@ export interface PoolGroupView {
   readonly lifeCycleLabels: readonly string[];
   /** Life cycle ids of the group, same order as lifeCycleLabels. */
   readonly lifeCycleIds: readonly number[];
+  /** Window and sinks per life cycle (same order), for the attention inspector. */
+  readonly lifeCycles: readonly { readonly windowTokens: number | null; readonly sinkTokens: number; readonly ssm: boolean }[];
 }
 
 export interface RequestView {
@@ -80,6 +82,7 @@ export interface SummaryView {
 
 export interface RunView {
   readonly poolGroups: readonly PoolGroupView[];
+  readonly tokensPerBlock: number;
   /** Frames are 0 .. stepCount-1. */
   readonly stepCount: number;
   /** Per pool group, per step: slots held by running requests (and evictable ones). */
