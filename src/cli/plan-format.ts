@@ -1,5 +1,6 @@
 /** The readable table `kvpool plan` prints by default. */
 import type { PlannedModel } from '../planner/index.ts';
+import type { PeerSizing } from '../planner/peers.ts';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -45,4 +46,19 @@ export function renderPlan({ scenario, plan, diagnostics }: PlannedModel): strin
   out.push(`concurrent decodes: ${inf(diagnostics.maxDecodesBest)} at best alignment, ${inf(diagnostics.maxDecodesWorst)} at worst`);
   for (const f of diagnostics.findings) out.push(`${f.severity === 'info' ? '-' : f.severity.toUpperCase() + ':'} ${f.text}`);
   return `${out.join('\n')}\n`;
+}
+
+/** The cross-engine comparison: same layers, same quota, each engine's own pool topology. */
+export function renderPeers({ plan, diagnostics }: PlannedModel, peers: readonly PeerSizing[]): string {
+  const longV2 = Math.min(...diagnostics.poolGroups.map((d) => d.longRequests));
+  const usedV2 = plan.slotCounts.reduce((a, n, pg) => a + n * plan.poolGroups[pg].slotBytes, 0);
+  const rows = [
+    ['trtllm-v2 (this plan)', `${plan.poolGroups.length} pool groups`, inf(longV2), inf(diagnostics.maxDecodesWorst), ((plan.effectiveQuotaBytes - usedV2) / GiB).toFixed(2)],
+    ...peers.map((p) =>
+      p.supported
+        ? [p.engine, p.topology, inf(p.maxLongRequests), inf(p.maxShortDecodes), (p.strandedBytes / GiB).toFixed(2)]
+        : [p.engine, `not modelled: ${p.notes[0]}`, '-', '-', '-'],
+    ),
+  ];
+  return `\nthe same layers and quota in other engines (sizing models from their documented formulas):\n${table(['engine', 'topology', 'long requests', 'window-bound decodes', 'stranded GiB'], rows)}\n`;
 }

@@ -7,10 +7,11 @@ import { InputError } from '../model/errors.ts';
 import { getPreset, listPresets } from '../model/presets.ts';
 import type { ModelSpec } from '../model/spec.ts';
 import { CONSTRAINT_MODES, type ConstraintMode, type ModelKnobs, type PlannedModel, planAndDiagnose, planModel, planToJson } from '../planner/index.ts';
+import { type PeerKnobs, peerSizings } from '../planner/peers.ts';
 import { parseScenario } from '../planner/scenario.ts';
 import { type FlagSpec, flagBool, flagInt, flagString, helpText, type ParsedArgs, parseArgs, parseBytes } from './args.ts';
 import { type Io, parseJsonText } from './io.ts';
-import { renderPlan } from './plan-format.ts';
+import { renderPeers, renderPlan } from './plan-format.ts';
 
 export const PLAN_FLAGS: FlagSpec[] = [
   { name: 'preset', type: 'string', value: 'ID', help: 'model preset (kvpool presets lists them); default deepseek-v4-flash' },
@@ -28,6 +29,7 @@ export const PLAN_FLAGS: FlagSpec[] = [
   { name: 'extra-kv-tokens', type: 'string', value: 'N', help: 'num_extra_kv_tokens, default 0' },
   { name: 'avg-seq-len', type: 'string', value: 'N', help: 'kv_cache_config.avg_seq_len for the typical step (default maxSeqLen)' },
   { name: 'rebalance-length', type: 'string', value: 'H[,C]', help: 'also show what rebalancing toward requests of history H (capacity C, default H) gives' },
+  { name: 'peers', type: 'bool', help: "also size the same layers and quota the way vLLM, SGLang, TensorRT-LLM V1 and llama.cpp would" },
   { name: 'json', type: 'bool', help: 'print the engine-format JSON (with diagnostics) instead of the table' },
   { name: 'help', type: 'bool', help: 'show this help' },
 ];
@@ -74,7 +76,7 @@ async function loadModel(args: ParsedArgs, io: Io): Promise<ModelSpec> {
     if (flagString(args, 'preset') !== undefined) throw new InputError('--config', configPath, 'either --config or --preset, not both');
     const raw = parseJsonText(io.readText(configPath, '--config'), `--config ${configPath}`);
     const { modelFromHfConfig } = await import('../model/hf-config.ts');
-    return modelFromHfConfig(raw, { id: configPath.replace(/^.*\//, '').replace(/\.json$/, '') });
+    return modelFromHfConfig(raw, { id: configPath.replace(/^.*\//, '').replace(/(\.config)?\.json$/, '') });
   }
   return getPreset(flagString(args, 'preset') ?? 'deepseek-v4-flash');
 }
@@ -145,10 +147,12 @@ export async function planCommand(argv: string[], io: Io): Promise<number> {
     planned = { ...planned, ...planAndDiagnose(scenario, { maxBatchSize: planned.knobs?.maxBatchSize ?? 1, maxSeqLen: planned.knobs?.maxSeqLen ?? capacity }) };
   }
   const { plan, diagnostics } = planned;
+  const peers = flagBool(args, 'peers') ? peerSizings(planned.scenario.layers, peerKnobs(planned)) : undefined;
   if (flagBool(args, 'json')) {
-    io.out(JSON.stringify({ ...planToJson(plan), diagnostics }, (_k, v) => (v === Number.POSITIVE_INFINITY ? null : v), 1));
+    io.out(JSON.stringify({ ...planToJson(plan), diagnostics, ...(peers ? { peers } : {}) }, (_k, v) => (v === Number.POSITIVE_INFINITY ? null : v), 1));
   } else {
     io.out(renderPlan(planned));
+    if (peers) io.out(renderPeers(planned, peers));
   }
   if (plan.quotaRaisedToMin) io.err(`WARNING: quota raised to min_quota (${plan.minQuotaBytes} bytes): the requested quota cannot hold min_slots [${plan.minSlots.join(', ')}]`);
   if (plan.error) {
@@ -156,6 +160,12 @@ export async function planCommand(argv: string[], io: Io): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+function peerKnobs(planned: PlannedModel & { knobs: ModelKnobs | null }): PeerKnobs {
+  const k = planned.knobs;
+  if (!k) throw new InputError('--peers', true, 'a preset or --config (a scenario file carries no maxSeqLen or batch size)');
+  return { tokensPerBlock: k.tokensPerBlock, maxSeqLen: k.maxSeqLen, maxBatchSize: k.maxBatchSize, maxNumTokens: k.maxNumTokens, quotaBytes: k.quotaBytes };
 }
 
 export function presetsCommand(argv: string[], io: Io): number {

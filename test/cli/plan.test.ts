@@ -103,3 +103,13 @@ describe('the installed command', () => {
     expect(r.stderr.trim()).toBe('kvpool plan: --quota: got "lots"; expected a byte size such as 40GiB, 512MiB or 1073741824');
   });
 });
+
+describe('kvpool plan --peers', () => {
+  it('adds the other engines side by side (table and JSON)', async () => {
+    const table = await run(['plan', '--preset', 'gemma-3-27b', '--max-seq-len', '32768', '--max-num-tokens', '8192', '--peers']);
+    expect(table.code).toBe(0);
+    for (const engine of ['trtllm-v2 (this plan)', 'vllm', 'sglang', 'trtllm-v1', 'llama.cpp']) expect(table.out).toContain(engine);
+    const json = JSON.parse((await run(['plan', '--preset', 'gemma-3-27b', '--max-seq-len', '32768', '--peers', '--json'])).out);
+    expect(json.peers.map((p: { engine: string }) => p.engine)).toEqual(['vllm', 'sglang', 'trtllm-v1', 'llama.cpp']);
+  });
+});
