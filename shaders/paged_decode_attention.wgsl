@@ -3,12 +3,14 @@
 // One workgroup per (work item, KV head). A work item is a contiguous range of attended keys of one
 // sequence (planned on the host, see src/attn/split.ts), so no key inside it is masked and no page
 // outside the window is ever addressed. The workgroup serves all `group` query heads that share the
-// KV head (GQA), so each K/V row is loaded once per group.
+// KV head (GQA), so each K/V row is loaded once per group, not once per query head.
 //
-// Per tile of WG keys:
+// WG (an override, = headDim / 4 rounded up to 16..128) threads; per tile of WG keys:
 //   A  thread t scores key tile+t against every query head of the group  -> scores[g][t]
 //   B  thread g < group folds the tile into the running (max, sum), turns scores into p = e^(s - max)
-//   C  every thread owns vec4 slices of the group's output accumulator, rescales it and adds p * V
+//   C  thread t owns vec4 column t of the output for every head of the group: it loads V[key][t]
+//      once per key and adds p[g][key] * V to each head's accumulator (the indices of p are
+//      uniform across the workgroup, so a software driver reads them as scalars)
 // The unnormalised accumulator and (max, sum) go to `partials`; merge_attention_states.wgsl
 // combines a sequence's items by log-sum-exp.
 //
@@ -24,7 +26,7 @@ struct Params {
   headDim: u32,
   tokensPerBlock: u32,
   group: u32,
-  accPerThread: u32,
+  _pad3: u32,
   slotsPerBinding: u32,
   mlOffset: u32,
   smScale: f32,
@@ -51,19 +53,19 @@ struct WorkItem {
 @group(0) @binding(8) var<storage, read_write> partials: array<f32>;
 
 override SPLIT_POOL: bool = false;
+// Threads per workgroup and keys per tile; the host picks the smallest of 16, 32, 64, 128 that
+// covers headDim / 4, so in phase C every thread owns one vec4 column.
+override WG: u32 = 64u;
 
-const WG: u32 = 64u;
 const MAX_GROUP: u32 = 16u;
-// vec4 accumulators per thread: WG * MAX_ACC * 4 = 8192 = 16 heads x 512 dims.
-const MAX_ACC: u32 = 32u;
 const NEG_BIG: f32 = -3.0e38;
 
-var<workgroup> scores: array<f32, 1024>; // MAX_GROUP * WG
-var<workgroup> rowBase: array<u32, 64>;
-var<workgroup> rowBind: array<u32, 64>;
-var<workgroup> runMax: array<f32, 16>;
-var<workgroup> runSum: array<f32, 16>;
-var<workgroup> rescale: array<f32, 16>;
+var<workgroup> scores: array<f32, MAX_GROUP * WG>;
+var<workgroup> rowBase: array<u32, WG>;
+var<workgroup> rowBind: array<u32, WG>;
+var<workgroup> runMax: array<f32, MAX_GROUP>;
+var<workgroup> runSum: array<f32, MAX_GROUP>;
+var<workgroup> rescale: array<f32, MAX_GROUP>;
 
 fn loadK(bind: u32, i: u32) -> vec4<f32> {
   if (SPLIT_POOL && bind == 1u) {
@@ -124,55 +126,51 @@ fn foldTile(g: u32, n: u32) {
   runMax[g] = mx;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let item = items[wg.x];
   let kvHead = wg.y;
   let d4 = params.headDim / 4u;
-  let width = params.group * d4;
-  if (t < params.group) {
+  let group = params.group;
+  if (t < group) {
     runMax[t] = NEG_BIG;
     runSum[t] = 0.0;
   }
-  var acc: array<vec4<f32>, MAX_ACC>;
+  var acc: array<vec4<f32>, MAX_GROUP>;
   for (var tile = item.keyStart; tile < item.keyEnd; tile += WG) {
     let n = min(WG, item.keyEnd - tile);
     if (t < n) {
       scoreKey(item, tile + t, kvHead, t);
     }
     workgroupBarrier();
-    if (t < params.group) {
+    if (t < group) {
       foldTile(t, n);
     }
     workgroupBarrier();
-    for (var r = 0u; r < params.accPerThread; r++) {
-      let idx = r * WG + t;
-      if (idx < width) {
-        let g = idx / d4;
-        let d = idx - g * d4;
-        var a = acc[r] * rescale[g];
-        for (var i = 0u; i < n; i++) {
-          a += scores[g * WG + i] * loadV(rowBind[i], rowBase[i] + d);
+    if (t < d4) {
+      for (var g = 0u; g < group; g++) {
+        acc[g] *= rescale[g];
+      }
+      for (var i = 0u; i < n; i++) {
+        let v = loadV(rowBind[i], rowBase[i] + t);
+        for (var g = 0u; g < group; g++) {
+          acc[g] += scores[g * WG + i] * v;
         }
-        acc[r] = a;
       }
     }
     workgroupBarrier();
   }
-  let head0 = wg.x * params.numQoHeads + kvHead * params.group;
-  for (var r = 0u; r < params.accPerThread; r++) {
-    let idx = r * WG + t;
-    if (idx < width) {
-      let g = idx / d4;
-      let d = idx - g * d4;
-      let base = ((head0 + g) * d4 + d) * 4u;
-      partials[base] = acc[r].x;
-      partials[base + 1u] = acc[r].y;
-      partials[base + 2u] = acc[r].z;
-      partials[base + 3u] = acc[r].w;
+  let head0 = wg.x * params.numQoHeads + kvHead * group;
+  if (t < d4) {
+    for (var g = 0u; g < group; g++) {
+      let base = ((head0 + g) * d4 + t) * 4u;
+      partials[base] = acc[g].x;
+      partials[base + 1u] = acc[g].y;
+      partials[base + 2u] = acc[g].z;
+      partials[base + 3u] = acc[g].w;
     }
   }
-  if (t < params.group) {
+  if (t < group) {
     partials[params.mlOffset + (head0 + t) * 2u] = runMax[t];
     partials[params.mlOffset + (head0 + t) * 2u + 1u] = runSum[t];
   }

@@ -29,8 +29,8 @@ export interface SplitPlan {
   readonly liveKeys: number;
 }
 
-/** Keys per tile in the kernel: chunks are multiples of it so no tile is wasted mid-sequence. */
-export const TILE_KEYS = 64;
+/** Largest keys-per-tile of the kernel: default chunks are multiples of it (no half tiles). */
+export const TILE_KEYS = 128;
 /** Per-dimension dispatch limit every WebGPU adapter guarantees. */
 const MAX_ITEMS = 65535;
 

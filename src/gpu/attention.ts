@@ -30,9 +30,13 @@ export interface GpuRunOptions {
   readonly maxBindingBytes?: number;
 }
 
-const WG = 64;
 const MAX_GROUP = 16;
-const MAX_ACC = 32;
+
+/** Threads per workgroup (and keys per tile): one vec4 column of the head per thread. */
+export function workgroupSizeFor(headDim: number): number {
+  const d4 = headDim / 4;
+  return d4 <= 16 ? 16 : d4 <= 32 ? 32 : d4 <= 64 ? 64 : 128;
+}
 
 /** The kernel's shape limits, as user-facing errors. */
 export function checkGpuShape(input: PagedDecodeInput, ctx: GpuContext, storage: KvStorage): void {
@@ -67,7 +71,7 @@ export async function prepareDecode(ctx: GpuContext, input: PagedDecodeInput, op
     writePool(ctx, kPool, input.kPool);
     writePool(ctx, vPool, input.vPool);
     const split = kPool.bindings.length > 1;
-    const constants: Record<string, number> = split ? { SPLIT_POOL: 1 } : {};
+    const constants: Record<string, number> = { WG: workgroupSizeFor(input.headDim), ...(split ? { SPLIT_POOL: 1 } : {}) };
     const variant = { f16: storage === 'f16', constants };
     const [attn, merge] = await Promise.all([getPipeline(ctx, 'paged_decode_attention', variant), getPipeline(ctx, 'merge_attention_states')]);
     return buildPrepared(ctx, input, plan, kPool, vPool, attn, merge, storage);
@@ -98,15 +102,12 @@ function buildPrepared(
   const nItems = plan.items.length;
   const mlOffset = nItems * input.numQoHeads * input.headDim;
   const outBytes = batch * input.numQoHeads * input.headDim * 4;
-  const accPerThread = Math.ceil((group * input.headDim) / 4 / WG);
-  if (accPerThread > MAX_ACC) throw new InputError('head_dim', input.headDim, `group x head_dim <= ${WG * MAX_ACC * 4}`);
   const params = packStruct(AttentionParams, {
     numQoHeads: input.numQoHeads,
     numKvHeads: input.numKvHeads,
     headDim: input.headDim,
     tokensPerBlock: input.tokensPerBlock,
     group,
-    accPerThread,
     slotsPerBinding: kPool.slotsPerBinding,
     mlOffset,
     smScale: input.smScale,

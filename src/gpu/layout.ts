@@ -45,7 +45,7 @@ export const AttentionParams = defineStruct(
     ['headDim', u],
     ['tokensPerBlock', u],
     ['group', u],
-    ['accPerThread', u],
+    ['_pad3', u],
     ['slotsPerBinding', u],
     ['mlOffset', u],
     ['smScale', 'f32'],
