@@ -201,12 +201,17 @@ export class App {
     this.shell.explainerSlot.replaceChildren(h('section', { class: 'panel status bad', id: 'run-error', role: 'alert' }, h('h2', { text: 'Cannot run this configuration' }), h('p', { text: msg })));
   }
 
+  private shownView: ViewName | null = null;
+
   renderTabs(): void {
+    if (this.shownView === this.state.view) return;
+    this.shownView = this.state.view;
     for (const [id, t] of this.shell.tabs) {
       const on = id === this.state.view;
       t.button.setAttribute('aria-selected', String(on));
       t.panel.hidden = !on;
     }
+    // Grids are sized while visible (a hidden panel has no width).
     if (this.state.view === 'pools') this.pools.layout();
   }
 

@@ -49,6 +49,7 @@ export class PoolsView {
 
   setRun(run: RunView): void {
     this.run = run;
+    this.frame = null; // a frame of the previous run does not fit the new pools
     this.root.replaceChildren(
       h('h2', { text: 'Pools: slots by owning request' }),
       h(
@@ -68,7 +69,8 @@ export class PoolsView {
       const show = (x: number, y: number) => this.showTooltip(panel, x, y);
       canvas.addEventListener('mousemove', (e) => show(e.clientX, e.clientY));
       canvas.addEventListener('mouseleave', () => this.hideTooltip());
-      canvas.addEventListener('click', (e) => show(e.clientX, e.clientY));
+      // Tap (touch or pen) shows the same tooltip as hover.
+      canvas.addEventListener('pointerdown', (e) => show(e.clientX, e.clientY));
       this.root.appendChild(h('div', { class: 'pool' }, head, canvas));
       return panel;
     });

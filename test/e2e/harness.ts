@@ -52,7 +52,7 @@ export async function startHarness(viewport = { width: 1280, height: 800 }): Pro
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}${process.env.E2E_STACKS ? `\n${e.stack}` : ''}`));
   page.on('console', (m) => {
     if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
   });
