@@ -160,6 +160,16 @@ export class Trace {
     this.tokens = rec.tokens.view();
   }
 
+  /** Approximate bytes held by the trace's storage (typed arrays exactly, segment arrays at 8 B/number). */
+  memoryBytes(): number {
+    const r = this.rec;
+    const cols = [r.dPool, r.dSlot, r.dReq, r.dLc, r.dBlock, r.stepDeltaEnd, r.decodes, r.tokens, r.evStep, r.evKind, r.evReq, r.evPool, r.stepEventEnd, ...r.usedCol, ...r.heldCol, ...r.freeCol];
+    let bytes = cols.reduce((a, g) => a + g.bytes, 0);
+    for (const k of r.keyframes) for (const o of k.owners) bytes += o.req.byteLength + o.lc.byteLength + o.block.byteLength;
+    for (const s of r.segments) bytes += 8 * 5 * s.step.length;
+    return bytes;
+  }
+
   get events(): SimEvent[] {
     return this.eventsBetween(0, this.rec.evStep.length);
   }
