@@ -15,7 +15,16 @@ import { PoolsView } from './pools-view.ts';
 import { buildShell, type Shell } from './shell.ts';
 import { computeRun, type RunResult, scenarioStory } from './sim-adapter.ts';
 import { Timeline } from './timeline.ts';
-import { baseState, describeProblem, parseUrlState, runKey, SCENARIOS, serializeUrlState, type UiState, type ViewName } from './url-state.ts';
+import { baseState, describeProblem, fromBase64Url, parseUrlState, runKey, SCENARIOS, serializeUrlState, toBase64Url, type UiState, type ViewName } from './url-state.ts';
+
+function minify(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return text;
+  }
+}
+
 import type { RunView } from './view-model.ts';
 import { ViewsExtra } from './views-extra.ts';
 
@@ -32,6 +41,7 @@ export class App {
   result: RunResult | null = null;
   run: RunView | null = null;
   private lastRunKey = '';
+  private restoring = false;
   private lastTime = 0;
   private urlTimer = 0;
 
@@ -41,10 +51,16 @@ export class App {
     this.shell = buildShell(root, SCENARIOS.filter((s) => s !== 'custom'));
     this.shell.problems.replaceChildren(...(problems.length ? [h('strong', { text: 'Some link parameters were invalid:' }), h('ul', {}, ...problems.map((p) => h('li', { text: describeProblem(p) })))] : []));
     this.controls = buildControls(presetOptions(), (patch) => this.patch(patch));
-    this.config = buildConfigInput(this.controls.configSlot, (custom) => {
+    this.config = buildConfigInput(this.controls.configSlot, (custom, text) => {
       this.custom = custom;
       this.lastRunKey = '';
-      this.patch(custom ? { scenario: 'custom', mode: custom.kind === 'scenario' ? 'custom' : this.state.mode, poolRatio: [] } : {});
+      if (this.restoring) {
+        // Restoring a link: every other value comes from the URL as it is.
+        this.recompute();
+        return;
+      }
+      const config = text === null ? '' : toBase64Url(minify(text));
+      this.patch(custom ? { scenario: 'custom', mode: custom.kind === 'scenario' ? 'custom' : this.state.mode, poolRatio: [], config } : { config: '' });
     });
     this.shell.layout.prepend(this.controls.root);
     this.timeline = new Timeline((s) => this.player.seek(s));
@@ -58,7 +74,28 @@ export class App {
     this.state.view = view;
     this.player.seek(step);
     this.renderStep();
-    root.removeAttribute('aria-busy');
+    if (state.config) void this.loadUrlConfig(state.config, step);
+    else root.removeAttribute('aria-busy');
+  }
+
+  /** A config carried in the link: decode, validate (errors next to the box), then re-run. */
+  private async loadUrlConfig(b64: string, step: number): Promise<void> {
+    let text: string;
+    try {
+      text = fromBase64Url(b64);
+    } catch {
+      this.config.setError(`URL parameter "cfg": not valid base64url UTF-8 text; the preset is used instead`);
+      this.shell.layout.parentElement?.removeAttribute('aria-busy');
+      return;
+    }
+    const view = this.state.view;
+    this.restoring = true;
+    await this.config.load(text, 'config from the link');
+    this.restoring = false;
+    this.state.view = view;
+    this.player.seek(step);
+    this.renderStep();
+    this.shell.layout.parentElement?.removeAttribute('aria-busy');
   }
 
   patch(patch: Partial<UiState>): void {
@@ -85,7 +122,7 @@ export class App {
         this.custom = null;
         this.config.reset();
         this.controls.clearErrors();
-        this.state = { ...baseState(name as UiState['scenario']), view: this.state.view, speed: this.state.speed };
+        this.state = { ...baseState(name as UiState['scenario']), view: this.state.view, speed: this.state.speed, config: '' };
         this.recompute();
         this.player.seek(0);
         this.renderStep();

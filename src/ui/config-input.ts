@@ -9,11 +9,13 @@ import { h } from './dom.ts';
 export interface ConfigInput {
   setError(message: string | null): void;
   reset(): void;
+  /** Load text (from the URL) as if pasted. */
+  load(text: string, source: string): Promise<void>;
 }
 
 const MAX_BYTES = 2_000_000;
 
-export function buildConfigInput(slot: HTMLElement, onModel: (m: CustomModel | null) => void): ConfigInput {
+export function buildConfigInput(slot: HTMLElement, onModel: (m: CustomModel | null, text: string | null) => void): ConfigInput {
   const area = h('textarea', {
     id: 'config-json',
     'aria-label': 'Hugging Face config.json or engine scenario JSON',
@@ -45,7 +47,7 @@ export function buildConfigInput(slot: HTMLElement, onModel: (m: CustomModel | n
       const m = await parseCustomText(text);
       setError(null);
       ok.textContent = m.kind === 'model' ? `Using ${source}: ${m.model.name} (${m.model.layers.length} layers)` : `Using ${source}: engine scenario (${m.scenario.layers.length} manager layers)`;
-      onModel(m);
+      onModel(m, text);
     } catch (e) {
       setError(e instanceof InputError ? e.message : `config.json: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -56,7 +58,7 @@ export function buildConfigInput(slot: HTMLElement, onModel: (m: CustomModel | n
     area.value = '';
     setError(null);
     ok.textContent = '';
-    onModel(null);
+    onModel(null, null);
   });
   drop.addEventListener('dragover', (e) => {
     e.preventDefault();
@@ -75,6 +77,10 @@ export function buildConfigInput(slot: HTMLElement, onModel: (m: CustomModel | n
   });
   return {
     setError,
+    load(text, source) {
+      area.value = text;
+      return use(text, source);
+    },
     reset() {
       area.value = '';
       ok.textContent = '';

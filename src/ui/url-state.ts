@@ -60,6 +60,8 @@ export interface UiState {
   compareMode: ConstraintMode;
   comparePolicy: PolicyName;
   speed: number;
+  /** A pasted config.json / engine scenario, minified JSON as base64url ('' = none). */
+  config: string;
 }
 
 export interface ParamSpec<K extends keyof UiState> {
@@ -114,6 +116,8 @@ function enumParam<K extends keyof UiState>(key: K, url: string, label: string, 
   };
 }
 
+export const MAX_CONFIG_CHARS = 60_000;
+
 const PRESET_ID = /^[a-z0-9][a-z0-9.\-_]{0,63}$/;
 
 /** The declared table: order = order of the controls and of the URL. */
@@ -167,6 +171,15 @@ export const PARAMS: readonly AnySpec[] = [
   enumParam('compareMode', 'cmpMode', 'Compare: constraint mode', MODES),
   enumParam('comparePolicy', 'cmpPolicy', 'Compare: policy', POLICIES),
   numParam('speed', 'speed', 'Speed (steps/s)', 0.25, 10_000),
+  {
+    key: 'config',
+    url: 'cfg',
+    label: 'Pasted config (base64url JSON)',
+    // Only the alphabet and the size are checked here; decoding and JSON/field validation happen
+    // where the config is used, and their errors are shown next to the config box.
+    parse: (raw) => (raw.length <= MAX_CONFIG_CHARS && /^[A-Za-z0-9_-]*$/.test(raw) ? raw : { error: `base64url text of at most ${MAX_CONFIG_CHARS} characters` }),
+    serialize: (v) => v,
+  },
 ];
 
 export const DEFAULT_STATE: Readonly<UiState> = Object.freeze({
@@ -195,6 +208,7 @@ export const DEFAULT_STATE: Readonly<UiState> = Object.freeze({
   compareMode: 'issue-fix',
   comparePolicy: 'trtllm-v2',
   speed: 30,
+  config: '',
 } satisfies UiState);
 
 /**
@@ -300,7 +314,25 @@ export const RUN_KEYS: readonly (keyof UiState)[] = [
   'dist',
   'arrivalRate',
   'seed',
+  'config',
 ];
+
+/** UTF-8 text -> base64url (URL-safe, no padding). */
+export function toBase64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  for (let i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** base64url -> UTF-8 text; throws on malformed input. */
+export function fromBase64Url(b64: string): string {
+  const std = b64.replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(std + '='.repeat((4 - (std.length % 4)) % 4));
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
 
 export function runKey(state: UiState): string {
   return JSON.stringify(RUN_KEYS.map((k) => state[k]));

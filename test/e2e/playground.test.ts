@@ -192,6 +192,17 @@ describe('playground in Chromium', () => {
     await p.waitForFunction(() => (document.querySelector('#config-ok')?.textContent ?? '').startsWith('Using'));
     expect(await p.textContent('#config-err')).toBe('');
     expect(p.url()).toContain('scenario=custom');
+    expect(p.url()).toContain('cfg=');
+    const slots = await p.$$eval('#plan tbody tr', (rows) => rows.map((r) => r.children[5].textContent));
+    expect(slots.length).toBeGreaterThan(0);
+    // The link carries the config: a fresh page reproduces the same plan.
+    await p.click('#share');
+    const p2 = await hx.context.newPage();
+    await p2.goto(await p.inputValue('#share-url'), { waitUntil: 'load' });
+    await p2.waitForSelector('#app:not([aria-busy])');
+    expect(await p2.textContent('#config-ok')).toContain('config from the link');
+    expect(await p2.$$eval('#plan tbody tr', (rows) => rows.map((r) => r.children[5].textContent))).toEqual(slots);
+    await p2.close();
   });
 
   it('is readable on a phone and in dark mode', async () => {

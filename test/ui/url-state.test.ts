@@ -6,6 +6,7 @@ import {
   DISTS,
   DTYPES,
   describeProblem,
+  fromBase64Url,
   MODES,
   PARAMS,
   POLICIES,
@@ -13,6 +14,7 @@ import {
   runKey,
   SCENARIOS,
   serializeUrlState,
+  toBase64Url,
   type UiState,
   VIEWS,
   WORKLOADS,
@@ -84,6 +86,19 @@ describe('url state table', () => {
     expect(parseUrlState('ratio=0,0').problems).toHaveLength(1);
   });
 
+  it('a pasted config travels as base64url and decodes back to the same text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300, unit: 'grapheme' }), (text) => {
+        const b = toBase64Url(text);
+        expect(b).toMatch(/^[A-Za-z0-9_-]*$/);
+        expect(fromBase64Url(b)).toBe(text);
+      }),
+    );
+    const cfg = toBase64Url('{"num_hidden_layers":4}');
+    expect(parseUrlState(`cfg=${cfg}`).state.config).toBe(cfg);
+    expect(parseUrlState('cfg=%3Cscript%3E').problems[0].param).toBe('cfg');
+  });
+
   it('runKey ignores view-only keys', () => {
     const a = baseState('trtllm-15401');
     expect(runKey({ ...a, step: 5, view: 'plan', speed: 2 })).toBe(runKey(a));
@@ -121,6 +136,7 @@ describe('url state table', () => {
     compareMode: fc.constantFrom(...MODES),
     comparePolicy: fc.constantFrom(...POLICIES),
     speed: fc.double({ min: 0.25, max: 10_000, noNaN: true }),
+    config: fc.string({ maxLength: 40 }).map(toBase64Url),
   });
 
   it('parse(serialize(s)) = s for any valid state, with no problems', () => {
