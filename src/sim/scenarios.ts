@@ -44,10 +44,18 @@ const GiB = 1024 ** 3;
 const ENGINE_MAX_NUM_TOKENS = 8192;
 
 /**
- * #15401 workload: 64 short requests arriving together. 32 "long-short" ones (200 + 200 tokens)
- * cross the 256-token block boundary while decoding; 32 short ones (100 + 50) never do. In list
- * order the crossing ones come first, so under as-shipped floors the 7 STATE holders are all
- * crossing ones.
+ * #15401 workload: 64 short requests arriving together. 32 of 200 + 200 tokens cross the 256-token
+ * block boundary while decoding; 32 of 100 + 50 never do. In list order the crossing ones come
+ * first, so under as-shipped floors the 7 STATE holders are all crossing ones.
+ *
+ * Why this mix (what the §3 rules give when followed faithfully):
+ *  - 64 identical requests that never cross a boundary (e.g. 100 + 50) do NOT deadlock as-shipped:
+ *    the 8th request's context fails, but the only started requests were scheduled in the same
+ *    pass, so nothing is preempted; the 7 finish and the next 7 start (501 passes instead of 51).
+ *  - 64 identical requests that all cross (e.g. 200 + 200) deadlock as-shipped (STATE) AND with
+ *    issue-fix floors (SWA: 64 slots, 64 holders, each needs a second block at h = 256).
+ *  - Under issue-fix the 32 short ones finish before the long ones cross, leaving 32 free slots for
+ *    their second block; as-shipped, the 7 long holders cross together and nothing can free a slot.
  */
 export function workload15401(): RequestSpec[] {
   const out: RequestSpec[] = [];
