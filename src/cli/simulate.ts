@@ -126,6 +126,15 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
     const built = withFlagNames(() => scenarioConfig(named.name, { constraints, knobs: knobOverrides(args), workload: workload ?? undefined, ...run }));
     return { config: built.config, label: `${named.name} (constraints ${constraints}): ${named.story}` };
   }
+  if (scenario !== undefined) {
+    // Not a named scenario: it must be a scenario file; say both options if it is neither.
+    try {
+      io.readText(scenario, '--scenario');
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError('--scenario', scenario, `a named scenario (${NAMED_SCENARIOS.map((n) => n.name).join(', ')}) or a readable engine scenario JSON file`);
+      throw e;
+    }
+  }
   const planned = await planFromArgs(args, io);
   const mbs = flagInt(args, 'max-batch-size', 1) ?? planned.knobs?.maxBatchSize ?? 64;
   const config: SimInput = {

@@ -98,7 +98,14 @@ describe('kvpool simulate (in process)', () => {
     expect(lines[1]).toBe('0,16,0,32,0,3200,admit:0 admit:1 admit:2 admit:3 admit:4 admit:5 admit:6 admit:7 admit:8 admit:9 admit:10 admit:11 admit:12 admit:13 admit:14 admit:15');
   });
 
+  it('--scenario FILE plans an engine scenario as given (the straddle pool at its issue-fix floor)', async () => {
+    const r = await cli(['--scenario', 'test/fixtures/sim/straddle-issue-fix.scenario.json', '--max-batch-size', '16', '--max-num-tokens', '4096', '--requests', '16', '--prompt-len', '200', '--output-len', '100', '--json']);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.out)).toMatchObject({ outcome: 'deadlock', slotCounts: [16], deadlock: { poolGroup: 0, heldBySuspended: 16 } });
+  });
+
   it('user errors name the flag and what is valid', async () => {
+    await expect(cli(['--scenario', 'nope'])).rejects.toThrow(/--scenario: got "nope"; expected a named scenario \(trtllm-15401, straddle\) or a readable engine scenario JSON file/);
     await expect(cli(['--scenario', 'trtllm-15401', '--policy', 'fifo'])).rejects.toThrow(/--policy: got "fifo"; expected trtllm-v2, vllm-recompute, no-evict/);
     await expect(cli(['--prompt-len', '5:2', '--dist', 'uniform'])).rejects.toThrow(/--prompt-len: got "5:2"/);
     await expect(cli(['--scenario', 'straddle', '--json', '--csv'])).rejects.toThrow(/either --json or --csv/);
