@@ -209,7 +209,8 @@ export class App {
     this.timeline.setRun(run);
     this.player.setTotal(run.stepCount);
     this.shell.transport.scrub.max = String(run.stepCount - 1);
-    this.shell.explainerSlot.replaceChildren(renderExplainer(run.summary, this.state.mode, (mode) => this.patch({ mode })));
+    const onFix = (mode: UiState['mode']) => this.patch({ mode });
+    this.shell.explainerSlot.replaceChildren(renderExplainer(run.summary, this.state.mode, onFix, (step) => this.player.seek(step)));
     this.extra.setRun();
   }
 

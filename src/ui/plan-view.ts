@@ -49,7 +49,7 @@ export function fixModeFor(mode: ConstraintMode): ConstraintMode {
   return mode === 'issue-fix' || mode === 'upstream' ? 'safe' : 'issue-fix';
 }
 
-export function renderExplainer(summary: SummaryView, mode: ConstraintMode, onFix: (mode: ConstraintMode) => void): HTMLElement {
+export function renderExplainer(summary: SummaryView, mode: ConstraintMode, onFix: (mode: ConstraintMode) => void, onSeek: (step: number) => void): HTMLElement {
   const root = h('section', { class: 'panel explainer', id: 'explainer', 'aria-live': 'polite' });
   const d = summary.deadlock;
   if (summary.outcome === 'completed') {
@@ -73,11 +73,24 @@ export function renderExplainer(summary: SummaryView, mode: ConstraintMode, onFi
   root.append(
     h('h2', { text: `Deadlock: the ${d.poolName} pool (pool group ${d.poolGroup}) is exhausted` }),
     h('p', { text: `The next decode needed ${d.neededSlots} slot${d.neededSlots === 1 ? '' : 's'} in ${d.poolName}; ${d.freeSlots} ${d.freeSlots === 1 ? 'was' : 'were'} free.` }),
-    h('p', { text: `Its slots are held by ${d.heldByRunning} running and ${d.heldBySuspended} suspended request${d.heldBySuspended === 1 ? '' : 's'}; with no lower cache tier a suspended request's pages stay on the GPU, so suspending frees nothing and no request can make progress.` }),
+    h('p', {
+      text: `Its slots are held by ${d.heldByRunning} running and ${d.heldBySuspended} suspended request${d.heldBySuspended === 1 ? '' : 's'}${d.heldBySuspended > 0 ? "; with no lower cache tier a suspended request's pages stay on the GPU, so suspending frees nothing" : ''}, and no request can make progress.`,
+    }),
     h('p', { text: `A floor of min_slots ${d.poolName} >= ${d.suggestedMinSlots} would have avoided it. ${summary.completedRequests} of ${summary.totalRequests} requests had finished after ${fmtInt(summary.steps)} steps.` }),
   );
+  if (d.cause === 'resume-gate') {
+    root.appendChild(h('p', { text: 'The last pass failed at the resume gate: a suspended request may resume only while every pool is below maxUtilForResume, and the exhausted pool stays full.' }));
+  }
+  if (d.message) root.appendChild(h('p', { class: 'mono', text: `Simulator: ${d.message}` }));
   const btn = h('button', { type: 'button', class: 'primary', id: 'apply-fix', text: `Switch to ${fix} constraints and rerun` });
   btn.addEventListener('click', () => onFix(fix));
-  root.appendChild(btn);
+  const row = h('div', { class: 'transport' }, btn);
+  if (d.firstStalledStep !== undefined) {
+    const first = d.firstStalledStep;
+    const jump = h('button', { type: 'button', id: 'jump-stall', text: `Go to the first stalled pass (${first})` });
+    jump.addEventListener('click', () => onSeek(first));
+    row.appendChild(jump);
+  }
+  root.appendChild(row);
   return root;
 }

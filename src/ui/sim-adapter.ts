@@ -103,7 +103,7 @@ export function traceToRunView(trace: Trace, plan: Plan, story: string): RunView
       peakUsedSlots: s.peakUsedSlots,
       slotCounts: s.slotCounts,
       deadlock: d
-        ? { poolGroup: d.poolGroup, poolName: d.poolName, neededSlots: d.neededSlots, freeSlots: d.freeSlots, heldByRunning: d.heldByRunning, heldBySuspended: d.heldBySuspended, suggestedMinSlots: d.suggestedMinSlots, cause: d.cause, message: d.message }
+        ? { poolGroup: d.poolGroup, poolName: d.poolName, neededSlots: d.neededSlots, freeSlots: d.freeSlots, heldByRunning: d.heldByRunning, heldBySuspended: d.heldBySuspended, suggestedMinSlots: d.suggestedMinSlots, cause: d.cause, message: d.message, firstStalledStep: d.firstStalledStep, stalledPasses: d.stalledPasses }
         : null,
     },
     story,

@@ -67,6 +67,9 @@ export interface DeadlockView {
   /** 'allocation' or 'resume-gate': what failed in the last stalled pass. */
   readonly cause?: string;
   readonly message?: string;
+  /** First pass without progress (the stall the detector then counts). */
+  readonly firstStalledStep?: number;
+  readonly stalledPasses?: number;
 }
 
 export interface SummaryView {
