@@ -45,7 +45,10 @@ describe('trtllm-v2', () => {
   it('recompute-pause tears the victim down instead, and it re-prefills later', () => {
     const t = run(2, 'trtllm-v2', { recomputePause: true });
     expect(t.summary.outcome).toBe('completed');
-    expect(t.summary.preemptions).toBeGreaterThan(0);
+    // The ladder in order: suspend the tail (frees nothing here), then tear it down, then retry.
+    expect(t.eventsAt(2).map((e) => `${e.kind}:${e.request}`)).toEqual(['suspend:1', 'preempt:1']);
+    expect(t.frameAt(2).requests[1]).toMatchObject({ state: 'waiting', history: 0, capacity: 0 });
+    expect(t.summary.completedRequests).toBe(2);
   });
 });
 

@@ -25,6 +25,14 @@ const run = (policy: 'trtllm-v2' | 'vllm-recompute' | 'no-evict') =>
     stallLimit: 50,
   });
 
+describe('seeded workloads', () => {
+  it('the same seed gives the same trace hash; another seed gives another trace', () => {
+    const cfg = (seed: number) => ({ plan, maxBatchSize: 4, maxNumTokens: 32, stallLimit: 50, seed, workload: { kind: 'spec' as const, spec: { requests: 12, prompt: { kind: 'uniform' as const, min: 4, max: 40 }, output: { kind: 'fixed' as const, value: 9 }, arrivalRate: 1, seed: 0 } } });
+    expect(traceHash(runSimulation(cfg(5)))).toBe(traceHash(runSimulation(cfg(5))));
+    expect(traceHash(runSimulation(cfg(5)))).not.toBe(traceHash(runSimulation(cfg(6))));
+  });
+});
+
 describe('fixed-seed trace snapshot', () => {
   it('trtllm-v2', () => {
     const t = run('trtllm-v2');

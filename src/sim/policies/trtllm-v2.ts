@@ -46,10 +46,15 @@ export function trtllmV2Policy(o: PolicyOptions): Policy {
       if (s.batch >= o.maxBatchSize || s.tokens + 1 + o.draftTokens > o.maxNumTokens) return;
       let ok = tryAllocate(s, r);
       while (!ok) {
-        // 1. suspend from the tail; 2. with recompute-pause, tear down (suspended ones too).
-        const victim = tailVictim(s, r, false) ?? (o.recomputePause ? tailVictim(s, r, true) : null);
-        if (!victim) break;
-        preempt(s, victim);
+        // 1. suspend from the tail (on a GPU-only tier this frees nothing, but it is the rule);
+        const suspendable = tailVictim(s, r, false);
+        if (suspendable) s.suspend(suspendable);
+        else {
+          // 2. then, with recompute-pause, tear victims down from the tail (suspended ones too).
+          const victim = o.recomputePause ? tailVictim(s, r, true) : null;
+          if (!victim) break;
+          s.teardown(victim);
+        }
         ok = tryAllocate(s, r);
       }
       if (!ok) {
