@@ -42,7 +42,8 @@ export function renderSimulation(trace: Trace, label: string): string {
     lines.push('');
     lines.push(`DEADLOCK in pool group ${d.poolGroup} (${d.poolName}) [exhausted: ${d.exhaustedPoolGroups.join(', ')}]`);
     lines.push(`  request ${d.request} needed ${d.cause === 'resume-gate' ? `the resume gate to open (${d.neededSlots} slot(s) over the gate)` : `${d.neededSlots} slot(s)`}; free ${d.freeSlots}`);
-    lines.push(`  held by ${d.heldByRunning} running requests (${d.slotsHeldByRunning} slots) and ${d.heldBySuspended} suspended requests (${d.slotsHeldBySuspended} slots)`);
+    lines.push(`  held by ${d.heldByRunning} running requests (${d.slotsHeldByRunning} slots) and ${d.heldBySuspended} suspended requests (${d.slotsHeldBySuspended} slots),`);
+    lines.push(`  which need ${d.demandOfHolders} of the ${s.slotCounts[d.poolGroup]} slots to take their next step`);
     lines.push(`  no progress since pass ${d.firstStalledStep}: ${d.stalledPasses} stalled passes (${d.executedStalledPasses} executed, the rest provably identical)`);
     lines.push(`  suggested min slots for ${d.poolName}: ${d.suggestedMinSlots} (${d.suggestedBy === 'bisect' ? 'smallest count found by re-running' : 'worst-case bound'})`);
   } else if (s.outcome === 'step-limit') {

@@ -143,6 +143,22 @@ function copyPass(s: State, rec: TraceRecorder | null, deadlockPool: number | nu
   rec?.endStep(s.step, s.pools, 0, 0);
 }
 
+/**
+ * Slots the requests holding pool group pg would need there to take their next step (what they
+ * hold plus what their next resize would add): e.g. 16 straddling decodes need 32 of 16 slots.
+ */
+function demandOfHolders(s: State, pg: number, maxNumTokens: number): number {
+  let demand = 0;
+  for (const r of s.active) {
+    const kv = r.kv;
+    if (!kv || kv.heldPerPool[pg] === 0) continue;
+    const decoding = r.state === 'decoding' || (r.state === 'suspended' && r.resumeTo === 'decoding');
+    const capacity = decoding ? kv.history + 1 + s.draftTokens : r.pos + Math.min(r.target - r.pos, maxNumTokens);
+    demand += kv.heldPerPool[pg] + s.managers.need(kv, capacity, kv.history)[pg];
+  }
+  return demand;
+}
+
 /** Who holds the pool group's slots at the end of a run, by state. */
 export function holdersOf(s: State, pg: number) {
   let heldByRunning = 0;
@@ -176,6 +192,8 @@ export function deadlockReport(cfg: SimConfig, res: RunResult, suggestion: { slo
   const pg = f.poolGroup;
   const name = cfg.plan.poolGroups[pg]?.name ?? `pool ${pg}`;
   const h = holdersOf(s, pg);
+  const demand = demandOfHolders(s, pg, cfg.maxNumTokens);
+  const total = cfg.plan.slotCounts[pg];
   const what = f.cause === 'resume-gate' ? `the resume gate (utilization above ${cfg.maxUtilForResume})` : `${f.needed} slot(s) with ${f.free} free`;
   return {
     poolGroup: pg,
@@ -185,6 +203,7 @@ export function deadlockReport(cfg: SimConfig, res: RunResult, suggestion: { slo
     neededSlots: f.needed,
     freeSlots: f.free,
     ...h,
+    demandOfHolders: demand,
     suggestedMinSlots: suggestion.slots,
     suggestedBy: suggestion.by,
     cause: f.cause,
@@ -193,7 +212,8 @@ export function deadlockReport(cfg: SimConfig, res: RunResult, suggestion: { slo
     stalledPasses: res.stats.stalledPasses,
     message:
       `deadlock: pool group ${pg} (${name}) exhausted: request ${f.request} needed ${what}; ` +
-      `${h.slotsHeldByRunning} slots held by ${h.heldByRunning} running and ${h.slotsHeldBySuspended} by ${h.heldBySuspended} suspended requests; ` +
+      `${h.slotsHeldByRunning} slots held by ${h.heldByRunning} running and ${h.slotsHeldBySuspended} by ${h.heldBySuspended} suspended requests, ` +
+      `which need ${demand} of the ${total} slots for their next step; ` +
       `no progress for ${res.stats.stalledPasses} passes since pass ${res.stats.firstStalledStep}; ` +
       `${suggestion.by === 'bisect' ? 'smallest slot count found to complete' : 'a floor that covers it'}: ${suggestion.slots}`,
   };

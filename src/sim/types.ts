@@ -84,6 +84,8 @@ export interface DeadlockReport {
   readonly heldBySuspended: number;
   readonly slotsHeldByRunning: number;
   readonly slotsHeldBySuspended: number;
+  /** Slots those holders need in this pool group for their next step (held + next resize). */
+  readonly demandOfHolders: number;
   /** Smallest slot count for that pool group found to avoid the deadlock (see suggestedBy). */
   readonly suggestedMinSlots: number;
   readonly suggestedBy: 'bisect' | 'analytic';

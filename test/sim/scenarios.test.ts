@@ -12,7 +12,7 @@ describe('trtllm-15401 (library)', () => {
     expect(s.maxConcurrentHolders).toBeLessThanOrEqual(7);
     expect(s.maxConcurrentDecodes).toBe(7);
     expect(s.outcome).toBe('deadlock');
-    expect(s.deadlock).toMatchObject({ poolGroup: 2, poolName: 'STATE', exhaustedPoolGroups: [2], neededSlots: 1, freeSlots: 0, heldByRunning: 0, heldBySuspended: 7, cause: 'allocation' });
+    expect(s.deadlock).toMatchObject({ poolGroup: 2, poolName: 'STATE', exhaustedPoolGroups: [2], neededSlots: 1, freeSlots: 0, heldByRunning: 0, heldBySuspended: 7, demandOfHolders: 14, cause: 'allocation' });
     // The STATE floor the bisection finds lies between the as-shipped 7 and the issue-fix 64.
     expect(s.deadlock!.suggestedMinSlots).toBeGreaterThan(7);
     expect(s.deadlock!.suggestedMinSlots).toBeLessThanOrEqual(64);
@@ -39,7 +39,8 @@ describe('straddle (library)', () => {
     expect(s.slotCounts).toEqual([16]);
     expect(s.outcome).toBe('deadlock');
     expect(s.completedRequests).toBe(0);
-    expect(s.deadlock).toMatchObject({ poolGroup: 0, neededSlots: 1, freeSlots: 0, heldBySuspended: 16 });
+    // Half the batch: the 16 holders need 32 slots at the crossing.
+    expect(s.deadlock).toMatchObject({ poolGroup: 0, neededSlots: 1, freeSlots: 0, heldBySuspended: 16, demandOfHolders: 32 });
     // The stall starts at the crossing: h = 256 after 56 decodes from a 200-token prompt.
     const crossing = t.frameAt(s.deadlock!.firstStalledStep);
     expect(crossing.requests[0].history).toBe(256);
