@@ -26,12 +26,15 @@ interface Case {
   maxSeqLen: number;
   quotaGiB: number;
   prompt: number;
+  /** Repeat the model's layer list (a deeper model with the same attention types). */
+  layerCopies?: number;
 }
 
 const CASES: Case[] = [
   { name: 'flash, maxSeqLen 32k, prompt 1k', preset: 'deepseek-v4-flash', maxSeqLen: 32_768, quotaGiB: 96, prompt: 1024 },
   { name: 'flash, maxSeqLen 1M, prompt 128k', preset: 'deepseek-v4-flash', maxSeqLen: 1_048_576, quotaGiB: 400, prompt: 131_072 },
   { name: 'pro (61 layers), maxSeqLen 32k', preset: 'deepseek-v4-pro', maxSeqLen: 32_768, quotaGiB: 160, prompt: 1024 },
+  { name: 'flash x4 (172 layers), maxSeqLen 32k', preset: 'deepseek-v4-flash', maxSeqLen: 32_768, quotaGiB: 384, prompt: 1024, layerCopies: 4 },
 ];
 
 function runCase(c: Case) {
@@ -47,7 +50,8 @@ function runCase(c: Case) {
     avgSeqLen: null,
     poolRatio: null,
   };
-  const model = getPreset(c.preset);
+  const preset = getPreset(c.preset);
+  const model = { ...preset, layers: Array.from({ length: c.layerCopies ?? 1 }, () => preset.layers).flat() };
   const { plan } = planModel(model, knobs, 'safe');
   const run = (maxSteps: number) => {
     const t0 = performance.now();
@@ -132,10 +136,10 @@ if (args.has('--json')) {
   console.log(JSON.stringify({ steps: STEPS, reps: REPS, rows, memory }, null, 1));
 } else {
   console.log(`simulator: trtllm-v2, 256 concurrent requests, ${STEPS} passes (DeepSeek-V4, tpb 256, safe floors; best of ${REPS})`);
-  console.log(`${'case'.padEnd(34)} ${'layers'.padStart(6)} ${'LCs'.padStart(4)} ${'outcome'.padEnd(10)} ${'steps/s'.padStart(9)} ${'req-steps/s'.padStart(12)} ${'us/step'.padStart(8)} ${'us/decode'.padStart(9)} ${'trace MiB'.padStart(9)} ${'frameAt rnd/scrub ms'.padStart(21)}`);
+  console.log(`${'case'.padEnd(38)} ${'layers'.padStart(6)} ${'LCs'.padStart(4)} ${'outcome'.padEnd(10)} ${'steps/s'.padStart(9)} ${'req-steps/s'.padStart(12)} ${'us/step'.padStart(8)} ${'us/decode'.padStart(9)} ${'trace MiB'.padStart(9)} ${'frameAt rnd/scrub ms'.padStart(21)}`);
   for (const r of rows) {
     console.log(
-      `${r.case.padEnd(34)} ${String(r.layers).padStart(6)} ${String(r.lifeCycles).padStart(4)} ${r.outcome.padEnd(10)} ${r.stepsPerSec.toFixed(0).padStart(9)} ${r.requestStepsPerSec.toFixed(0).padStart(12)} ${r.usPerStep.toFixed(1).padStart(8)} ${dec(r.usPerDecodeStep).padStart(9)} ${r.traceMiB.toFixed(1).padStart(9)} ${`${r.frameAtRandomMs.toFixed(2)} / ${r.frameAtScrubMs.toFixed(2)}`.padStart(21)}`,
+      `${r.case.padEnd(38)} ${String(r.layers).padStart(6)} ${String(r.lifeCycles).padStart(4)} ${r.outcome.padEnd(10)} ${r.stepsPerSec.toFixed(0).padStart(9)} ${r.requestStepsPerSec.toFixed(0).padStart(12)} ${r.usPerStep.toFixed(1).padStart(8)} ${dec(r.usPerDecodeStep).padStart(9)} ${r.traceMiB.toFixed(1).padStart(9)} ${`${r.frameAtRandomMs.toFixed(2)} / ${r.frameAtScrubMs.toFixed(2)}`.padStart(21)}`,
     );
   }
   for (const r of rows) console.log(`  ${r.case}: slots [${r.slotCounts.join(', ')}], ${r.contextPasses} passes until all 256 decode`);
