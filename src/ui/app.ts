@@ -222,6 +222,28 @@ export class App {
     this.renderStep();
   }
 
+  /** Apply a whole link (import of an exported trace): settings, config, step and view. */
+  async restoreFromQuery(query: string): Promise<void> {
+    const { state, problems } = parseUrlState(query);
+    if (problems.length > 0) throw new InputError('playground.query', query, `a valid link (${describeProblem(problems[0])})`);
+    this.custom = null;
+    this.config.reset();
+    this.controls.clearErrors();
+    this.state = state;
+    this.lastRunKey = '';
+    this.shownView = null;
+    const { step, view } = state; // recompute() re-renders and would overwrite them
+    if (state.config) {
+      await this.loadUrlConfig(state.config, step);
+    } else {
+      this.recompute();
+      this.state.view = view;
+      this.player.seek(step);
+      this.renderStep();
+    }
+    this.writeUrl();
+  }
+
   lastRunKeyPublic(): string {
     return this.lastRunKey;
   }

@@ -122,7 +122,3 @@ export function traceToRunView(trace: Trace, plan: Plan, story: string): RunView
     toJson: () => traceToJson(trace),
   };
 }
-
-export function importRunJson(_text: string): RunView {
-  throw new InputError('trace', 'file', 'a trace exported by this playground (replaying an imported trace is not supported yet)');
-}

@@ -6,10 +6,12 @@
 import { InputError } from '../model/errors.ts';
 import type { App } from './app.ts';
 import { download, fmtInt, h } from './dom.ts';
+import { isPlan, isTrace, parseJsonFile, planJsonRows, playgroundQuery, traceJsonToRunView, withPlayground } from './import.ts';
 import { Inspector } from './inspector.ts';
-import { computeRun, importRunJson } from './sim-adapter.ts';
-import { MODES, POLICIES, type UiState } from './url-state.ts';
-import type { FrameView, RunView } from './view-model.ts';
+import { renderPlanTable } from './plan-view.ts';
+import { computeRun } from './sim-adapter.ts';
+import { MODES, POLICIES, serializeUrlState, type UiState } from './url-state.ts';
+import type { FrameView, PlanView, RunView } from './view-model.ts';
 
 function sparkline(run: RunView, g: number, width = 260, height = 40): HTMLCanvasElement {
   const c = h('canvas', { width, height, 'aria-hidden': 'true' });
@@ -100,39 +102,79 @@ export class ViewsExtra {
   private buildData(): void {
     const panel = this.app.shell.tabs.get('data')!.panel;
     const msg = h('p', { class: 'notice', id: 'data-msg', role: 'status' });
+    const imported = h('div', { id: 'imported-plan' });
     const exportPlan = h('button', { type: 'button', id: 'export-plan', text: 'Export plan JSON' });
     const exportTrace = h('button', { type: 'button', id: 'export-trace', text: 'Export trace JSON' });
-    const file = h('input', { type: 'file', id: 'import-file', accept: '.json,application/json', 'aria-label': 'Import a trace JSON' });
+    const file = h('input', { type: 'file', id: 'import-file', accept: '.json,application/json', 'aria-label': 'Import a plan or trace JSON' });
     exportPlan.addEventListener('click', () => {
       if (this.app.result) download('plan.json', this.app.result.planView.toJson());
     });
     exportTrace.addEventListener('click', () => {
-      if (this.app.run) download('trace.json', this.app.run.toJson());
+      if (this.app.run) download('trace.json', withPlayground(this.app.run.toJson(), serializeUrlState({ ...this.app.state, view: 'pools' })));
     });
     file.addEventListener('change', () => {
       const f = file.files?.[0];
       if (!f) return;
-      void f.text().then((text) => {
-        try {
-          const run = importRunJson(text);
-          this.app.showImportedRun(run);
-          msg.textContent = `Imported ${f.name}: ${run.stepCount} steps.`;
-        } catch (e) {
-          msg.textContent = e instanceof InputError ? e.message : `${f.name}: ${e instanceof Error ? e.message : String(e)}`;
-        }
-      });
+      void f.text().then((text) => this.importText(text, f.name, msg, imported));
     });
     panel.appendChild(
       h(
         'section',
         { class: 'panel', id: 'data' },
         h('h2', { text: 'Export and import' }),
-        h('p', { class: 'notice', text: 'The plan exports in the engine scenario output format; the trace in the simulator\u2019s JSON format. An exported trace can be imported here to replay it.' }),
+        h('p', { class: 'notice', text: 'The plan exports in the engine scenario output format (as kvpool plan --json); the trace in the simulator\u2019s JSON format plus the link of this run. Importing a trace from this page re-runs its settings and checks the result is identical; a plan JSON is shown as a table.' }),
         h('div', { class: 'transport' }, exportPlan, exportTrace),
-        h('h3', { text: 'Import a trace' }),
+        h('h3', { text: 'Import a plan or trace JSON' }),
         file,
         msg,
+        imported,
       ),
     );
   }
+
+  /** Import (also used by tests through the page): returns the message shown. */
+  async importText(text: string, name: string, msg: HTMLElement, imported: HTMLElement): Promise<void> {
+    try {
+      const o = parseJsonFile(text, name);
+      if (isTrace(o)) {
+        const query = playgroundQuery(o);
+        if (query === null) {
+          const run = traceJsonToRunView(o);
+          this.app.showImportedRun(run);
+          msg.textContent = `Imported ${name}: ${run.stepCount} steps (timeline and summary only: the file has no settings).`;
+          return;
+        }
+        await this.app.restoreFromQuery(query);
+        this.app.setView('data'); // stay here so the result of the import is visible
+        const now = this.app.run ? JSON.stringify(JSON.parse(this.app.run.toJson()).summary) : '';
+        const same = now === JSON.stringify(o.summary);
+        msg.textContent = same
+          ? `Imported ${name}: re-ran its settings; the summary is identical (a run is a value).`
+          : `Imported ${name}: re-ran its settings, but the summary differs from the file (made by another version of the simulator?).`;
+        msg.setAttribute('data-identical', String(same));
+        return;
+      }
+      if (isPlan(o)) {
+        const rows = planJsonRows(o);
+        const view: PlanView = {
+          rows,
+          findings: [],
+          ratioSource: String(o.ratio_source ?? 'unknown'),
+          quotaBytes: Number(o.effective_quota_bytes ?? 0),
+          error: isObjError(o.error),
+          toJson: () => text,
+        };
+        imported.replaceChildren(renderPlanTable(view));
+        msg.textContent = `Imported plan ${name}: ${rows.length} pool group(s).`;
+        return;
+      }
+      throw new InputError(name, 'JSON', 'a trace (format "kvpool-trace") or a plan (pool_groups, slot_counts) exported by the playground or kvpool');
+    } catch (e) {
+      msg.textContent = e instanceof InputError ? e.message : `${name}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+}
+
+function isObjError(e: unknown): string | null {
+  return e && typeof e === 'object' && 'message' in e ? String((e as { message: unknown }).message) : null;
 }

@@ -3,8 +3,10 @@
  * served by Vite on 127.0.0.1. One browser for the file; the tests run in order and share the page.
  * Screenshots of the main states go to artifacts/screenshots/ (gitignored).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, shot, startHarness } from './harness.ts';
+import { type Harness, SHOTS, shot, startHarness } from './harness.ts';
 
 let hx: Harness;
 
@@ -143,8 +145,26 @@ describe('playground in Chromium', () => {
     await p.waitForFunction(() => document.querySelectorAll('#compare [data-outcome="deadlock"]').length === 1);
     await shot(p, '06-compare');
     await p.click('#tab-data');
-    const [download] = await Promise.all([p.waitForEvent('download'), p.click('#export-plan')]);
-    expect(download.suggestedFilename()).toBe('plan.json');
+    const [planDl] = await Promise.all([p.waitForEvent('download'), p.click('#export-plan')]);
+    expect(planDl.suggestedFilename()).toBe('plan.json');
+    const [traceDl] = await Promise.all([p.waitForEvent('download'), p.click('#export-trace')]);
+    const tracePath = join(SHOTS, '..', 'trace.json');
+    const planPath = join(SHOTS, '..', 'plan.json');
+    await traceDl.saveAs(tracePath);
+    await planDl.saveAs(planPath);
+    expect(JSON.parse(readFileSync(planPath, 'utf8')).min_slots).toEqual([64, 539, 64]);
+    // Switch away, then import the exported trace: it re-runs its settings and matches.
+    await p.selectOption('#ctl-mode', 'upstream');
+    await p.waitForFunction(() => location.search.includes('mode=upstream'));
+    await p.setInputFiles('#import-file', tracePath);
+    await p.waitForSelector('#data-msg[data-identical]');
+    expect(await p.getAttribute('#data-msg', 'data-identical')).toBe('true');
+    expect(await p.inputValue('#ctl-mode')).toBe('issue-fix');
+    await p.setInputFiles('#import-file', planPath);
+    await p.waitForFunction(() => document.querySelectorAll('#imported-plan tbody tr').length === 3);
+    await p.setInputFiles('#import-file', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "kvpool-trace", "version": 1, "pools": 3}') });
+    await p.waitForFunction(() => document.querySelector('#data-msg')?.textContent?.startsWith('pools:'));
+    await shot(p, '06b-data');
   });
 
   it('a malformed URL gives visible errors, falls back to defaults and injects nothing', async () => {
