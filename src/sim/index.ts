@@ -83,17 +83,21 @@ function analyticFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number
 /**
  * The smallest slot count for pool group pg that avoids the deadlock. 'bisect' (small runs): the
  * other pools are raised to their analytic floors (so they cannot become the next bottleneck) and
- * pg is bisected in (current, analytic]; the first count whose re-run does not deadlock is
- * reported (deadlock is not strictly monotone in slots, so this is the one bisection finds).
+ * pg is bisected in (current, analytic]; the first count whose re-run does not deadlock (within
+ * twice the original run's passes) is reported. Deadlock is not strictly monotone in slots, so
+ * this is the count bisection finds, not a proven minimum.
  * 'analytic': the analytic floor itself.
  */
 function suggestFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number, steps: number): { slots: number; by: 'bisect' | 'analytic' } {
   const analytic = analyticFloor(cfg, specs, pg);
   if (cfg.suggestFloor === 'analytic' || specs.length * Math.max(steps, 1) > 4_000_000) return { slots: analytic, by: 'analytic' };
   const others = cfg.plan.slotCounts.map((s, i) => (i === pg ? s : Math.max(s, analyticFloor(cfg, specs, i))));
+  // A re-run that has not deadlocked after twice the deadlocked run's length counts as avoiding
+  // it: this bounds the cost of each re-run (a completed workload can be much longer).
+  const maxSteps = Math.min(cfg.maxSteps, Math.max(2 * steps, steps + 2 * cfg.stallLimit));
   const completes = (n: number): boolean => {
     const slotCounts = others.map((s, i) => (i === pg ? n : s));
-    return execute({ ...cfg, plan: { ...cfg.plan, slotCounts } }, specs, false).outcome !== 'deadlock';
+    return execute({ ...cfg, maxSteps, plan: { ...cfg.plan, slotCounts } }, specs, false).outcome !== 'deadlock';
   };
   if (!completes(analytic)) return { slots: analytic, by: 'analytic' };
   let lo = cfg.plan.slotCounts[pg];
