@@ -53,6 +53,8 @@ export function normalizeConfig(input: SimInput): SimConfig {
   requireInt('stallLimit', c.stallLimit, 1);
   requireInt('maxSteps', c.maxSteps, 1, 10_000_000);
   requireInt('draftTokens', c.draftTokens, 0);
+  // A decode computes 1 + draft tokens in one pass: a smaller budget could never schedule one.
+  requireInt('maxNumTokens', c.maxNumTokens, 1 + c.draftTokens);
   if (c.plan.error) throw new InputError('plan', c.plan.error.message, 'a plan the engine accepts');
   if (c.seed !== undefined) requireInt('seed', c.seed, 0, 0xffffffff);
   return c;

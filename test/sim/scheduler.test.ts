@@ -83,3 +83,12 @@ describe('live invariants on the hand cases', () => {
     });
   }
 });
+
+describe('configuration errors name the field', () => {
+  it('rejects what could never run', () => {
+    expect(() => runSimulation({ plan: plan(2), workload: two, maxNumTokens: 2, draftTokens: 2 })).toThrow(/maxNumTokens: got 2; expected an integer >= 3/);
+    expect(() => runSimulation({ plan: plan(2), workload: two, policy: 'fifo' as never })).toThrow(/policy: got "fifo"/);
+    expect(() => runSimulation({ plan: plan(2), workload: [{ arrival: 0, prompt: 0, output: 1 }] })).toThrow(/workload\[0\]\.prompt: got 0/);
+    expect(() => runSimulation({ plan: plan(2), workload: two, maxUtilForResume: 1.5 })).toThrow(/maxUtilForResume/);
+  });
+});
