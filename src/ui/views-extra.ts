@@ -13,25 +13,35 @@ import { computeRun } from './sim-adapter.ts';
 import { MODES, POLICIES, serializeUrlState, type UiState } from './url-state.ts';
 import type { FrameView, PlanView, RunView } from './view-model.ts';
 
-function sparkline(run: RunView, g: number, width = 260, height = 40): HTMLCanvasElement {
-  const c = h('canvas', { width, height, 'aria-hidden': 'true' });
+const LINE_COLOURS = ['#2563eb', '#d97706', '#dc2626', '#059669', '#7c3aed', '#db2777'];
+
+/** Share of each pool in use (used + held) over steps, on a step axis shared by both sides. */
+function pressureChart(run: RunView, maxSteps: number, width = 420, height = 90): HTMLElement {
+  const c = h('canvas', { width, height, class: 'cmp-chart', role: 'img', 'aria-label': `pool pressure over ${run.stepCount} steps` });
   const ctx = c.getContext('2d');
-  if (!ctx) return c;
-  const n = run.stepCount;
-  const total = Math.max(1, run.poolGroups[g].slotCount);
-  ctx.strokeStyle = '#2563eb';
-  ctx.beginPath();
-  for (let x = 0; x < width; x++) {
-    const t = Math.min(n - 1, Math.floor((x / width) * n));
-    const y = height - 1 - ((run.used[g][t] + run.held[g][t]) / total) * (height - 2);
-    if (x === 0) ctx.moveTo(x, y);
-    else ctx.lineTo(x, y);
+  if (ctx) {
+    ctx.strokeStyle = 'rgba(128,128,128,0.5)';
+    ctx.strokeRect(0.5, 0.5, width - 1, height - 1);
+    const xEnd = ((run.stepCount - 1) / Math.max(1, maxSteps - 1)) * (width - 2);
+    run.poolGroups.forEach((g, i) => {
+      const total = Math.max(1, g.slotCount);
+      ctx.strokeStyle = LINE_COLOURS[i % LINE_COLOURS.length];
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      for (let x = 0; x <= xEnd; x++) {
+        const t = Math.min(run.stepCount - 1, Math.round((x / Math.max(1, xEnd)) * (run.stepCount - 1)));
+        const y = height - 2 - ((run.used[i][t] + run.held[i][t]) / total) * (height - 4);
+        if (x === 0) ctx.moveTo(x + 1, y);
+        else ctx.lineTo(x + 1, y);
+      }
+      ctx.stroke();
+    });
   }
-  ctx.stroke();
-  return c;
+  const legend = h('div', { class: 'legend' }, ...run.poolGroups.map((g, i) => h('span', {}, h('span', { class: 'sw', style: `background:${LINE_COLOURS[i % LINE_COLOURS.length]}` }), g.name)));
+  return h('div', {}, h('div', { class: 'notice', text: `share of each pool in use (used + held), steps 0..${maxSteps - 1}` }), c, legend);
 }
 
-function summaryCard(title: string, run: RunView): HTMLElement {
+function summaryCard(title: string, run: RunView, maxSteps: number): HTMLElement {
   const s = run.summary;
   const outcome = s.outcome === 'deadlock' && s.deadlock ? `deadlock in ${s.deadlock.poolName}` : s.outcome;
   return h(
@@ -40,7 +50,7 @@ function summaryCard(title: string, run: RunView): HTMLElement {
     h('h3', { text: title }),
     h('p', { text: `${outcome}: ${s.completedRequests}/${s.totalRequests} requests done in ${fmtInt(s.steps)} steps; max ${s.maxConcurrentDecodes} concurrent decodes.` }),
     h('p', { class: 'mono', text: `slots [${s.slotCounts.join(', ')}], peak used [${s.peakUsedSlots.join(', ')}]` }),
-    ...run.poolGroups.map((g) => h('div', {}, h('div', { class: 'notice', text: `${g.name}: used + held over time` }), sparkline(run, g.index))),
+    pressureChart(run, maxSteps),
   );
 }
 
@@ -87,15 +97,17 @@ export class ViewsExtra {
       pick('policy', 'cmp-policy', POLICIES, st.comparePolicy, (v) => this.app.patch({ comparePolicy: v as UiState['comparePolicy'] })),
     );
     const left = this.app.run;
-    let right: HTMLElement;
+    let rightRun: RunView | null = null;
+    let error = '';
     try {
-      const other: UiState = { ...st, mode: st.compareMode, policy: st.comparePolicy };
-      right = summaryCard(`${other.mode} · ${other.policy}`, computeRun(other, this.app.custom).run);
+      rightRun = computeRun({ ...st, mode: st.compareMode, policy: st.comparePolicy }, this.app.custom).run;
     } catch (e) {
-      right = h('div', { class: 'panel status bad', text: e instanceof InputError ? e.message : String(e) });
+      error = e instanceof InputError ? e.message : String(e);
     }
+    const maxSteps = Math.max(left?.stepCount ?? 1, rightRun?.stepCount ?? 1);
+    const right = rightRun ? summaryCard(`${st.compareMode} · ${st.comparePolicy}`, rightRun, maxSteps) : h('div', { class: 'panel status bad', text: error });
     panel.replaceChildren(
-      h('section', { class: 'panel', id: 'compare' }, h('h2', { text: 'Compare two constraint modes or policies on the same model and workload' }), controls, h('div', { class: 'compare-grid' }, left ? summaryCard(`${st.mode} · ${st.policy}`, left) : h('div', { text: 'no run' }), right)),
+      h('section', { class: 'panel', id: 'compare' }, h('h2', { text: 'Compare two constraint modes or policies on the same model and workload' }), controls, h('div', { class: 'compare-grid' }, left ? summaryCard(`${st.mode} · ${st.policy}`, left, maxSteps) : h('div', { text: 'no run' }), right)),
     );
   }
 
