@@ -109,14 +109,18 @@ export function traceToRunView(trace: Trace, plan: Plan, story: string): RunView
     story,
     frameAt(step: number): FrameView {
       const f = trace.frameAt(step);
-      const requests: RequestView[] = f.requests.map((r) => ({ id: r.id, state: r.state, capacity: r.capacity, history: r.history, blockTables: r.blockTables.map((g) => g.map((t) => t.slots)) }));
+      let requests: RequestView[] | null = null;
       return {
         step: f.step,
         slotOwner: f.pools.map((p) => p.ownerRequest),
         slotState: f.pools.map((p) => p.slotState),
         slotBlock: f.pools.map((p) => p.ownerBlock),
         slotLifeCycle: f.pools.map((p) => p.ownerLifeCycle),
-        requests,
+        // Built on first use (the inspector): playing the pools view never pays for it.
+        get requests(): RequestView[] {
+          requests ??= f.requests.map((r) => ({ id: r.id, state: r.state, capacity: r.capacity, history: r.history, blockTables: r.blockTables.map((g) => g.map((t) => t.slots)) }));
+          return requests;
+        },
       };
     },
     toJson: () => traceToJson(trace),
