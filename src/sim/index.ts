@@ -11,7 +11,7 @@
 import { InputError, requireInt, requireNumber } from '../model/errors.ts';
 import type { Plan } from '../planner/types.ts';
 import { worstBlocks } from './policies/no-evict.ts';
-import { deadlockReport, execute, summarize, toTrace } from './run.ts';
+import { deadlockPoolGroup, deadlockReport, execute, type FloorSuggestion, summarize, toTrace } from './run.ts';
 import { type ScenarioOverrides, scenarioConfig } from './scenarios.ts';
 import type { Trace } from './trace.ts';
 import type { PolicyName, RequestSpec, SimConfig, Workload } from './types.ts';
@@ -66,7 +66,7 @@ export function runSimulation(input: SimInput): Trace {
   const specs = resolveWorkload(cfg.workload, cfg.seed);
   const res = execute(cfg, specs, true);
   let deadlock = null;
-  if (res.outcome === 'deadlock') deadlock = deadlockReport(cfg, res, suggestFloor(cfg, specs, res.state.failure?.poolGroup ?? 0, res.steps));
+  if (res.outcome === 'deadlock') deadlock = deadlockReport(cfg, res, suggestFloor(cfg, specs, deadlockPoolGroup(res), res.steps));
   return toTrace(summarize(cfg, res, specs.length, deadlock), res);
 }
 
@@ -79,7 +79,7 @@ function analyticFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number
   );
   perRequest.sort((a, b) => b - a);
   const c = Math.min(cfg.maxBatchSize, specs.length);
-  return Math.max(cfg.plan.slotCounts[pg] + 1, perRequest.slice(0, c).reduce((a, b) => a + b, 0));
+  return perRequest.slice(0, c).reduce((a, b) => a + b, 0);
 }
 
 /**
@@ -90,18 +90,16 @@ function analyticFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number
  * this is the count bisection finds, not a proven minimum.
  * 'analytic': the analytic floor itself.
  */
-function suggestFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number, steps: number): { slots: number; by: 'bisect' | 'analytic' } {
-  const analytic = analyticFloor(cfg, specs, pg);
-  if (cfg.suggestFloor === 'analytic' || specs.length * Math.max(steps, 1) > 4_000_000) return { slots: analytic, by: 'analytic' };
+function suggestFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number, steps: number): FloorSuggestion {
+  const analytic = Math.max(cfg.plan.slotCounts[pg] + 1, analyticFloor(cfg, specs, pg));
+  const withPg = (counts: readonly number[], n: number) => counts.map((s, i) => (i === pg ? n : s));
+  if (cfg.suggestFloor === 'analytic' || specs.length * Math.max(steps, 1) > 4_000_000) return { slots: analytic, by: 'analytic', slotCounts: withPg(cfg.plan.slotCounts, analytic) };
   const others = cfg.plan.slotCounts.map((s, i) => (i === pg ? s : Math.max(s, analyticFloor(cfg, specs, i))));
   // A re-run that has not deadlocked after twice the deadlocked run's length counts as avoiding
   // it: this bounds the cost of each re-run (a completed workload can be much longer).
   const maxSteps = Math.min(cfg.maxSteps, Math.max(2 * steps, steps + 2 * cfg.stallLimit));
-  const completes = (n: number): boolean => {
-    const slotCounts = others.map((s, i) => (i === pg ? n : s));
-    return execute({ ...cfg, maxSteps, plan: { ...cfg.plan, slotCounts } }, specs, false).outcome !== 'deadlock';
-  };
-  if (!completes(analytic)) return { slots: analytic, by: 'analytic' };
+  const completes = (n: number): boolean => execute({ ...cfg, maxSteps, plan: { ...cfg.plan, slotCounts: withPg(others, n) } }, specs, false).outcome !== 'deadlock';
+  if (!completes(analytic)) return { slots: analytic, by: 'analytic', slotCounts: withPg(others, analytic) };
   let lo = cfg.plan.slotCounts[pg];
   let hi = analytic;
   while (hi - lo > 1) {
@@ -109,7 +107,7 @@ function suggestFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number,
     if (completes(mid)) hi = mid;
     else lo = mid;
   }
-  return { slots: hi, by: 'bisect' };
+  return { slots: hi, by: 'bisect', slotCounts: withPg(others, hi) };
 }
 
 /** Run a named scenario ('trtllm-15401', 'straddle') with optional overrides (constraints, policy, ...). */

@@ -179,10 +179,28 @@ export function holdersOf(s: State, pg: number) {
   return { heldByRunning, heldBySuspended, slotsHeldByRunning, slotsHeldBySuspended };
 }
 
-export function deadlockReport(cfg: SimConfig, res: RunResult, suggestion: { slots: number; by: 'bisect' | 'analytic' }): DeadlockReport {
+export interface FloorSuggestion {
+  readonly slots: number;
+  readonly by: 'bisect' | 'analytic';
+  /** The slot counts of every pool group in the run that backs the suggestion. */
+  readonly slotCounts: readonly number[];
+}
+
+/** The failure a deadlock is blamed on: the first of the final stall (the cause), else the last. */
+function blamed(res: RunResult) {
+  return res.stats.rootFailure ?? res.state.failure;
+}
+
+/** The pool group a deadlock report names (the least free one if no failure was recorded). */
+export function deadlockPoolGroup(res: RunResult): number {
   const s = res.state;
-  const f = res.stats.rootFailure ?? s.failure ?? {
-    poolGroup: s.pools.reduce((best, p) => (p.free < s.pools[best].free ? p.index : best), 0),
+  return blamed(res)?.poolGroup ?? s.pools.reduce((best, p) => (p.free < s.pools[best].free ? p.index : best), 0);
+}
+
+export function deadlockReport(cfg: SimConfig, res: RunResult, suggestion: FloorSuggestion): DeadlockReport {
+  const s = res.state;
+  const f = blamed(res) ?? {
+    poolGroup: deadlockPoolGroup(res),
     needed: 0,
     free: 0,
     exhausted: [],
@@ -206,6 +224,7 @@ export function deadlockReport(cfg: SimConfig, res: RunResult, suggestion: { slo
     demandOfHolders: demand,
     suggestedMinSlots: suggestion.slots,
     suggestedBy: suggestion.by,
+    suggestedSlotCounts: [...suggestion.slotCounts],
     cause: f.cause,
     firstStalledStep: res.stats.firstStalledStep,
     executedStalledPasses: res.stats.executedStalledPasses,
@@ -215,7 +234,8 @@ export function deadlockReport(cfg: SimConfig, res: RunResult, suggestion: { slo
       `${h.slotsHeldByRunning} slots held by ${h.heldByRunning} running and ${h.slotsHeldBySuspended} by ${h.heldBySuspended} suspended requests, ` +
       `which need ${demand} of the ${total} slots for their next step; ` +
       `no progress for ${res.stats.stalledPasses} passes since pass ${res.stats.firstStalledStep}; ` +
-      `${suggestion.by === 'bisect' ? 'smallest slot count found to complete' : 'a floor that covers it'}: ${suggestion.slots}`,
+      `${suggestion.by === 'bisect' ? 'smallest slot count found to avoid it' : 'a floor that covers it'}: ${suggestion.slots}` +
+      (suggestion.slotCounts.some((n, i) => i !== pg && n !== cfg.plan.slotCounts[i]) ? ` (with slot counts [${suggestion.slotCounts.join(', ')}])` : ''),
   };
 }
 

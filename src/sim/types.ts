@@ -89,6 +89,8 @@ export interface DeadlockReport {
   /** Smallest slot count for that pool group found to avoid the deadlock (see suggestedBy). */
   readonly suggestedMinSlots: number;
   readonly suggestedBy: 'bisect' | 'analytic';
+  /** Every pool group's slots in the run backing the suggestion (other exhausted pools raised too). */
+  readonly suggestedSlotCounts: readonly number[];
   /** Why the pass failed: an allocation, or the resume gate (utilization above maxUtilForResume). */
   readonly cause: 'allocation' | 'resume-gate';
   readonly firstStalledStep: number;

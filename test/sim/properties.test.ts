@@ -52,7 +52,8 @@ const arbCase = fc
 type Case = typeof arbCase extends fc.Arbitrary<infer T> ? T : never;
 
 function configOf(c: Case) {
-  return normalizeConfig({ ...c, workload: c.requests, stallLimit: 25, maxSteps: 3000, suggestFloor: 'analytic' });
+  // A budget below one decode (1 + draft) is rejected by the config check, so lift it there.
+  return normalizeConfig({ ...c, maxNumTokens: Math.max(c.maxNumTokens, 1 + c.draftTokens), workload: c.requests, stallLimit: 25, maxSteps: 3000, suggestFloor: 'analytic' });
 }
 
 /** Live snapshots of every pass: slot owners and per-request (state, history, capacity). */
