@@ -4,7 +4,7 @@
  * field (aria-invalid + message) and not applied.
  */
 import { h } from './dom.ts';
-import { DISTS, DTYPES, MODES, PARAMS, type ParamSpec, POLICIES, type UiState, WORKLOADS } from './url-state.ts';
+import { DISTS, DTYPES, MAX_CONFIG_CHARS, MODES, PARAMS, type ParamSpec, POLICIES, toBase64Url, type UiState, WORKLOADS } from './url-state.ts';
 
 type Group = { title: string; keys: (keyof UiState)[]; open: boolean };
 
@@ -73,14 +73,16 @@ export function buildControls(presets: readonly { id: string; name: string }[], 
       det.appendChild(h('div', { class: 'field' }, h('label', { for: id, text: spec.label }), input, err));
       if (key === 'preset') det.appendChild(configSlot);
     }
+    if (g.title === 'Workload') det.appendChild(traceField(onChange, errors));
     root.appendChild(det);
   }
 
   function setError(key: keyof UiState, message: string | null): void {
     const el = errors.get(key);
-    const input = inputs.get(key);
-    if (!el || !input) return;
+    if (!el) return;
     el.textContent = message ?? '';
+    const input = inputs.get(key);
+    if (!input) return;
     if (message) input.setAttribute('aria-invalid', 'true');
     else input.removeAttribute('aria-invalid');
   }
@@ -100,4 +102,25 @@ export function buildControls(presets: readonly { id: string; name: string }[], 
       for (const key of errors.keys()) setError(key, null);
     },
   };
+}
+
+/** Request trace import (JSON or CSV: arrival, prompt, output); the text travels in the link. */
+function traceField(onChange: (patch: Partial<UiState>) => void, errors: Map<keyof UiState, HTMLElement>): HTMLElement {
+  const input = h('input', { type: 'file', id: 'ctl-reqs', accept: '.json,.csv,text/csv,application/json', 'aria-describedby': 'ctl-reqs-err' });
+  const err = h('div', { class: 'err', id: 'ctl-reqs-err', role: 'alert' });
+  errors.set('requestTrace', err);
+  input.addEventListener('change', () => {
+    const f = input.files?.[0];
+    if (!f) return;
+    void f.text().then((text) => {
+      const b64 = toBase64Url(text);
+      if (b64.length > MAX_CONFIG_CHARS) {
+        err.textContent = `${f.name}: ${text.length} characters is too large for a link; expected at most about ${Math.floor((MAX_CONFIG_CHARS * 3) / 4)}`;
+        return;
+      }
+      err.textContent = '';
+      onChange({ workload: 'trace', requestTrace: b64 });
+    });
+  });
+  return h('div', { class: 'field' }, h('label', { for: 'ctl-reqs', text: 'Request trace (JSON/CSV)' }), input, err);
 }

@@ -47,6 +47,7 @@ export function knobsFrom(state: UiState): EngineKnobs {
 
 /** UI field that an InputError from the core refers to (for "error next to the field"). */
 export function uiFieldOf(coreField: string): keyof UiState | 'config' | null {
+  if (coreField.startsWith('trace') || coreField === 'requestTrace') return 'requestTrace';
   const f = coreField.replace(/\[.*$/, '').replace(/\..*$/, '');
   const map: Record<string, keyof UiState | 'config'> = {
     tokensPerBlock: 'tokensPerBlock',

@@ -7,9 +7,9 @@
 import { InputError } from '../model/errors.ts';
 import type { ModelKnobs } from '../planner/index.ts';
 import type { Plan } from '../planner/types.ts';
-import { runSimulation, type SimInput, scenarioConfig, type Trace, traceToJson, type WorkloadSpec } from '../sim/index.ts';
+import { parseTrace, type RequestSpec, runSimulation, type SimInput, scenarioConfig, type Trace, traceToJson, type WorkloadSpec } from '../sim/index.ts';
 import { type CustomModel, knobsFrom, planFor, planViewOf, poolGroupViews } from './core-adapter.ts';
-import { baseState, type UiState } from './url-state.ts';
+import { baseState, fromBase64Url, type UiState } from './url-state.ts';
 import type { FrameView, PlanView, RequestView, RunView } from './view-model.ts';
 
 /** The engine's default per-iteration token budget when maxNumTokens is unset. */
@@ -47,6 +47,22 @@ function knobOverrides(s: UiState): Partial<ModelKnobs> {
   return out;
 }
 
+/** The requests of the run: the scenario's own (undefined), an imported trace, or generated. */
+function workloadOf(s: UiState, named: boolean): { kind: 'spec'; spec: WorkloadSpec } | readonly RequestSpec[] | undefined {
+  if (s.workload === 'trace') {
+    if (!s.requestTrace) throw new InputError('requestTrace', '', 'a request trace file (JSON or CSV with arrival, prompt, output)');
+    let text: string;
+    try {
+      text = fromBase64Url(s.requestTrace);
+    } catch {
+      throw new InputError('requestTrace', s.requestTrace.slice(0, 20), 'base64url of UTF-8 text');
+    }
+    return parseTrace(text);
+  }
+  if (named && s.workload === 'scenario') return undefined;
+  return { kind: 'spec', spec: workloadSpec(s) };
+}
+
 export interface RunResult {
   readonly plan: Plan;
   readonly planView: PlanView;
@@ -57,12 +73,12 @@ export interface RunResult {
 /** Plan and simulate. Throws InputError (naming the field) for anything the user can fix. */
 export function computeRun(s: UiState, custom: CustomModel | null): RunResult {
   const named = s.scenario !== 'custom' && !custom;
-  const generated = !named || s.workload === 'generated';
+  const workload = workloadOf(s, named);
   let input: SimInput;
   let plan: Plan;
   if (named) {
     const ko = knobOverrides(s);
-    const built = scenarioConfig(s.scenario, { constraints: s.mode, policy: s.policy, knobs: ko, maxUtilForResume: s.maxUtilForResume, seed: s.seed, ...(generated ? { workload: { kind: 'spec', spec: workloadSpec(s) } } : {}) });
+    const built = scenarioConfig(s.scenario, { constraints: s.mode, policy: s.policy, knobs: ko, maxUtilForResume: s.maxUtilForResume, seed: s.seed, ...(workload ? { workload } : {}) });
     plan = built.plan;
     input = { ...built.config, suggestFloor: 'bisect' };
   } else {
@@ -70,7 +86,7 @@ export function computeRun(s: UiState, custom: CustomModel | null): RunResult {
     input = {
       plan,
       policy: s.policy,
-      workload: { kind: 'spec', spec: workloadSpec(s) },
+      workload: workload ?? { kind: 'spec', spec: workloadSpec(s) },
       maxBatchSize: s.maxBatchSize,
       maxNumTokens: s.maxNumTokens > 0 ? s.maxNumTokens : ENGINE_MAX_NUM_TOKENS,
       maxUtilForResume: s.maxUtilForResume,
@@ -80,7 +96,8 @@ export function computeRun(s: UiState, custom: CustomModel | null): RunResult {
   if (plan.error) throw new InputError('quotaGiB', s.quotaGiB, `a configuration the engine accepts (${plan.error.type}: ${plan.error.message})`);
   const planView = planViewOf(plan, { maxBatchSize: s.maxBatchSize, maxSeqLen: s.maxSeqLen });
   const trace = runSimulation(input);
-  const story = named ? `${scenarioStory(s.scenario)}${generated ? ' (generated workload)' : ''}` : scenarioStory('custom');
+  const source = s.workload === 'trace' ? ' (imported request trace)' : workload ? ' (generated workload)' : '';
+  const story = named ? `${scenarioStory(s.scenario)}${source}` : `${scenarioStory('custom')}${source}`;
   return { plan, planView, trace, run: traceToRunView(trace, plan, story) };
 }
 

@@ -18,8 +18,9 @@ export const POLICIES = ['trtllm-v2', 'vllm-recompute', 'no-evict'] as const;
 export const DTYPES = ['fp8', 'bf16', 'fp16', 'fp32', 'nvfp4'] as const;
 export const DISTS = ['fixed', 'uniform', 'lognormal'] as const;
 export const VIEWS = ['pools', 'plan', 'inspector', 'compare', 'data'] as const;
-/** 'scenario' = the named scenario's own request list; 'generated' = from the workload knobs. */
-export const WORKLOADS = ['scenario', 'generated'] as const;
+/** 'scenario' = the named scenario's own request list; 'generated' = from the workload knobs;
+ * 'trace' = an imported request trace (arrival, prompt, output), carried in the link. */
+export const WORKLOADS = ['scenario', 'generated', 'trace'] as const;
 
 export type ScenarioName = (typeof SCENARIOS)[number];
 export type ConstraintMode = (typeof MODES)[number];
@@ -62,6 +63,8 @@ export interface UiState {
   speed: number;
   /** A pasted config.json / engine scenario, minified JSON as base64url ('' = none). */
   config: string;
+  /** An imported request trace (JSON or CSV text) as base64url ('' = none). */
+  requestTrace: string;
 }
 
 export interface ParamSpec<K extends keyof UiState> {
@@ -180,6 +183,13 @@ export const PARAMS: readonly AnySpec[] = [
     parse: (raw) => (raw.length <= MAX_CONFIG_CHARS && /^[A-Za-z0-9_-]*$/.test(raw) ? raw : { error: `base64url text of at most ${MAX_CONFIG_CHARS} characters` }),
     serialize: (v) => v,
   },
+  {
+    key: 'requestTrace',
+    url: 'reqs',
+    label: 'Request trace (base64url JSON or CSV)',
+    parse: (raw) => (raw.length <= MAX_CONFIG_CHARS && /^[A-Za-z0-9_-]*$/.test(raw) ? raw : { error: `base64url text of at most ${MAX_CONFIG_CHARS} characters` }),
+    serialize: (v) => v,
+  },
 ];
 
 export const DEFAULT_STATE: Readonly<UiState> = Object.freeze({
@@ -209,6 +219,7 @@ export const DEFAULT_STATE: Readonly<UiState> = Object.freeze({
   comparePolicy: 'trtllm-v2',
   speed: 30,
   config: '',
+  requestTrace: '',
 } satisfies UiState);
 
 /**
@@ -315,6 +326,7 @@ export const RUN_KEYS: readonly (keyof UiState)[] = [
   'arrivalRate',
   'seed',
   'config',
+  'requestTrace',
 ];
 
 /** UTF-8 text -> base64url (URL-safe, no padding). */

@@ -204,6 +204,20 @@ describe('playground in Chromium', () => {
     await shot(p, '08-bad-config');
   });
 
+  it('a request trace file drives the run and a bad row is reported next to the field', async () => {
+    const p = hx.page;
+    await p.click('[data-scenario="trtllm-15401"]');
+    await p.setInputFiles('#ctl-reqs', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('arrival,prompt,output\n0,100,x\n') });
+    await p.waitForFunction(() => (document.querySelector('#ctl-reqs-err')?.textContent ?? '').includes('row 1'));
+    expect(await p.textContent('#ctl-reqs-err')).toContain('output');
+    await p.setInputFiles('#ctl-reqs', { name: 'ok.csv', mimeType: 'text/csv', buffer: Buffer.from('arrival,prompt,output\n0,100,20\n1,100,20\n3,50,5\n') });
+    await p.waitForFunction(() => document.querySelector('#run-status')?.textContent?.startsWith('Planned'));
+    expect(await p.textContent('#ctl-reqs-err')).toBe('');
+    expect(p.url()).toContain('workload=trace');
+    expect(p.url()).toContain('reqs=');
+    expect(await p.textContent('#explainer')).toMatch(/of 3 requests/);
+  });
+
   it('a valid config.json replaces the preset and runs', async () => {
     const p = hx.page;
     const cfg = { model_type: 'mistral', num_hidden_layers: 4, hidden_size: 1024, num_attention_heads: 8, num_key_value_heads: 2, head_dim: 128, sliding_window: 512, max_position_embeddings: 8192 };

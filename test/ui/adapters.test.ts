@@ -5,7 +5,7 @@ import { knobsFrom, planFor, uiFieldOf } from '../../src/ui/core-adapter.ts';
 import { attentionWeights, buildBatch, contextLenOf } from '../../src/ui/inspector-model.ts';
 import { fixModeFor } from '../../src/ui/plan-view.ts';
 import { computeRun } from '../../src/ui/sim-adapter.ts';
-import { baseState } from '../../src/ui/url-state.ts';
+import { baseState, toBase64Url } from '../../src/ui/url-state.ts';
 import type { FrameView, PoolGroupView } from '../../src/ui/view-model.ts';
 
 describe('core adapter', () => {
@@ -69,6 +69,22 @@ describe('sim adapter', () => {
     const g = computeRun({ ...baseState('trtllm-15401'), mode: 'issue-fix', workload: 'generated', requests: 5, promptLen: 10, outputLen: 5 }, null).run;
     expect(g.summary.totalRequests).toBe(5);
     expect(g.summary.outcome).toBe('completed');
+  });
+
+  it('an imported request trace drives the run; a bad row is named', () => {
+    const csv = 'arrival,prompt,output\n0,100,20\n2,50,10\n';
+    const r = computeRun({ ...baseState('trtllm-15401'), mode: 'issue-fix', workload: 'trace', requestTrace: toBase64Url(csv) }, null).run;
+    expect(r.summary.totalRequests).toBe(2);
+    expect(r.summary.outcome).toBe('completed');
+    let err: unknown;
+    try {
+      computeRun({ ...baseState('trtllm-15401'), workload: 'trace', requestTrace: toBase64Url('arrival,prompt,output\n0,-5,20\n') }, null);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).field).toContain('row 1');
+    expect(uiFieldOf((err as InputError).field)).toBe('requestTrace');
   });
 
   it('a custom run plans the chosen preset on a generated workload', () => {

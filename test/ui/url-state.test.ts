@@ -137,6 +137,7 @@ describe('url state table', () => {
     comparePolicy: fc.constantFrom(...POLICIES),
     speed: fc.double({ min: 0.25, max: 10_000, noNaN: true }),
     config: fc.string({ maxLength: 40 }).map(toBase64Url),
+    requestTrace: fc.string({ maxLength: 40 }).map(toBase64Url),
   });
 
   it('parse(serialize(s)) = s for any valid state, with no problems', () => {
