@@ -18,9 +18,15 @@ import { PLAN_FLAGS, parseMode, parseRatio, planFromArgs, withFlagNames } from '
 
 const PLAN_FLAG_NAMES = new Set(['preset', 'config', 'tokens-per-block', 'max-seq-len', 'max-batch-size', 'max-num-tokens', 'quota', 'kv-dtype', 'constraints', 'pool-ratio', 'draft-tokens', 'extra-kv-tokens', 'avg-seq-len']);
 
+/** Where a plan flag means something more (or defaults differently) for a simulation. */
+const SIMULATE_HELP: Record<string, string> = {
+  'max-num-tokens': 'token budget per pass; the planner sees it as max_num_tokens (default: unset for the planner, 8192 for the scheduler)',
+  constraints: 'as-shipped | issue-fix | upstream | safe (default: the named scenario\'s, else as-shipped)',
+};
+
 export const SIMULATE_FLAGS: FlagSpec[] = [
   { name: 'scenario', type: 'string', value: 'NAME|FILE', help: `named scenario (${NAMED_SCENARIOS.map((s) => s.name).join(', ')}) or an engine scenario JSON` },
-  ...PLAN_FLAGS.filter((f) => PLAN_FLAG_NAMES.has(f.name)),
+  ...PLAN_FLAGS.filter((f) => PLAN_FLAG_NAMES.has(f.name)).map((f) => ({ ...f, help: SIMULATE_HELP[f.name] ?? f.help })),
   { name: 'policy', type: 'string', value: 'NAME', help: `${POLICY_NAMES.join(' | ')} (default trtllm-v2)` },
   { name: 'requests', type: 'string', value: 'N', help: 'generated requests (default 64)' },
   { name: 'prompt-len', type: 'string', value: 'N|MIN:MAX', help: 'prompt tokens (default 1024)' },
@@ -30,7 +36,7 @@ export const SIMULATE_FLAGS: FlagSpec[] = [
   { name: 'seed', type: 'string', value: 'N', help: 'workload seed (mulberry32), default 1' },
   { name: 'trace', type: 'string', value: 'FILE', help: 'requests from JSON or CSV (arrival, prompt, output)' },
   { name: 'max-util-for-resume', type: 'string', value: 'U', help: 'trtllm-v2 resume gate (default 0.95)' },
-  { name: 'recompute-pause', type: 'bool', help: 'trtllm-v2: tear victims down instead of only suspending them' },
+  { name: 'recompute-pause', type: 'bool', help: 'trtllm-v2: after suspending frees nothing, tear victims down (they re-prefill later)' },
   { name: 'stall-limit', type: 'string', value: 'N', help: 'stalled passes before deadlock (default 1000)' },
   { name: 'max-steps', type: 'string', value: 'N', help: 'pass limit (default 100000)' },
   { name: 'json', type: 'bool', help: 'print the summary and the trace as JSON' },
