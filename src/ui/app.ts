@@ -188,6 +188,9 @@ export class App {
     this.controls.clearErrors();
     this.config.setError(null);
     this.shell.story.textContent = scenarioStory(this.state.scenario);
+    this.controls.setModelNote(
+      this.state.scenario === 'straddle' && !this.custom ? 'This scenario brings its own model: one attention layer with a 128-token window, 2 MiB per slot (the preset is not used). Pick a preset to leave the scenario.' : '',
+    );
     let result: RunResult;
     const t0 = performance.now();
     try {

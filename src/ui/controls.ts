@@ -29,6 +29,8 @@ export interface Controls {
   update(state: UiState): void;
   setError(key: keyof UiState, message: string | null): void;
   clearErrors(): void;
+  /** One line under the model picker (e.g. "this scenario brings its own layers"). */
+  setModelNote(text: string): void;
 }
 
 function specOf(key: keyof UiState): ParamSpec<keyof UiState> {
@@ -43,6 +45,7 @@ export function buildControls(presets: readonly { id: string; name: string }[], 
   const root = h('form', { class: 'panel controls', id: 'controls', 'aria-label': 'Run settings' });
   root.addEventListener('submit', (e) => e.preventDefault());
   const configSlot = h('div', { class: 'config' });
+  const modelNote = h('p', { class: 'notice', id: 'model-note' });
 
   for (const g of GROUPS) {
     const det = h('details', { open: g.open }, h('summary', { text: g.title }));
@@ -71,7 +74,7 @@ export function buildControls(presets: readonly { id: string; name: string }[], 
       inputs.set(key, input);
       errors.set(key, err);
       det.appendChild(h('div', { class: 'field' }, h('label', { for: id, text: spec.label }), input, err));
-      if (key === 'preset') det.appendChild(configSlot);
+      if (key === 'preset') det.append(modelNote, configSlot);
     }
     if (g.title === 'Workload') det.appendChild(traceField(onChange, errors));
     root.appendChild(det);
@@ -98,6 +101,9 @@ export function buildControls(presets: readonly { id: string; name: string }[], 
       }
     },
     setError,
+    setModelNote(text) {
+      modelNote.textContent = text;
+    },
     clearErrors() {
       for (const key of errors.keys()) setError(key, null);
     },

@@ -22,7 +22,7 @@ export interface GridLayout {
 }
 
 /** Largest cell (<= maxCell px) for which the grid fits maxHeight; at least 1 px per slot. */
-export function gridLayout(slotCount: number, maxWidth: number, maxHeight: number, maxCell = 16): GridLayout {
+export function gridLayout(slotCount: number, maxWidth: number, maxHeight: number, maxCell = 24): GridLayout {
   const n = Math.max(1, slotCount);
   const w = Math.max(1, Math.floor(maxWidth));
   let cell = 1;

@@ -137,7 +137,20 @@ export const PARAMS: readonly AnySpec[] = [
   intParam('maxSeqLen', 'maxSeqLen', 'maxSeqLen', 1, 16_777_216),
   intParam('maxBatchSize', 'maxBatch', 'maxBatchSize', 1, 4096),
   intParam('maxNumTokens', 'maxTokens', 'maxNumTokens (0 = unset; scheduler 8192)', 0, 16_777_216),
-  numParam('quotaGiB', 'quota', 'Quota (GiB)', 1e-10, 4096),
+  {
+    key: 'quotaGiB',
+    url: 'quota',
+    label: 'Quota (GiB, or with B/KiB/MiB)',
+    parse: (raw) => {
+      const m = /^((?:\d+\.?\d*|\.\d+)(?:e-?\d+)?)\s*(B|KiB|MiB|GiB)?$/i.exec(raw.trim());
+      const unit = (m?.[2] ?? 'GiB').toLowerCase();
+      const scale: Record<string, number> = { b: 2 ** -30, kib: 2 ** -20, mib: 2 ** -10, gib: 1 };
+      const v = m ? Number(m[1]) * scale[unit] : Number.NaN;
+      return Number.isFinite(v) && v >= 1e-10 && v <= 4096 ? v : { error: 'a quota in GiB in [1e-10, 4096], or with a unit: 512MiB, 1B' };
+    },
+    // Tiny whole-byte quotas (the straddle scenario's 1 byte) read better in bytes.
+    serialize: (v) => (v < 2 ** -20 && Number.isInteger(v * 2 ** 30) ? `${v * 2 ** 30}B` : String(v)),
+  },
   enumParam('kvDtype', 'dtype', 'KV dtype', DTYPES),
   enumParam('mode', 'mode', 'Constraint mode', MODES),
   {

@@ -7,8 +7,8 @@ import { SLOT_FREE, SLOT_RUNNING, SLOT_SUSPENDED } from '../../src/ui/view-model
 
 describe('slot grid layout', () => {
   it('picks the largest cell that fits', () => {
-    // 7 slots in 100 x 100: cell 16 -> 6 cols, 2 rows = 32 px high: fits.
-    expect(gridLayout(7, 100, 100)).toEqual({ cols: 6, rows: 2, cell: 16, gap: 1, width: 96, height: 32 });
+    // 7 slots in 100 x 100, cells up to 16: cell 16 -> 6 cols, 2 rows = 32 px high: fits.
+    expect(gridLayout(7, 100, 100, 16)).toEqual({ cols: 6, rows: 2, cell: 16, gap: 1, width: 96, height: 32 });
     // 200k slots in 1200 x 400: cell 1 -> 1200 cols, 167 rows (cell 2 would need 334 rows * 2 = 668 px).
     const big = gridLayout(200_000, 1200, 400);
     expect(big.cell).toBe(1);

@@ -69,6 +69,10 @@ describe('url state table', () => {
     expect(state.maxBatchSize).toBe(16);
     expect(Math.round(state.quotaGiB * 2 ** 30)).toBe(1);
     expect(serializeUrlState(state)).toBe('?scenario=straddle');
+    expect(serializeUrlState({ ...state, quotaGiB: 2 / 2 ** 30 })).toBe('?scenario=straddle&quota=2B');
+    expect(parseUrlState('quota=512MiB').state.quotaGiB).toBe(0.5);
+    expect(parseUrlState('quota=1B').state.quotaGiB).toBe(2 ** -30);
+    expect(parseUrlState('quota=5TB').problems[0].param).toBe('quota');
   });
 
   it('an unknown scenario falls back to trtllm-15401 and is reported', () => {
