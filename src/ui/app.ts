@@ -141,7 +141,7 @@ export class App {
       const dark = document.documentElement.dataset.theme ? document.documentElement.dataset.theme === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
       document.documentElement.dataset.theme = dark ? 'light' : 'dark';
       this.pools.invalidateTheme();
-      this.timeline.resize();
+      this.timeline.restyle();
     });
     s.shareButton.addEventListener('click', () => {
       this.writeUrl();

@@ -62,12 +62,17 @@ export class Timeline {
       series.push({ label: `${g.name} used+held`, stroke, width: 1, dash: [4, 3], value: abs(heldAbs) });
     });
     const width = Math.max(300, this.root.clientWidth - 28);
+    const fg = getComputedStyle(this.root).color || '#333';
     const opts: uPlot.Options = {
       width,
       height: 200,
       series,
       scales: { x: { time: false }, y: { range: [0, 105] } },
-      axes: [{ label: 'step', stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' } }, { label: '% of pool', stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' } }],
+      // Canvas text cannot use currentColor: take the theme's text colour now (restyle() on a theme change).
+      axes: [
+        { label: 'step', stroke: fg, grid: { stroke: 'rgba(128,128,128,0.2)' }, ticks: { stroke: 'rgba(128,128,128,0.4)' } },
+        { label: '% of pool', stroke: fg, grid: { stroke: 'rgba(128,128,128,0.2)' }, ticks: { stroke: 'rgba(128,128,128,0.4)' } },
+      ],
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
       hooks: { draw: [(u) => this.drawOverlay(u)] },
@@ -85,6 +90,11 @@ export class Timeline {
       h('span', { text: 'markers:' }),
       ...kinds.map((k) => h('span', {}, h('span', { class: 'sw', style: `background:${EVENT_COLOURS[k]}` }), `${k} (${run.events.filter((e) => e.kind === k).length})`)),
     );
+  }
+
+  /** Re-create the plot with the current theme's colours. */
+  restyle(): void {
+    if (this.run) this.setRun(this.run);
   }
 
   resize(): void {
