@@ -33,6 +33,8 @@ interface PoolPanel {
   readonly group: PoolGroupView;
   readonly grid: SlotGrid;
   readonly counts: HTMLElement;
+  /** Slot under the keyboard cursor (-1 = none yet). */
+  cursor: number;
 }
 
 export class PoolsView {
@@ -58,19 +60,22 @@ export class PoolsView {
         h('span', {}, h('span', { class: 'sw', style: 'background: hsl(200 70% 50%)' }), 'running (one colour per request)'),
         h('span', {}, h('span', { class: 'sw', style: 'background: hsl(200 25% 30%)' }), 'held by a suspended request (hatched)'),
         h('span', {}, h('span', { class: 'sw', style: 'background: var(--empty-slot)' }), 'free'),
+        h('span', { text: 'hover, tap, or focus a grid and use the arrow keys to inspect a slot' }),
       ),
     );
     this.panels = run.poolGroups.map((g) => {
-      const canvas = h('canvas', { 'aria-label': `pool group ${g.index} ${g.name}: ${g.slotCount} slots`, role: 'img', 'data-pool': g.index });
+      const canvas = h('canvas', { 'aria-label': `pool group ${g.index} ${g.name}: ${g.slotCount} slots`, role: 'img', tabindex: 0, 'aria-describedby': 'slot-tooltip', 'data-pool': g.index });
       const grid = new SlotGrid(canvas);
       const counts = h('span', { class: 'meta counts' });
       const head = h('div', { class: 'poolhead' }, h('span', { class: 'name', text: `${g.index} ${g.name}` }), h('span', { class: 'meta', text: `${g.slotCount.toLocaleString('en-US')} slots · ${g.lifeCycleLabels.join(', ')}` }), counts);
-      const panel = { group: g, grid, counts };
+      const panel: PoolPanel = { group: g, grid, counts, cursor: -1 };
       const show = (x: number, y: number) => this.showTooltip(panel, x, y);
       canvas.addEventListener('mousemove', (e) => show(e.clientX, e.clientY));
       canvas.addEventListener('mouseleave', () => this.hideTooltip());
       // Tap (touch or pen) shows the same tooltip as hover.
       canvas.addEventListener('pointerdown', (e) => show(e.clientX, e.clientY));
+      canvas.addEventListener('keydown', (e) => this.onGridKey(panel, e));
+      canvas.addEventListener('blur', () => this.hideTooltip());
       this.root.appendChild(h('div', { class: 'pool' }, head, canvas));
       return panel;
     });
@@ -106,13 +111,19 @@ export class PoolsView {
   }
 
   private showTooltip(p: PoolPanel, clientX: number, clientY: number): void {
-    const f = this.frame;
-    if (!f) return;
     const i = p.grid.slotAtClient(clientX, clientY);
     if (i < 0) {
       this.hideTooltip();
       return;
     }
+    p.cursor = i;
+    this.showSlot(p, i, clientX, clientY);
+  }
+
+  /** Tooltip text for slot i of a pool group at the current frame. */
+  private showSlot(p: PoolPanel, i: number, clientX: number, clientY: number): void {
+    const f = this.frame;
+    if (!f) return;
     const g = p.group.index;
     const st = f.slotState[g][i];
     const lcId = f.slotLifeCycle[g][i];
@@ -127,6 +138,33 @@ export class PoolsView {
     this.tooltip.hidden = false;
     this.tooltip.style.left = `${Math.min(clientX + 14, window.innerWidth - 200)}px`;
     this.tooltip.style.top = `${clientY + 14}px`;
+  }
+
+  /**
+   * Keyboard access to slots: a focused grid takes the arrow keys (and keeps them from the
+   * player), moving a slot cursor whose tooltip is shown next to the cell.
+   */
+  private onGridKey(p: PoolPanel, e: KeyboardEvent): void {
+    const n = p.group.slotCount;
+    const cols = p.grid.layout.cols;
+    const moves: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols, PageDown: cols * 10, PageUp: -cols * 10 };
+    let next = p.cursor;
+    if (e.key in moves) next = Math.max(0, Math.min(n - 1, (p.cursor < 0 ? 0 : p.cursor) + (p.cursor < 0 ? 0 : moves[e.key])));
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = n - 1;
+    else if (e.key === 'Escape') {
+      this.hideTooltip();
+      return;
+    } else return;
+    e.preventDefault();
+    e.stopPropagation();
+    p.cursor = next;
+    const l = p.grid.layout;
+    const r = p.grid.canvas.getBoundingClientRect();
+    const sx = r.width / Math.max(1, l.width);
+    const x = r.left + ((next % l.cols) * l.cell + l.cell / 2) * sx;
+    const y = r.top + (Math.floor(next / l.cols) * l.cell + l.cell / 2) * sx;
+    this.showSlot(p, next, x, y);
   }
 
   private hideTooltip(): void {

@@ -54,6 +54,13 @@ describe('playground in Chromium', () => {
       return set.size;
     });
     expect(coloured).toBeGreaterThan(3);
+    // Keyboard: a focused grid takes the arrow keys (the player does not move).
+    await p.focus('#pools canvas[data-pool="2"]');
+    await p.keyboard.press('ArrowRight');
+    await p.keyboard.press('ArrowRight');
+    expect(await p.textContent('#slot-tooltip')).toMatch(/^STATE slot 1\nrequest \d+ \(running\)\nblock ordinal 0/);
+    expect(await p.textContent('#t-step')).toMatch(/^step 0 \//);
+    await p.keyboard.press('Escape');
     expect(hx.pageErrors).toEqual([]);
     await shot(p, '01-loaded');
   });
