@@ -149,7 +149,8 @@ export class PoolsView {
     const cols = p.grid.layout.cols;
     const moves: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols, PageDown: cols * 10, PageUp: -cols * 10 };
     let next = p.cursor;
-    if (e.key in moves) next = Math.max(0, Math.min(n - 1, (p.cursor < 0 ? 0 : p.cursor) + (p.cursor < 0 ? 0 : moves[e.key])));
+    // The first key press lands on slot 0; later ones move from the cursor.
+    if (e.key in moves) next = p.cursor < 0 ? 0 : Math.max(0, Math.min(n - 1, p.cursor + moves[e.key]));
     else if (e.key === 'Home') next = 0;
     else if (e.key === 'End') next = n - 1;
     else if (e.key === 'Escape') {
