@@ -75,6 +75,8 @@ export class Managers {
   readonly pools: readonly BlockPool[];
   readonly tpb: number;
   private readonly needScratch: Int32Array;
+  private readonly fromScratch: Int32Array;
+  private readonly toScratch: Int32Array;
 
   constructor(lifeCycles: readonly LifeCycle[], lcPool: readonly number[], pools: readonly BlockPool[], tokensPerBlock: number) {
     this.lifeCycles = lifeCycles;
@@ -82,21 +84,35 @@ export class Managers {
     this.pools = pools;
     this.tpb = tokensPerBlock;
     this.needScratch = new Int32Array(pools.length);
+    this.fromScratch = new Int32Array(lifeCycles.length);
+    this.toScratch = new Int32Array(lifeCycles.length);
   }
 
-  /** Blocks life cycle i must allocate to grow kv to newCapacity with the given history. */
-  private blocksToAdd(kv: KvCache, i: number, newCapacity: number, history: number): number {
-    const lc = this.lifeCycles[i];
-    if (lc.kind === 'ssm') return kv.held[i] === 0 ? 1 : 0;
-    const from = Math.max(staleRange(lc, history, this.tpb).end, kv.hi[i]);
-    return Math.max(0, divUp(newCapacity, this.tpb) - from);
+  /**
+   * For each life cycle, the ordinals [from, to) a resize would allocate, into the scratch arrays;
+   * returns the new slots per pool group. resize() reuses the ranges, so the stale range is
+   * computed once per life cycle and pass.
+   */
+  private plan(kv: KvCache, newCapacity: number, history: number, out: Int32Array): Int32Array {
+    out.fill(0);
+    const to = divUp(newCapacity, this.tpb);
+    for (let i = 0; i < this.lifeCycles.length; i++) {
+      const lc = this.lifeCycles[i];
+      if (lc.kind === 'ssm') {
+        this.fromScratch[i] = 0;
+        this.toScratch[i] = kv.held[i] === 0 ? 1 : 0;
+      } else {
+        this.fromScratch[i] = Math.max(staleRange(lc, history, this.tpb).end, kv.hi[i]);
+        this.toScratch[i] = Math.max(this.fromScratch[i], to);
+      }
+      out[this.lcPool[i]] += this.toScratch[i] - this.fromScratch[i];
+    }
+    return out;
   }
 
   /** New slots per pool group that a resize would take (written into `out`). */
   need(kv: KvCache, newCapacity: number, history: number, out: Int32Array = this.needScratch): Int32Array {
-    out.fill(0);
-    for (let i = 0; i < this.lifeCycles.length; i++) out[this.lcPool[i]] += this.blocksToAdd(kv, i, newCapacity, history);
-    return out;
+    return this.plan(kv, newCapacity, history, out);
   }
 
   /**
@@ -104,7 +120,7 @@ export class Managers {
    * Returns null on success, or the failure (nothing allocated).
    */
   resize(kv: KvCache, newCapacity: number, history: number): AllocFailure | null {
-    const need = this.need(kv, newCapacity, history);
+    const need = this.plan(kv, newCapacity, history, this.needScratch);
     let failure: AllocFailure | null = null;
     const exhausted: number[] = [];
     for (let pg = 0; pg < this.pools.length; pg++) {
@@ -113,25 +129,16 @@ export class Managers {
       failure ??= { poolGroup: pg, needed: need[pg], free: this.pools[pg].free, exhausted };
     }
     if (failure) return failure;
-    for (let i = 0; i < this.lifeCycles.length; i++) this.grow(kv, i, newCapacity, history);
+    for (let i = 0; i < this.lifeCycles.length; i++) this.grow(kv, i, this.fromScratch[i], this.toScratch[i]);
     kv.capacity = Math.max(kv.capacity, newCapacity);
     kv.history = history;
     return null;
   }
 
-  private grow(kv: KvCache, i: number, newCapacity: number, history: number): void {
+  /** Allocate ordinals [from, to) of life cycle i (ssm: its one slot when to > from). */
+  private grow(kv: KvCache, i: number, from: number, to: number): void {
     const lc = this.lifeCycles[i];
     const pool = this.pools[this.lcPool[i]];
-    if (lc.kind === 'ssm') {
-      if (kv.held[i] > 0) return;
-      setSlot(kv, i, 0, pool.allocate(kv.request, lc.id, 0)!);
-      kv.hi[i] = 1;
-      kv.held[i] = 1;
-      kv.heldPerPool[pool.index]++;
-      return;
-    }
-    const to = divUp(newCapacity, this.tpb);
-    const from = Math.max(staleRange(lc, history, this.tpb).end, kv.hi[i]);
     for (let b = from; b < to; b++) setSlot(kv, i, b, pool.allocate(kv.request, lc.id, b)!);
     if (to > from) {
       kv.held[i] += to - from;
