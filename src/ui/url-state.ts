@@ -12,6 +12,10 @@
  *   ?scenario=trtllm-15401&mode=issue-fix&step=120&view=pools
  */
 
+import { MAX_CONFIG_CHARS } from './b64.ts';
+
+export { fromBase64Url, MAX_CONFIG_CHARS, toBase64Url } from './b64.ts';
+
 export const SCENARIOS = ['trtllm-15401', 'straddle', 'custom'] as const;
 export const MODES = ['as-shipped', 'issue-fix', 'upstream', 'safe', 'custom'] as const;
 export const POLICIES = ['trtllm-v2', 'vllm-recompute', 'no-evict'] as const;
@@ -118,8 +122,6 @@ function enumParam<K extends keyof UiState>(key: K, url: string, label: string, 
     serialize: (v) => String(v),
   };
 }
-
-export const MAX_CONFIG_CHARS = 60_000;
 
 const PRESET_ID = /^[a-z0-9][a-z0-9.\-_]{0,63}$/;
 
@@ -341,23 +343,6 @@ export const RUN_KEYS: readonly (keyof UiState)[] = [
   'config',
   'requestTrace',
 ];
-
-/** UTF-8 text -> base64url (URL-safe, no padding). */
-export function toBase64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let bin = '';
-  for (let i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/** base64url -> UTF-8 text; throws on malformed input. */
-export function fromBase64Url(b64: string): string {
-  const std = b64.replace(/-/g, '+').replace(/_/g, '/');
-  const bin = atob(std + '='.repeat((4 - (std.length % 4)) % 4));
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-}
 
 export function runKey(state: UiState): string {
   return JSON.stringify(RUN_KEYS.map((k) => state[k]));
