@@ -17,6 +17,9 @@ import { computeRun, type RunResult, scenarioStory } from './sim-adapter.ts';
 import { Timeline } from './timeline.ts';
 import { baseState, describeProblem, fromBase64Url, parseUrlState, runKey, SCENARIOS, serializeUrlState, toBase64Url, type UiState, type ViewName } from './url-state.ts';
 
+/** Runs slower than this get a "simulating" notice painted before the next one. */
+const SLOW_RUN_MS = 400;
+
 function minify(text: string): string {
   try {
     return JSON.stringify(JSON.parse(text));
@@ -42,6 +45,8 @@ export class App {
   run: RunView | null = null;
   private lastRunKey = '';
   private restoring = false;
+  private lastComputeMs = 0;
+  private deferred = 0;
   private lastTime = 0;
   private urlTimer = 0;
 
@@ -191,6 +196,24 @@ export class App {
     this.controls.setModelNote(
       this.state.scenario === 'straddle' && !this.custom ? 'This scenario brings its own model: one attention layer with a 128-token window, 2 MiB per slot (the preset is not used). Pick a preset to leave the scenario.' : '',
     );
+    clearTimeout(this.deferred);
+    // The core is synchronous. When the last run was slow (a big custom workload), let the page
+    // paint a "simulating" notice first instead of freezing without a word.
+    if (this.lastComputeMs > SLOW_RUN_MS) {
+      this.shell.status.textContent = `Simulating… (the previous run took ${Math.round(this.lastComputeMs)} ms)`;
+      this.shell.stage.setAttribute('aria-busy', 'true');
+      requestAnimationFrame(() => {
+        this.deferred = window.setTimeout(() => {
+          this.computeNow();
+          this.renderStep();
+        }, 0);
+      });
+      return;
+    }
+    this.computeNow();
+  }
+
+  private computeNow(): void {
     let result: RunResult;
     const t0 = performance.now();
     try {
@@ -198,12 +221,15 @@ export class App {
     } catch (e) {
       this.showRunError(e);
       return;
+    } finally {
+      this.lastComputeMs = performance.now() - t0;
+      this.shell.stage.removeAttribute('aria-busy');
     }
     this.result = result;
     this.shell.tabs.get('plan')!.panel.replaceChildren(renderPlanTable(result.planView));
     this.showRun(result.run);
     const sum = result.run.summary;
-    this.shell.status.textContent = `Planned and simulated in ${Math.round(performance.now() - t0)} ms: ${sum.steps} scheduler passes, policy ${this.state.policy}, constraints ${this.state.mode}, slots [${sum.slotCounts.join(', ')}].`;
+    this.shell.status.textContent = `Planned and simulated in ${Math.round(this.lastComputeMs)} ms: ${sum.steps} scheduler passes, policy ${this.state.policy}, constraints ${this.state.mode}, slots [${sum.slotCounts.join(', ')}].`;
   }
 
   private showRun(run: RunView): void {

@@ -231,6 +231,7 @@ describe('playground in Chromium', () => {
     await p.fill('#config-json', JSON.stringify(cfg));
     await p.click('#config-apply');
     await p.waitForFunction(() => (document.querySelector('#config-ok')?.textContent ?? '').startsWith('Using'));
+    await p.waitForSelector('#stage:not([aria-busy])');
     expect(await p.textContent('#config-err')).toBe('');
     expect(p.url()).toContain('scenario=custom');
     expect(p.url()).toContain('cfg=');
