@@ -104,3 +104,20 @@ describe('GPU and CPU backends share one interface', () => {
     expect(c.pagesRead[0].logical).toEqual([0, 9, 10, 11, 12]);
   });
 });
+
+describe('pools from a plan at a demo scale', () => {
+  it('allocates K and V per pool group, capped to two bindings, labelled', async () => {
+    const ctx = await requireGpu();
+    const { allocatePlanPools, destroyPlanPools } = await import('../../src/gpu/plan-pools.ts');
+    const group = (index: number, name: string) => ({ index, name, lifeCycleIds: [index], slotSizeList: [1], slotBytes: 1, roles: [], layerIds: [] });
+    const plan = { tokensPerBlock: 64, poolGroups: [group(0, 'SWA'), group(1, 'FULL')], slotCounts: [10, 1_000_000] };
+    const pools = await allocatePlanPools(ctx, plan, { numKvHeads: 2, headDim: 32, storage: 'f32' });
+    expect(pools[0].shape.numSlots).toBe(10);
+    expect(pools[0].k.bindings).toHaveLength(1);
+    expect(pools[0].k.bindings[0].label).toBe('SWA K pool binding 0');
+    expect(pools[1].shape.capped).toBe(true);
+    expect(pools[1].k.bindings).toHaveLength(2);
+    expect(pools[1].shape.poolBytes).toBeLessThanOrEqual(2 * ctx.limits.maxStorageBufferBindingSize);
+    destroyPlanPools(pools);
+  });
+});
