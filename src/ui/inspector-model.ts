@@ -120,3 +120,48 @@ export function attentionWeights(x: PagedDecodeInput, b: number, head: number): 
   for (const r of ranges) for (let j = r.start; j < r.end; j++) w[j] /= sum;
   return w;
 }
+
+export interface WeightProbe {
+  readonly input: PagedDecodeInput;
+  /** Attended token positions; the kernel's output component i is the weight of positions[i]. */
+  readonly positions: readonly number[];
+  readonly contextLen: number;
+}
+
+/**
+ * Make the kernel return attention weights: give the i-th attended token the one-hot value row
+ * V = e_i; the decode's output sum_j w_j V_j is then the weight vector itself. Needs the attended
+ * keys (window + sinks) to fit one head dim D <= 512. One sequence, one query head.
+ *
+ *   attended:   positions[0] positions[1] ... positions[n-1]
+ *   V rows:     e_0          e_1          ... e_(n-1)          ->   out[i] = w(positions[i])
+ */
+export function weightProbe(frame: FrameView, group: PoolGroupView, lcIndex: number, lc: LifeCycleInfo, selected: number, tokensPerBlock: number, seed: number): WeightProbe | null {
+  const r = frame.requests.find((x) => x.id === selected);
+  const t = r?.blockTables[group.index]?.[lcIndex];
+  if (!r || !t || t.length === 0) return null;
+  const len = contextLenOf(r.capacity, r.history, t.length, tokensPerBlock);
+  const windowLeft = lc.windowTokens === null ? -1 : lc.windowTokens - 1;
+  const positions: number[] = [];
+  for (const g of attendedRanges(len - 1, windowLeft, lc.sinkTokens)) for (let j = g.start; j < g.end; j++) positions.push(j);
+  const dim = [64, 128, 256, 512].find((d) => d >= positions.length);
+  if (dim === undefined) return null;
+  const compact: number[] = [];
+  const row = Array.from(t, (s) => (s < 0 ? -1 : compact.push(s) - 1));
+  const input = frameToKernelInput({ blockTables: [row], contextLens: [len], windowTokens: lc.windowTokens, sinkTokens: lc.sinkTokens, tokensPerBlock, numQoHeads: 1, numKvHeads: 1, headDim: dim, seed, numSlots: Math.max(1, compact.length) });
+  input.vPool.fill(0);
+  positions.forEach((j, i) => {
+    const c = row[Math.floor(j / tokensPerBlock)];
+    input.vPool[(c * tokensPerBlock + (j % tokensPerBlock)) * dim + i] = 1;
+  });
+  return { input, positions, contextLen: len };
+}
+
+/** Weights by position from a probe's kernel output (0 where not attended). */
+export function probeWeights(probe: WeightProbe, output: Float32Array): Float64Array {
+  const w = new Float64Array(probe.contextLen);
+  probe.positions.forEach((j, i) => {
+    w[j] = output[i];
+  });
+  return w;
+}

@@ -10,7 +10,7 @@ import type { AttentionBackend } from '../gpu/backend.ts';
 import type { App } from './app.ts';
 import { cssColor } from './colors.ts';
 import { h } from './dom.ts';
-import { attentionWeights, buildBatch, DEMO_SHAPE, type InspectorBatch } from './inspector-model.ts';
+import { attentionWeights, buildBatch, DEMO_SHAPE, type InspectorBatch, probeWeights, weightProbe } from './inspector-model.ts';
 import type { FrameView, RequestView } from './view-model.ts';
 
 /** f32 kernel vs f64 reference, scaled by the output's largest magnitude (GPU tests' measure). */
@@ -163,7 +163,29 @@ export class Inspector {
       for (let j = 0; j < w.length; j++) if (w[j] > 0) ctx.fillRect(j * scale, 14 - (w[j] / max) * 13, Math.max(1, scale), (w[j] / max) * 13);
     }
     const win = lc.windowTokens === null ? 'full attention (no window)' : `window ${lc.windowTokens} tokens: [${lo}, ${len - 1}]`;
-    this.axisNote.textContent = `Tokens 0..${len - 1} of request ${sel.id}; ${win}${lc.sinkTokens ? `; sinks [0, ${lc.sinkTokens})` : ''}; block boundaries every ${tpb} tokens.${pages ? ` Green: the ${pages.length} page(s) the kernel read. Bars above: head-0 attention weights.` : ''}`;
+    this.axisNote.textContent = `Tokens 0..${len - 1} of request ${sel.id}; ${win}${lc.sinkTokens ? `; sinks [0, ${lc.sinkTokens})` : ''}; block boundaries every ${tpb} tokens.${pages ? ` Green: the ${pages.length} page(s) the kernel read. Bars above: attention weights of query head 0.` : ''}`;
+  }
+
+  /**
+   * Head-0 attention weights of the selected request computed by the kernel itself (one-hot V
+   * probe, see weightProbe), checked against the CPU weights; the CPU weights when the window is
+   * too wide for one head dim.
+   */
+  private async kernelWeights(be: AttentionBackend, f: FrameView, at: { g: number; i: number }, id: number, batch: InspectorBatch): Promise<string> {
+    const run = this.app.run!;
+    const g = run.poolGroups[at.g];
+    const probe = weightProbe(f, g, at.i, g.lifeCycles[at.i], id, run.tokensPerBlock, 1 + f.step);
+    if (!probe) {
+      this.weights = attentionWeights(batch.input, 0, 0);
+      return 'Attention weights (bars): CPU reference; the attended span is wider than one head dim (512), so the kernel probe does not apply.';
+    }
+    const out = await be.run(probe.input);
+    const w = probeWeights(probe, out.output);
+    const ref = attentionWeights(probe.input, 0, 0);
+    let diff = 0;
+    for (let j = 0; j < w.length; j++) diff = Math.max(diff, Math.abs(w[j] - ref[j]));
+    this.weights = w;
+    return `Attention weights (bars) of request ${id}, computed by the ${be.name === 'gpu' ? 'WGSL kernel' : 'CPU backend'} with one-hot V rows over ${probe.positions.length} attended tokens: largest difference to the CPU weights ${diff.toExponential(2)}.`;
   }
 
   private async runKernel(): Promise<void> {
@@ -198,13 +220,14 @@ export class Inspector {
       const t1 = performance.now();
       const cpu = await new CpuAttentionBackend().run(batch.input);
       const err = maxScaledError(gpu.output, cpu.output);
-      this.weights = attentionWeights(batch.input, 0, 0);
+      const weightsLine = await this.kernelWeights(be, f, at, sel.id, batch);
       const pages = gpu.pagesRead[0];
       const ok = err <= TOLERANCE;
       this.result.replaceChildren(
         h('p', { 'data-backend': be.name, 'data-max-diff': String(err), 'data-ok': String(ok), class: `status ${ok ? 'ok' : 'bad'}`, text: `${be.name.toUpperCase()} vs CPU reference: largest difference ${err.toExponential(2)} (scaled by the output's largest magnitude; tolerance ${TOLERANCE}) — ${ok ? 'within tolerance' : 'OUT OF TOLERANCE'}.` }),
         h('p', { class: 'mono', text: `batch ${batch.requestIds.length} sequence(s) [requests ${batch.requestIds.slice(0, 16).join(', ')}${batch.requestIds.length > 16 ? ', …' : ''}], ${DEMO_SHAPE.numQoHeads} query heads / ${DEMO_SHAPE.numKvHeads} KV head × ${DEMO_SHAPE.headDim} dims, pool buffer of ${batch.physical.length} slot(s); ${(t1 - t0).toFixed(1)} ms on ${be.name}.` }),
         h('p', { class: 'mono', text: `request ${sel.id} read logical pages [${pages.logical.join(', ')}] = physical slots [${pages.slots.map((s) => batch.physical[s]).join(', ')}] (context ${batch.contextLens[0]} tokens).` }),
+        h('p', { class: 'mono', id: 'insp-weights', text: weightsLine }),
       );
       this.drawAxis(sel, batch, pages.logical);
     } catch (e) {

@@ -139,6 +139,7 @@ describe('playground in Chromium', () => {
     expect(r.diff).toBeLessThan(1e-4);
     expect(await p.textContent('#insp-backend')).toContain('swiftshader');
     expect(await p.textContent('#insp-result')).toMatch(/read logical pages \[0, 1\]/);
+    expect(await p.textContent('#insp-weights')).toMatch(/computed by the WGSL kernel .* over 128 attended tokens: largest difference to the CPU weights \d/);
     await shot(p, '05-inspector');
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { referencePagedDecode } from '../../src/attn/reference.ts';
 import { InputError } from '../../src/model/errors.ts';
 import { knobsFrom, planFor, uiFieldOf } from '../../src/ui/core-adapter.ts';
-import { attentionWeights, buildBatch, contextLenOf } from '../../src/ui/inspector-model.ts';
+import { attentionWeights, buildBatch, contextLenOf, probeWeights, weightProbe } from '../../src/ui/inspector-model.ts';
 import { fixModeFor } from '../../src/ui/plan-view.ts';
 import { computeRun } from '../../src/ui/sim-adapter.ts';
 import { baseState, toBase64Url } from '../../src/ui/url-state.ts';
@@ -129,6 +129,20 @@ describe('inspector model', () => {
     expect(Array.from(b.input.kvIndices)).toEqual([-1, 0, 1, -1, 2, 3]);
     expect(b.contextLens).toEqual([10, 10]);
     expect(buildBatch(f, group, 0, group.lifeCycles[0], 9, 4, 7)).toBeNull();
+  });
+
+  it('the one-hot V probe makes a decode output the attention weights (window and sinks)', () => {
+    const withSink: PoolGroupView = { ...group, lifeCycles: [{ windowTokens: 6, sinkTokens: 4, ssm: false }] };
+    // tpb 4, history 17 (len 18): sink block 0 plus window [12, 17] in blocks 3 and 4.
+    const f = frame([[8, -1, -1, 2, 6]], [17], ['decoding']);
+    const probe = weightProbe(f, withSink, 0, withSink.lifeCycles[0], 0, 4, 11)!;
+    expect(probe.positions).toEqual([0, 1, 2, 3, 12, 13, 14, 15, 16, 17]);
+    expect(probe.input.headDim).toBe(64);
+    const w = probeWeights(probe, referencePagedDecode(probe.input));
+    const ref = attentionWeights(probe.input, 0, 0);
+    for (let j = 0; j < 18; j++) expect(w[j]).toBeCloseTo(ref[j], 6);
+    expect(w.reduce((a, x) => a + x, 0)).toBeCloseTo(1, 6);
+    expect(w[5]).toBe(0);
   });
 
   it('weights are a softmax over the window only, consistent with the reference output', () => {
