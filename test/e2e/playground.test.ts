@@ -143,6 +143,19 @@ describe('playground in Chromium', () => {
     await shot(p, '05-inspector');
   });
 
+  it('without WebGPU the inspector falls back to the CPU backend with a visible notice', async () => {
+    const ctx = await hx.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await ctx.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }));
+    const p = await ctx.newPage();
+    await p.goto(`${hx.baseUrl}?scenario=trtllm-15401&mode=issue-fix&view=inspector&step=60`, { waitUntil: 'load' });
+    await p.waitForSelector('#app:not([aria-busy])');
+    await p.click('#insp-run');
+    await p.waitForSelector('#insp-result [data-ok]', { timeout: 60_000 });
+    expect(await p.getAttribute('#insp-result [data-ok]', 'data-backend')).toBe('cpu');
+    expect(await p.textContent('#insp-backend')).toContain('WebGPU is not available');
+    await ctx.close();
+  });
+
   it('shows compare and export views', async () => {
     const p = hx.page;
     await p.click('#tab-compare');
