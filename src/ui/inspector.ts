@@ -62,11 +62,12 @@ export class Inspector {
       this.result,
     );
     this.reqSelect.addEventListener('change', () => this.app.patch({ request: Number(this.reqSelect.value) }));
-    this.lcSelect.addEventListener('change', () => this.renderFrame());
+    this.lcSelect.addEventListener('change', () => this.app.patch({ inspectLc: this.lcSelect.value }));
     this.runButton.addEventListener('click', () => void this.runKernel());
   }
 
   setRun(): void {
+    this.frame = null;
     this.result.textContent = '';
     this.weights = null;
     const run = this.app.run;
@@ -78,10 +79,22 @@ export class Inspector {
         this.lcSelect.appendChild(h('option', { value: `${g.index}:${i}`, text: `${g.name} · ${g.lifeCycleLabels[i]}` }));
       });
     }
+    this.syncLc();
+  }
+
+  /** Show the URL's pool/life cycle when this run has it (else the first). */
+  private syncLc(): void {
+    const want = this.app.state.inspectLc;
+    if (want && [...this.lcSelect.options].some((o) => o.value === want)) this.lcSelect.value = want;
   }
 
   setFrame(frame: FrameView): void {
-    if (frame === this.frame) return;
+    if (this.lcSelect.value !== this.app.state.inspectLc && this.app.state.inspectLc) {
+      this.syncLc();
+      this.frame = null;
+    }
+    // A new frame object arrives on every render; only a new step (or run) resets the results.
+    if (this.frame && frame.step === this.frame.step) return;
     this.frame = frame;
     this.weights = null;
     this.result.textContent = '';

@@ -61,6 +61,8 @@ export interface UiState {
   view: ViewName;
   /** Request inspected in the attention inspector; -1 = first active one. */
   request: number;
+  /** Pool group and life cycle shown by the inspector, "pg:lc" ('' = the first). */
+  inspectLc: string;
   /** Second constraint mode of the compare view. */
   compareMode: ConstraintMode;
   comparePolicy: PolicyName;
@@ -186,6 +188,13 @@ export const PARAMS: readonly AnySpec[] = [
   intParam('step', 'step', 'Step', 0, 100_000_000),
   enumParam('view', 'view', 'View', VIEWS),
   intParam('request', 'req', 'Inspected request', -1, 1_000_000),
+  {
+    key: 'inspectLc',
+    url: 'ilc',
+    label: 'Inspected pool group : life cycle',
+    parse: (raw) => (/^(\d{1,3}:\d{1,3})?$/.test(raw) ? raw : { error: 'pool group and life cycle index as "2:0"' }),
+    serialize: (v) => v,
+  },
   enumParam('compareMode', 'cmpMode', 'Compare: constraint mode', MODES),
   enumParam('comparePolicy', 'cmpPolicy', 'Compare: policy', POLICIES),
   numParam('speed', 'speed', 'Speed (steps/s)', 0.25, 10_000),
@@ -230,6 +239,7 @@ export const DEFAULT_STATE: Readonly<UiState> = Object.freeze({
   step: 0,
   view: 'pools',
   request: -1,
+  inspectLc: '',
   compareMode: 'issue-fix',
   comparePolicy: 'trtllm-v2',
   speed: 30,

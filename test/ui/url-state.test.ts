@@ -137,6 +137,7 @@ describe('url state table', () => {
     step: fc.integer({ min: 0, max: 100_000_000 }),
     view: fc.constantFrom(...VIEWS),
     request: fc.integer({ min: -1, max: 1_000_000 }),
+    inspectLc: fc.oneof(fc.constant(''), fc.tuple(fc.nat(999), fc.nat(999)).map(([a, b]) => `${a}:${b}`)),
     compareMode: fc.constantFrom(...MODES),
     comparePolicy: fc.constantFrom(...POLICIES),
     speed: fc.double({ min: 0.25, max: 10_000, noNaN: true }),
