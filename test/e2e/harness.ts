@@ -3,7 +3,8 @@
  * system's Debian Chromium, headless, with the WebGPU flags of
  * ../shared/reference/webgpu-on-linux.md §2. Never downloads a browser.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
@@ -37,9 +38,14 @@ export interface Harness {
 }
 
 export async function startHarness(viewport = { width: 1280, height: 800 }): Promise<Harness> {
+  // A fresh dependency cache each run, as on a CI machine; uplot is pre-bundled at start so the
+  // first page load never triggers Vite's "new dependencies optimized, reloading".
+  const cacheDir = mkdtempSync(join(tmpdir(), 'kvpool-e2e-vite-'));
   const server = await createServer({
     root: ROOT,
     configFile: join(ROOT, 'vite.config.ts'),
+    cacheDir,
+    optimizeDeps: { include: ['uplot'] },
     logLevel: 'error',
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, open: false },
     clearScreen: false,
@@ -67,6 +73,7 @@ export async function startHarness(viewport = { width: 1280, height: 800 }): Pro
     async close() {
       await browser.close();
       await server.close();
+      rmSync(cacheDir, { recursive: true, force: true });
     },
   };
 }
