@@ -234,6 +234,8 @@ export class App {
 
   private showRun(run: RunView): void {
     this.run = run;
+    this.pools.root.classList.remove('stale');
+    this.timeline.root.classList.remove('stale');
     this.pools.setRun(run);
     this.timeline.setRun(run);
     this.player.setTotal(run.stepCount);
@@ -286,6 +288,9 @@ export class App {
     }
     this.run = null;
     this.result = null;
+    // The last good run stays on screen, dimmed, until the error is fixed.
+    this.pools.root.classList.add('stale');
+    this.timeline.root.classList.add('stale');
     this.shell.status.textContent = '';
     this.shell.explainerSlot.replaceChildren(h('section', { class: 'panel status bad', id: 'run-error', role: 'alert' }, h('h2', { text: 'Cannot run this configuration' }), h('p', { text: msg })));
   }
