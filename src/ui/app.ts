@@ -54,7 +54,11 @@ export class App {
     const { state, problems } = parseUrlState(search);
     this.state = state;
     this.shell = buildShell(root, SCENARIOS.filter((s) => s !== 'custom'));
-    this.shell.problems.replaceChildren(...(problems.length ? [h('strong', { text: 'Some link parameters were invalid:' }), h('ul', {}, ...problems.map((p) => h('li', { text: describeProblem(p) })))] : []));
+    if (problems.length) {
+      const dismiss = h('button', { type: 'button', id: 'dismiss-problems', text: 'Dismiss' });
+      dismiss.addEventListener('click', () => this.shell.problems.replaceChildren());
+      this.shell.problems.replaceChildren(h('strong', { text: 'Some link parameters were invalid:' }), h('ul', {}, ...problems.map((p) => h('li', { text: describeProblem(p) }))), dismiss);
+    }
     this.controls = buildControls(presetOptions(), (patch) => this.patch(patch));
     this.config = buildConfigInput(this.controls.configSlot, (custom, text) => {
       this.custom = custom;
