@@ -324,7 +324,9 @@ export class App {
     tr.play.textContent = p.playing ? '⏸ Pause' : '▶ Play';
     tr.scrub.value = String(p.step);
     tr.label.textContent = `step ${p.step} / ${p.total - 1}`;
-    tr.speed.value = String(p.speed);
+    const speed = String(p.speed);
+    if (![...tr.speed.options].some((o) => o.value === speed)) tr.speed.appendChild(h('option', { value: speed, text: `${speed} steps/s` }));
+    tr.speed.value = speed;
     if (this.run) {
       const frame = this.run.frameAt(p.step);
       if (this.state.view === 'pools') this.pools.draw(frame);
