@@ -3,6 +3,7 @@
  * a control and its URL key can never drift apart. A value the table rejects is shown next to the
  * field (aria-invalid + message) and not applied.
  */
+import { CONSTRAINT_MODE_STORIES } from '../planner/build.ts';
 import { h } from './dom.ts';
 import { DISTS, DTYPES, MAX_CONFIG_CHARS, MODES, PARAMS, type ParamSpec, POLICIES, toBase64Url, type UiState, WORKLOADS } from './url-state.ts';
 
@@ -46,6 +47,7 @@ export function buildControls(presets: readonly { id: string; name: string }[], 
   root.addEventListener('submit', (e) => e.preventDefault());
   const configSlot = h('div', { class: 'config' });
   const modelNote = h('p', { class: 'notice', id: 'model-note' });
+  const modeNote = h('div', { class: 'notice span', id: 'mode-note' });
 
   for (const g of GROUPS) {
     const det = h('details', { open: g.open }, h('summary', { text: g.title }));
@@ -73,7 +75,9 @@ export function buildControls(presets: readonly { id: string; name: string }[], 
       });
       inputs.set(key, input);
       errors.set(key, err);
-      det.appendChild(h('div', { class: 'field' }, h('label', { for: id, text: spec.label }), input, err));
+      const field = h('div', { class: 'field' }, h('label', { for: id, text: spec.label }), input, err);
+      if (key === 'mode') field.appendChild(modeNote);
+      det.appendChild(field);
       if (key === 'preset') det.append(modelNote, configSlot);
     }
     if (g.title === 'Workload') det.appendChild(traceField(onChange, errors));
@@ -94,6 +98,7 @@ export function buildControls(presets: readonly { id: string; name: string }[], 
     root,
     configSlot,
     update(state) {
+      modeNote.textContent = CONSTRAINT_MODE_STORIES[state.mode];
       for (const [key, input] of inputs) {
         if (document.activeElement === input && input.getAttribute('aria-invalid') === 'true') continue;
         const v = (specOf(key).serialize as (x: unknown) => string)(state[key]);
