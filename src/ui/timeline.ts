@@ -32,7 +32,12 @@ export class Timeline {
 
   constructor(onSeek: (step: number) => void) {
     this.onSeek = onSeek;
-    this.root.append(h('h2', { text: 'Timeline: share of each pool in use, per step' }), this.chartHost, this.markerLegend);
+    this.root.append(
+      h('h2', { text: 'Timeline: share of each pool in use, per step' }),
+      h('p', { class: 'kbd', text: 'click: go to a step · drag: zoom into steps · double-click: whole run' }),
+      this.chartHost,
+      this.markerLegend,
+    );
   }
 
   setRun(run: RunView): void {
@@ -74,8 +79,9 @@ export class Timeline {
         { label: '% of pool', stroke: fg, grid: { stroke: 'rgba(128,128,128,0.2)' }, ticks: { stroke: 'rgba(128,128,128,0.4)' } },
       ],
       legend: { live: true },
-      cursor: { drag: { x: false, y: false } },
-      hooks: { draw: [(u) => this.drawOverlay(u)] },
+      // Drag to zoom into a range of steps (double-click resets); a plain click jumps to a step.
+      cursor: { drag: { x: true, y: false, dist: 6 } },
+      hooks: { draw: [(u) => this.drawOverlay(u)], setScale: [() => this.setStep(this.step)] },
     };
     this.plot = new uPlot(opts, data as uPlot.AlignedData, this.chartHost);
     this.plot.over.appendChild(this.cursorLine);
@@ -108,6 +114,7 @@ export class Timeline {
     const u = this.plot;
     if (!u) return;
     const x = u.valToPos(step, 'x');
+    this.cursorLine.hidden = !(x >= 0 && x <= u.over.clientWidth);
     this.cursorLine.style.transform = `translateX(${Math.round(x)}px)`;
   }
 
