@@ -5,6 +5,8 @@
  *     "window_left": -1, "sink_tokens": 0, "sm_scale": null,
  *     "q": [[...num_qo_heads*head_dim...], ...],  "k_pool": [...], "v_pool": [...],
  *     "kv_indptr": [0, 2], "kv_indices": [3, 0], "kv_last_page_len": [3] }
+ *
+ * or, instead of the three CSR arrays, a padded "block_table": [[3, 0, -1]] with "kv_lens": [7].
  */
 import { InputError, requireInt } from '../model/errors.ts';
 import { type PagedDecodeInput, validatePagedDecodeInput } from './inputs.ts';
@@ -28,9 +30,43 @@ function ints(field: string, raw: unknown, min: number): Int32Array {
   return out;
 }
 
+/**
+ * The padded form (FlashAttention / vLLM): block_table [batch][max_blocks] (padding and freed
+ * blocks -1) plus kv_lens [batch], turned into FlashInfer's CSR arrays.
+ */
+export function blockTableToCsr(
+  blockTable: unknown,
+  kvLens: unknown,
+  tokensPerBlock: number,
+): { kvIndptr: Int32Array; kvIndices: Int32Array; kvLastPageLen: Int32Array } {
+  if (!Array.isArray(blockTable)) throw new InputError('block_table', blockTable, 'an array of rows [batch][max_blocks]');
+  const lens = ints('kv_lens', kvLens, 1);
+  if (lens.length !== blockTable.length) throw new InputError('kv_lens', `length ${lens.length}`, `length ${blockTable.length} (one per block_table row)`);
+  const indptr = new Int32Array(lens.length + 1);
+  const indices: number[] = [];
+  const last = new Int32Array(lens.length);
+  lens.forEach((len, b) => {
+    const pages = Math.ceil(len / tokensPerBlock);
+    const row = ints(`block_table[${b}]`, blockTable[b], -1);
+    if (row.length < pages) throw new InputError(`block_table[${b}]`, `length ${row.length}`, `>= ${pages} blocks for kv_lens[${b}] = ${len}`);
+    indices.push(...row.subarray(0, pages));
+    indptr[b + 1] = indices.length;
+    last[b] = len - (pages - 1) * tokensPerBlock;
+  });
+  return { kvIndptr: indptr, kvIndices: Int32Array.from(indices), kvLastPageLen: last };
+}
+
 export function attentionInputFromJson(raw: unknown): PagedDecodeInput {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError('input', raw, 'a JSON object');
   const o = raw as Record<string, unknown>;
+  const tokensPerBlock = requireInt('tokens_per_block', o.tokens_per_block, 1, 1 << 20);
+  if (o.block_table !== undefined && o.kv_indptr !== undefined) {
+    throw new InputError('block_table', 'given with kv_indptr', 'either block_table + kv_lens or kv_indptr + kv_indices + kv_last_page_len');
+  }
+  const tables =
+    o.block_table !== undefined
+      ? blockTableToCsr(o.block_table, o.kv_lens, tokensPerBlock)
+      : { kvIndptr: ints('kv_indptr', o.kv_indptr, 0), kvIndices: ints('kv_indices', o.kv_indices, -1), kvLastPageLen: ints('kv_last_page_len', o.kv_last_page_len, 1) };
   const headDim = requireInt('head_dim', o.head_dim, 1, 65536);
   const numQoHeads = requireInt('num_qo_heads', o.num_qo_heads, 1, 4096);
   const q = numbers('q', o.q, true);
@@ -46,16 +82,14 @@ export function attentionInputFromJson(raw: unknown): PagedDecodeInput {
     numQoHeads,
     numKvHeads: requireInt('num_kv_heads', o.num_kv_heads, 1, 4096),
     headDim,
-    tokensPerBlock: requireInt('tokens_per_block', o.tokens_per_block, 1, 1 << 20),
+    tokensPerBlock,
     windowLeft: o.window_left === undefined ? -1 : requireInt('window_left', o.window_left, -1),
     sinkTokens: o.sink_tokens === undefined ? 0 : requireInt('sink_tokens', o.sink_tokens, 0),
     smScale: smScale as number,
     q,
     kPool: numbers('k_pool', o.k_pool, false),
     vPool: numbers('v_pool', o.v_pool, false),
-    kvIndptr: ints('kv_indptr', o.kv_indptr, 0),
-    kvIndices: ints('kv_indices', o.kv_indices, -1),
-    kvLastPageLen: ints('kv_last_page_len', o.kv_last_page_len, 1),
+    ...tables,
   };
   validatePagedDecodeInput(input);
   return input;

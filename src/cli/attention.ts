@@ -10,7 +10,7 @@ import { type FlagSpec, flagBool, flagInt, flagString, helpText, parseArgs } fro
 import { type Io, parseJsonText } from './io.ts';
 
 const FLAGS: FlagSpec[] = [
-  { name: 'input', type: 'string', value: 'FILE', help: 'attention input JSON (num_qo_heads, ..., kv_indptr, kv_indices, kv_last_page_len)' },
+  { name: 'input', type: 'string', value: 'FILE', help: 'attention input JSON (num_qo_heads, ..., kv_indptr/kv_indices/kv_last_page_len or block_table/kv_lens)' },
   { name: 'json', type: 'bool', help: 'print {"output", "backend", "adapter", "pages_read"} as JSON' },
   { name: 'backend', type: 'string', value: 'gpu|cpu|auto', help: 'where to run (default auto: the GPU if an adapter appears, else the CPU reference)' },
   { name: 'storage', type: 'string', value: 'f32|f16', help: 'K/V storage type on the GPU (f16 needs shader-f16; default f32)' },

@@ -55,3 +55,20 @@ describe('kvpool attention (cpu backend)', () => {
     expect(io.stderr).toMatch(/--backend: got "npu"; expected one of gpu, cpu, auto/);
   });
 });
+
+describe('padded block_table input', () => {
+  it('gives the same output as the CSR form', async () => {
+    const csr = JSON.parse(example);
+    // seq 0: pages [5, -1, 7, 0], 14 tokens; seq 1: pages [3, 6], 6 tokens; rows padded with -1
+    const padded = { ...csr, block_table: [[5, -1, 7, 0], [3, 6, -1, -1]], kv_lens: [14, 6] };
+    delete padded.kv_indptr;
+    delete padded.kv_indices;
+    delete padded.kv_last_page_len;
+    const a = referencePagedDecode(attentionInputFromJson(csr));
+    const b = referencePagedDecode(attentionInputFromJson(padded));
+    expect(b).toEqual(a);
+    expect(() => attentionInputFromJson({ ...padded, kv_lens: [14] })).toThrow(/kv_lens: got "length 1"/);
+    expect(() => attentionInputFromJson({ ...padded, kv_lens: [20, 6] })).toThrow(/block_table\[0\]: got "length 4"; expected >= 5 blocks/);
+    expect(() => attentionInputFromJson({ ...padded, kv_indptr: [0, 4, 6] })).toThrow(/either block_table/);
+  });
+});
