@@ -111,7 +111,7 @@ export class App {
     const next = { ...this.state, ...patch };
     // Another model leaves the named scenario (its request list and layers belong to it).
     if (patch.preset !== undefined && patch.preset !== this.state.preset) Object.assign(next, { scenario: 'custom', poolRatio: [], workload: 'generated' });
-    const workloadKeys: (keyof UiState)[] = ['requests', 'promptLen', 'outputLen', 'dist', 'arrivalRate'];
+    const workloadKeys: (keyof UiState)[] = ['requests', 'promptLen', 'outputLen', 'dist', 'spread', 'arrivalRate'];
     if (workloadKeys.some((k) => k in patch)) next.workload = 'generated';
     this.state = next;
     this.recompute();

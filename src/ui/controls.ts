@@ -12,7 +12,7 @@ type Group = { title: string; keys: (keyof UiState)[]; open: boolean };
 const GROUPS: Group[] = [
   { title: 'Model', keys: ['preset'], open: true },
   { title: 'Engine', keys: ['tokensPerBlock', 'maxSeqLen', 'maxBatchSize', 'maxNumTokens', 'quotaGiB', 'kvDtype', 'mode', 'poolRatio', 'policy', 'maxUtilForResume'], open: true },
-  { title: 'Workload', keys: ['workload', 'requests', 'promptLen', 'outputLen', 'dist', 'arrivalRate', 'seed'], open: true },
+  { title: 'Workload', keys: ['workload', 'requests', 'promptLen', 'outputLen', 'dist', 'spread', 'arrivalRate', 'seed'], open: true },
 ];
 
 const ENUMS: Partial<Record<keyof UiState, readonly string[]>> = {

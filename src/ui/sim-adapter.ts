@@ -26,12 +26,13 @@ export function scenarioStory(name: string): string {
 }
 
 function workloadSpec(s: UiState): WorkloadSpec {
+  // Lengths centre on the prompt/output knobs; `spread` widens them (log-normal capped at 20x).
   const len = (v: number) =>
     s.dist === 'fixed'
       ? ({ kind: 'fixed', value: v } as const)
       : s.dist === 'uniform'
-        ? ({ kind: 'uniform', min: Math.max(1, Math.round(v / 2)), max: Math.round(v * 1.5) } as const)
-        : ({ kind: 'lognormal', median: v, sigma: 0.6, min: 1, max: Math.max(1, v * 8) } as const);
+        ? ({ kind: 'uniform', min: Math.max(1, Math.round(v * (1 - Math.min(1, s.spread)))), max: Math.max(1, Math.round(v * (1 + s.spread))) } as const)
+        : ({ kind: 'lognormal', median: v, sigma: s.spread, min: 1, max: Math.max(1, v * 20) } as const);
   return { requests: s.requests, prompt: len(s.promptLen), output: len(s.outputLen), arrivalRate: s.arrivalRate > 0 ? s.arrivalRate : null, seed: s.seed };
 }
 

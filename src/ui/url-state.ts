@@ -54,6 +54,8 @@ export interface UiState {
   promptLen: number;
   outputLen: number;
   dist: DistName;
+  /** Spread of the length distribution: uniform = v(1 +- spread); log-normal sigma = spread. */
+  spread: number;
   /** Requests per step (Poisson); 0 = all arrive at step 0. */
   arrivalRate: number;
   seed: number;
@@ -183,6 +185,7 @@ export const PARAMS: readonly AnySpec[] = [
   intParam('promptLen', 'prompt', 'Prompt length (tokens)', 1, 16_777_216),
   intParam('outputLen', 'output', 'Output length (tokens)', 1, 16_777_216),
   enumParam('dist', 'dist', 'Length distribution', DISTS),
+  numParam('spread', 'spread', 'Spread (uniform ±, log-normal σ)', 0, 4),
   numParam('arrivalRate', 'rate', 'Arrival rate (req/step, 0 = all at once)', 0, 4096),
   intParam('seed', 'seed', 'Seed', 0, 4_294_967_295),
   intParam('step', 'step', 'Step', 0, 100_000_000),
@@ -234,6 +237,7 @@ export const DEFAULT_STATE: Readonly<UiState> = Object.freeze({
   promptLen: 200,
   outputLen: 1000,
   dist: 'fixed',
+  spread: 0.5,
   arrivalRate: 0,
   seed: 1,
   step: 0,
@@ -348,6 +352,7 @@ export const RUN_KEYS: readonly (keyof UiState)[] = [
   'promptLen',
   'outputLen',
   'dist',
+  'spread',
   'arrivalRate',
   'seed',
   'config',

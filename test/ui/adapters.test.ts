@@ -166,3 +166,16 @@ describe('inspector model', () => {
     for (let i = 0; i < d; i++) expect(out[i]).toBeCloseTo(ref[i], 5);
   });
 });
+
+describe('generated workloads', () => {
+  it('spread widens the length distribution, the seed makes it reproducible', () => {
+    const base = { ...baseState('custom'), preset: 'llama-3.1-8b', tokensPerBlock: 32, maxSeqLen: 8192, quotaGiB: 8, kvDtype: 'bf16' as const, mode: 'issue-fix' as const, requests: 16, promptLen: 100, outputLen: 40 };
+    const a = computeRun({ ...base, dist: 'lognormal', spread: 1 }, null);
+    const b = computeRun({ ...base, dist: 'lognormal', spread: 1 }, null);
+    expect(a.run.toJson()).toBe(b.run.toJson());
+    const prompts = a.trace.requests.map((r) => r.prompt);
+    expect(new Set(prompts).size).toBeGreaterThan(4);
+    const fixed = computeRun({ ...base, dist: 'uniform', spread: 0 }, null).trace.requests.map((r) => r.prompt);
+    expect(new Set(fixed)).toEqual(new Set([100]));
+  });
+});

@@ -132,6 +132,7 @@ describe('url state table', () => {
     promptLen: fc.integer({ min: 1, max: 1_000_000 }),
     outputLen: fc.integer({ min: 1, max: 1_000_000 }),
     dist: fc.constantFrom(...DISTS),
+    spread: fc.double({ min: 0, max: 4, noNaN: true }),
     arrivalRate: fc.double({ min: 0, max: 4096, noNaN: true }),
     seed: fc.integer({ min: 0, max: 4_294_967_295 }),
     step: fc.integer({ min: 0, max: 100_000_000 }),
