@@ -15,6 +15,12 @@ const GROUPS: Group[] = [
   { title: 'Workload', keys: ['workload', 'requests', 'promptLen', 'outputLen', 'dist', 'spread', 'arrivalRate', 'seed'], open: true },
 ];
 
+const WORKLOAD_NOTES: Record<UiState['workload'], string> = {
+  scenario: "the named scenario's own request list; change any value below to generate requests instead",
+  generated: 'requests generated from the values below (seeded)',
+  trace: 'requests from the imported trace file',
+};
+
 const ENUMS: Partial<Record<keyof UiState, readonly string[]>> = {
   kvDtype: DTYPES,
   mode: MODES,
@@ -48,6 +54,7 @@ export function buildControls(presets: readonly { id: string; name: string }[], 
   const configSlot = h('div', { class: 'config' });
   const modelNote = h('p', { class: 'notice', id: 'model-note' });
   const modeNote = h('div', { class: 'notice span', id: 'mode-note' });
+  const workloadNote = h('div', { class: 'notice span', id: 'workload-note' });
 
   for (const g of GROUPS) {
     const det = h('details', { open: g.open }, h('summary', { text: g.title }));
@@ -77,6 +84,7 @@ export function buildControls(presets: readonly { id: string; name: string }[], 
       errors.set(key, err);
       const field = h('div', { class: 'field' }, h('label', { for: id, text: spec.label }), input, err);
       if (key === 'mode') field.appendChild(modeNote);
+      if (key === 'workload') field.appendChild(workloadNote);
       det.appendChild(field);
       if (key === 'preset') det.append(modelNote, configSlot);
     }
@@ -99,6 +107,7 @@ export function buildControls(presets: readonly { id: string; name: string }[], 
     configSlot,
     update(state) {
       modeNote.textContent = CONSTRAINT_MODE_STORIES[state.mode];
+      workloadNote.textContent = WORKLOAD_NOTES[state.workload];
       for (const [key, input] of inputs) {
         if (document.activeElement === input && input.getAttribute('aria-invalid') === 'true') continue;
         const v = (specOf(key).serialize as (x: unknown) => string)(state[key]);
