@@ -65,7 +65,7 @@ export class App {
       this.lastRunKey = '';
       if (this.restoring) {
         // Restoring a link: every other value comes from the URL as it is.
-        this.recompute();
+        this.recompute(true);
         return;
       }
       const config = text === null ? '' : toBase64Url(minify(text));
@@ -79,7 +79,7 @@ export class App {
     this.wire();
     this.player.speed = state.speed;
     const { step, view } = state; // recompute() re-renders and would overwrite them
-    this.recompute();
+    this.recompute(true);
     this.state.view = view;
     this.player.seek(step);
     this.renderStep();
@@ -189,7 +189,8 @@ export class App {
   }
 
   /** Re-plan and re-simulate when a run parameter changed; report core errors next to the field. */
-  recompute(): void {
+  /** `now`: compute synchronously even after a slow run (restoring a link needs the run at once). */
+  recompute(now = false): void {
     const key = runKey(this.state);
     this.controls.update(this.state);
     if (key === this.lastRunKey && this.run) return;
@@ -203,7 +204,7 @@ export class App {
     clearTimeout(this.deferred);
     // The core is synchronous. When the last run was slow (a big custom workload), let the page
     // paint a "simulating" notice first instead of freezing without a word.
-    if (this.lastComputeMs > SLOW_RUN_MS) {
+    if (!now && this.lastComputeMs > SLOW_RUN_MS) {
       this.shell.status.textContent = `Simulating… (the previous run took ${Math.round(this.lastComputeMs)} ms)`;
       this.shell.stage.setAttribute('aria-busy', 'true');
       requestAnimationFrame(() => {
@@ -271,7 +272,7 @@ export class App {
     if (state.config) {
       await this.loadUrlConfig(state.config, step);
     } else {
-      this.recompute();
+      this.recompute(true);
       this.state.view = view;
       this.player.seek(step);
       this.renderStep();
