@@ -33,6 +33,8 @@ const CASES: BenchCase[] = [
   ...[1024, 4096, 16384].map((c) => ({ name: `win128-${c / 1024}k`, batch: 32, contextLen: c, window: 128, ...GQA })),
   ...[1024, 4096, 16384].map((c) => ({ name: `win4096-${c / 1024}k`, batch: 32, contextLen: c, window: 4096, ...GQA })),
   { name: 'latent512-4k', batch: 32, contextLen: 4096, window: null, numQoHeads: 16, numKvHeads: 1, headDim: 512 },
+  // Flash-decoding's own case: one long sequence; without a split it occupies a single workgroup.
+  { name: 'single-16k', batch: 1, contextLen: 16384, window: null, ...GQA },
 ];
 
 function liveBytes(c: BenchCase, batch: number): number {

@@ -56,10 +56,15 @@ async function gpuEntry(): Promise<GPU | null> {
 }
 
 let shared: Promise<GpuContext | null> | null = null;
+let current: GpuContext | null = null;
 
-/** The process's GPU context (created once), or null when no adapter appears. */
+/**
+ * The process's GPU context (created once, and again after the device was lost), or null when
+ * no adapter appears.
+ */
 export function acquireGpu(): Promise<GpuContext | null> {
-  shared ??= createContext();
+  if (current?.lostReason) shared = null;
+  shared ??= createContext().then((ctx) => (current = ctx));
   return shared;
 }
 
@@ -96,6 +101,7 @@ async function createContext(): Promise<GpuContext | null> {
 export async function releaseGpu(): Promise<void> {
   const ctx = shared ? await shared : null;
   shared = null;
+  current = null;
   ctx?.device.destroy();
   delete keepAlive.__kvpoolGpu;
 }

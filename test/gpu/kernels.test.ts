@@ -121,3 +121,17 @@ describe('pools from a plan at a demo scale', () => {
     destroyPlanPools(pools);
   });
 });
+
+describe('device loss', () => {
+  it('a lost device is reported and the next acquire gets a fresh one', async () => {
+    const { acquireGpu } = await import('../../src/gpu/device.ts');
+    const ctx = await requireGpu();
+    ctx.device.destroy();
+    await ctx.device.lost;
+    expect(ctx.lostReason).toMatch(/destroyed/);
+    await expect(withErrorScopes(ctx, 'after loss', () => 1)).rejects.toThrow(/device lost/);
+    const fresh = await acquireGpu();
+    expect(fresh).not.toBe(ctx);
+    expect(fresh?.lostReason).toBeNull();
+  });
+});
