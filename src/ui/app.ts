@@ -245,8 +245,7 @@ export class App {
     this.timeline.setRun(run);
     this.player.setTotal(run.stepCount);
     this.shell.transport.scrub.max = String(run.stepCount - 1);
-    const onFix = (mode: UiState['mode']) => this.patch({ mode });
-    this.shell.explainerSlot.replaceChildren(renderExplainer(run.summary, this.state.mode, onFix, (step) => this.player.seek(step)));
+    this.explainerKey = '';
     this.extra.setRun();
   }
 
@@ -329,12 +328,25 @@ export class App {
     if (![...tr.speed.options].some((o) => o.value === speed)) tr.speed.appendChild(h('option', { value: speed, text: `${speed} steps/s` }));
     tr.speed.value = speed;
     if (this.run) {
+      this.renderExplainer(this.run, p.step);
       const frame = this.run.frameAt(p.step);
       if (this.state.view === 'pools') this.pools.draw(frame);
       this.timeline.setStep(p.step);
       this.extra.setStep(frame);
     }
     this.scheduleUrl();
+  }
+
+  private explainerKey = '';
+
+  /** Re-render the explainer only when its content changes (before / at / after the stall). */
+  private renderExplainer(run: RunView, step: number): void {
+    const first = run.summary.deadlock?.firstStalledStep ?? Number.POSITIVE_INFINITY;
+    const key = `${step < first ? 'before' : step === first ? 'at' : 'after'}:${this.state.mode}`;
+    if (key === this.explainerKey) return;
+    this.explainerKey = key;
+    const onFix = (mode: UiState['mode']) => this.patch({ mode });
+    this.shell.explainerSlot.replaceChildren(renderExplainer(run.summary, this.state.mode, step, onFix, (s) => this.player.seek(s)));
   }
 
   private scheduleUrl(): void {

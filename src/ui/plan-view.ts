@@ -49,9 +49,21 @@ export function fixModeFor(mode: ConstraintMode): ConstraintMode {
   return mode === 'issue-fix' || mode === 'upstream' ? 'safe' : 'issue-fix';
 }
 
-export function renderExplainer(summary: SummaryView, mode: ConstraintMode, onFix: (mode: ConstraintMode) => void, onSeek: (step: number) => void): HTMLElement {
+/**
+ * The explainer for the step on screen: before progress stops, one line that says how the run
+ * ends (and a jump to it); from the first stalled pass on, the full explanation and the fix.
+ */
+export function renderExplainer(summary: SummaryView, mode: ConstraintMode, step: number, onFix: (mode: ConstraintMode) => void, onSeek: (step: number) => void): HTMLElement {
   const root = h('section', { class: 'panel explainer', id: 'explainer', 'aria-live': 'polite' });
   const d = summary.deadlock;
+  if (summary.outcome === 'deadlock' && d && d.firstStalledStep !== undefined && step < d.firstStalledStep) {
+    const first = d.firstStalledStep;
+    const jump = h('button', { type: 'button', id: 'jump-stall', text: `Go to pass ${first}` });
+    jump.addEventListener('click', () => onSeek(first));
+    root.classList.add('status', 'warn');
+    root.append(h('p', {}, h('strong', { text: `This run stops making progress at pass ${first}` }), ` (the ${d.poolName} pool runs out). Play or jump there to see why. `, jump));
+    return root;
+  }
   if (summary.outcome === 'completed') {
     root.classList.add('status', 'ok');
     root.append(
@@ -85,7 +97,7 @@ export function renderExplainer(summary: SummaryView, mode: ConstraintMode, onFi
   const btn = h('button', { type: 'button', class: 'primary', id: 'apply-fix', text: `Switch to ${fix} constraints and rerun` });
   btn.addEventListener('click', () => onFix(fix));
   const row = h('div', { class: 'transport' }, btn);
-  if (d.firstStalledStep !== undefined) {
+  if (d.firstStalledStep !== undefined && step !== d.firstStalledStep) {
     const first = d.firstStalledStep;
     const jump = h('button', { type: 'button', id: 'jump-stall', text: `Go to the first stalled pass (${first})` });
     jump.addEventListener('click', () => onSeek(first));

@@ -33,8 +33,7 @@ export class Timeline {
   constructor(onSeek: (step: number) => void) {
     this.onSeek = onSeek;
     this.root.append(
-      h('h2', { text: 'Timeline: share of each pool in use, per step' }),
-      h('p', { class: 'kbd', text: 'click: go to a step · drag: zoom into steps · double-click: whole run' }),
+      h('h2', {}, 'Timeline: share of each pool in use, per step ', h('span', { class: 'kbd', text: '(click: go to a step · drag: zoom · double-click: whole run)' })),
       this.chartHost,
       this.markerLegend,
     );
@@ -70,7 +69,7 @@ export class Timeline {
     const fg = getComputedStyle(this.root).color || '#333';
     const opts: uPlot.Options = {
       width,
-      height: 200,
+      height: 180,
       series,
       scales: { x: { time: false }, y: { range: [0, 105] } },
       // Canvas text cannot use currentColor: take the theme's text colour now (restyle() on a theme change).
@@ -104,7 +103,7 @@ export class Timeline {
   }
 
   resize(): void {
-    if (this.plot) this.plot.setSize({ width: Math.max(300, this.root.clientWidth - 28), height: 200 });
+    if (this.plot) this.plot.setSize({ width: Math.max(300, this.root.clientWidth - 28), height: 180 });
     this.setStep(this.step);
   }
 
