@@ -42,6 +42,8 @@ describe('playground in Chromium', () => {
     expect(await p.title()).toBe('KV Pool Playground');
     expect(await p.getAttribute('[data-scenario="trtllm-15401"]', 'aria-pressed')).toBe('true');
     expect(await p.textContent('#story')).toContain('15401');
+    // Before progress stops the explainer only announces the outcome.
+    expect(await p.textContent('#explainer')).toMatch(/stops making progress at pass \d+ \(the STATE pool runs out\)/);
     // Three pool groups of the #15401 plan: SWA 16, COMPRESS 47473, STATE 7 slots.
     const labels = await p.$$eval('#pools canvas', (cs) => cs.map((c) => c.getAttribute('aria-label')));
     expect(labels).toEqual(['pool group 0 SWA: 16 slots', 'pool group 1 COMPRESS: 47473 slots', 'pool group 2 STATE: 7 slots']);
