@@ -9,8 +9,8 @@
 //   A  thread t scores keys tile+t, tile+t+WG, ... against every head of the group -> scores[g][k]
 //   B  thread g < group folds the tile into the running (max, sum), turns scores into p = e^(s - max)
 //   C  thread t owns vec4 column t of the output for every head of the group: it loads V[key][t]
-//      once per key and adds p[g][key] * V to each head's accumulator (the indices of p are
-//      uniform across the workgroup, so a software driver reads them as scalars)
+//      once per key and adds p[g][key] * V to each head's accumulator (p's index is the same
+//      for every thread: a broadcast read)
 // The unnormalised accumulator and (max, sum) go to `partials`; merge_attention_states.wgsl
 // combines a sequence's items by log-sum-exp.
 //

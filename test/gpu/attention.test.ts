@@ -124,6 +124,16 @@ describe('paged decode attention: GPU vs CPU reference', () => {
     expect(maxScaledError(out, referencePagedDecode(input))).toBeLessThan(5e-3);
   });
 
+  it('groups that are not powers of two, and the largest group (16)', async () => {
+    const ctx = await requireGpu();
+    for (const group of [2, 3, 6, 16]) {
+      const c: CaseSpec = { headDim: 64, group, numKvHeads: 2, tokensPerBlock: 16, windowTokens: 100, sinkTokens: 2, lens: [333, 20, 1], seed: group };
+      const input = buildCase(c);
+      const out = await runDecodeOnGpu(ctx, input, { chunkTokens: 128 });
+      expect(maxScaledError(out, referencePagedDecode(input)), `group ${group}`).toBeLessThan(F32_TOL);
+    }
+  });
+
   it('shapes the kernel cannot run are user errors', async () => {
     const ctx = await requireGpu();
     const base: CaseSpec = { headDim: 12, group: 1, numKvHeads: 1, tokensPerBlock: 4, windowTokens: null, sinkTokens: 0, lens: [5], seed: 1 };
