@@ -48,6 +48,16 @@ export function checkGpuShape(input: PagedDecodeInput, ctx: GpuContext, storage:
   if (storage === 'f16' && !ctx.hasF16) throw new InputError('storage', storage, "'f32' (this adapter has no shader-f16)");
 }
 
+/** Workgroup memory of the kernel without / with the staged queries (must match the WGSL). */
+const WG_BYTES = 16 * 128 * 4 + 2 * 128 * 4 + 3 * 16 * 4;
+const Q_STAGE_VEC4 = 512;
+
+/** Stage the group's queries in workgroup memory when they fit (see Q_STAGE in the shader). */
+export function stageQueries(ctx: GpuContext, input: PagedDecodeInput): boolean {
+  const group = input.numQoHeads / input.numKvHeads;
+  return group * (input.headDim / 4) <= Q_STAGE_VEC4 && ctx.limits.maxComputeWorkgroupStorageSize >= WG_BYTES + Q_STAGE_VEC4 * 16;
+}
+
 export interface PreparedDecode {
   readonly plan: SplitPlan;
   readonly storage: KvStorage;
@@ -71,7 +81,9 @@ export async function prepareDecode(ctx: GpuContext, input: PagedDecodeInput, op
     writePool(ctx, kPool, input.kPool);
     writePool(ctx, vPool, input.vPool);
     const split = kPool.bindings.length > 1;
-    const constants: Record<string, number> = { WG: workgroupSizeFor(input.headDim), ...(split ? { SPLIT_POOL: 1 } : {}) };
+    const constants: Record<string, number> = { WG: workgroupSizeFor(input.headDim) };
+    if (split) constants.SPLIT_POOL = 1;
+    if (stageQueries(ctx, input)) constants.Q_STAGE = Q_STAGE_VEC4;
     const variant = { f16: storage === 'f16', constants };
     const [attn, merge] = await Promise.all([getPipeline(ctx, 'paged_decode_attention', variant), getPipeline(ctx, 'merge_attention_states')]);
     return buildPrepared(ctx, input, plan, kPool, vPool, attn, merge, storage);

@@ -54,8 +54,9 @@ describe('paged decode attention: GPU vs CPU reference', () => {
     });
   }
 
-  it('the whole matrix used five pipelines (attention per workgroup size 16/32/64/128 + merge)', async () => {
-    expect(pipelineCount(await requireGpu())).toBe(5);
+  it('the whole matrix used six pipelines (workgroup sizes 16/32/64/128, d512 x group 8 without staged queries, merge)', async () => {
+    // Cold compiles cost seconds on a software driver: variants are override constants, kept few.
+    expect(pipelineCount(await requireGpu())).toBe(6);
   });
 
   it('split counts from one chunk per sequence to one tile per chunk agree', async () => {
