@@ -2,6 +2,7 @@
  * The attention backend the UI and the CLI call: the GPU one when WebGPU is there, the CPU twin
  * (the f64 reference) otherwise. Same interface, same inputs, same outputs; tests compare them.
  */
+import { type AttentionFrame, frameToKernelInput } from '../attn/frame.ts';
 import { type PagedDecodeInput, type PagesRead, pagesRead, validatePagedDecodeInput } from '../attn/inputs.ts';
 import { referencePagedDecode } from '../attn/reference.ts';
 import { type GpuRunOptions, runDecodeOnGpu } from './attention.ts';
@@ -57,4 +58,18 @@ export async function createAttentionBackend(prefer: 'gpu' | 'cpu' | 'auto' = 'a
   const ctx = await acquireGpu().catch(() => null);
   if (ctx) return new GpuAttentionBackend(ctx);
   return prefer === 'auto' ? new CpuAttentionBackend() : null;
+}
+
+/**
+ * The UI's entry point: one decode attention step over a simulator frame (block tables, context
+ * lengths, window) with synthetic K/V, on whichever backend is given. Returns the kernel input
+ * too, so a caller can show it or compare against the CPU twin.
+ */
+export async function runFrame(
+  backend: AttentionBackend,
+  frame: AttentionFrame,
+  opts?: GpuRunOptions,
+): Promise<AttentionResult & { input: PagedDecodeInput }> {
+  const input = frameToKernelInput(frame);
+  return { ...(await backend.run(input, opts)), input };
 }

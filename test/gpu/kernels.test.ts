@@ -103,6 +103,15 @@ describe('GPU and CPU backends share one interface', () => {
     // seq 0: 200 tokens, keys 150..199 + sinks 0..1 -> pages 0 and 9..12
     expect(c.pagesRead[0].logical).toEqual([0, 9, 10, 11, 12]);
   });
+
+  it('runFrame: a simulator frame in, outputs and pages read out', async () => {
+    const { runFrame } = await import('../../src/gpu/backend.ts');
+    const gpu = new GpuAttentionBackend(await requireGpu());
+    const frame = { blockTables: [[4, 1, 7], [0, null, 2, 3]], contextLens: [40, 60], windowTokens: 20, sinkTokens: 0, tokensPerBlock: 16, numQoHeads: 4, numKvHeads: 2, headDim: 32, seed: 5 };
+    const r = await runFrame(gpu, frame);
+    expect(r.pagesRead.map((p) => p.slots)).toEqual([[1, 7], [2, 3]]);
+    expect(maxScaledError(r.output, referencePagedDecode(r.input))).toBeLessThan(1e-5);
+  });
 });
 
 describe('pools from a plan at a demo scale', () => {
