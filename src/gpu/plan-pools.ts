@@ -12,18 +12,27 @@ export interface PlanPoolBuffers {
   readonly v: PoolBuffers;
 }
 
-export async function allocatePlanPools(
-  ctx: GpuContext,
-  plan: PlanPools,
-  demo: { numKvHeads: number; headDim: number; storage: KvStorage },
-): Promise<PlanPoolBuffers[]> {
-  const binding = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
-  const shapes = demoPoolShapes(plan, { ...demo, bytesPerElement: demo.storage === 'f16' ? 2 : 4, maxPoolBytes: 2 * binding });
+export interface DemoOptions {
+  readonly numKvHeads: number;
+  readonly headDim: number;
+  readonly storage: KvStorage;
+  /** Bytes one pool (K or V) may take; default 256 MiB, and never more than two bindings. */
+  readonly maxPoolBytes?: number;
+  /** Per-binding limit; default the device's (tests force a split with a small value). */
+  readonly maxBindingBytes?: number;
+}
+
+const DEFAULT_POOL_BYTES = 256 * 1024 * 1024;
+
+export async function allocatePlanPools(ctx: GpuContext, plan: PlanPools, demo: DemoOptions): Promise<PlanPoolBuffers[]> {
+  const binding = demo.maxBindingBytes ?? Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
+  const maxPoolBytes = Math.min(2 * binding, demo.maxPoolBytes ?? DEFAULT_POOL_BYTES);
+  const shapes = demoPoolShapes(plan, { ...demo, bytesPerElement: demo.storage === 'f16' ? 2 : 4, maxPoolBytes });
   return withErrorScopes(ctx, 'allocate plan pools', () =>
     shapes.map((shape) => ({
       shape,
-      k: allocatePool(ctx, `${shape.name} K`, shape.numSlots, shape.slotElems, demo.storage),
-      v: allocatePool(ctx, `${shape.name} V`, shape.numSlots, shape.slotElems, demo.storage),
+      k: allocatePool(ctx, `${shape.name} K`, shape.numSlots, shape.slotElems, demo.storage, binding),
+      v: allocatePool(ctx, `${shape.name} V`, shape.numSlots, shape.slotElems, demo.storage, binding),
     })),
   );
 }

@@ -120,14 +120,20 @@ describe('pools from a plan at a demo scale', () => {
     const { allocatePlanPools, destroyPlanPools } = await import('../../src/gpu/plan-pools.ts');
     const group = (index: number, name: string) => ({ index, name, lifeCycleIds: [index], slotSizeList: [1], slotBytes: 1, roles: [], layerIds: [] });
     const plan = { tokensPerBlock: 64, poolGroups: [group(0, 'SWA'), group(1, 'FULL')], slotCounts: [10, 1_000_000] };
-    const pools = await allocatePlanPools(ctx, plan, { numKvHeads: 2, headDim: 32, storage: 'f32' });
+    const slotBytes = 64 * 2 * 32 * 4; // 16 KiB
+    const pools = await allocatePlanPools(ctx, plan, { numKvHeads: 2, headDim: 32, storage: 'f32', maxBindingBytes: 100 * slotBytes });
     expect(pools[0].shape.numSlots).toBe(10);
     expect(pools[0].k.bindings).toHaveLength(1);
     expect(pools[0].k.bindings[0].label).toBe('SWA K pool binding 0');
     expect(pools[1].shape.capped).toBe(true);
+    expect(pools[1].shape.numSlots).toBe(200);
     expect(pools[1].k.bindings).toHaveLength(2);
-    expect(pools[1].shape.poolBytes).toBeLessThanOrEqual(2 * ctx.limits.maxStorageBufferBindingSize);
+    expect(pools[1].v.bindings[1].label).toBe('FULL V pool binding 1');
     destroyPlanPools(pools);
+    // default budget: 256 MiB per pool at most, whatever the device allows per binding
+    const big = await allocatePlanPools(ctx, plan, { numKvHeads: 2, headDim: 32, storage: 'f16' });
+    expect(big[1].shape.poolBytes).toBeLessThanOrEqual(256 * 1024 * 1024);
+    destroyPlanPools(big);
   });
 });
 
