@@ -8,7 +8,9 @@
  * kvIndices whatever the block table says: the kernel must never read them. Their content, and
  * that of every free slot, is NaN when `poison` is set, so a kernel that reads them shows it.
  */
+
 import { InputError, requireInt } from '../model/errors.ts';
+import { mulberry32 } from '../model/prng.ts';
 import { livePages, NULL_PAGE, type PagedDecodeInput, validatePagedDecodeInput } from './inputs.ts';
 
 export interface AttentionFrame {
@@ -35,17 +37,8 @@ export interface AttentionFrame {
   readonly smScale?: number;
 }
 
-/** mulberry32: small, fast, seeded; the only randomness the core uses. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform [0, 1) draws: the core's one PRNG (mulberry32), shared with the workloads. */
+export const seededRandom = mulberry32;
 
 /** Uniform values in [-1, 1). */
 export function fillUniform(arr: Float32Array, rand: () => number): Float32Array {

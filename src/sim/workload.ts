@@ -4,19 +4,10 @@
  * gives the same requests byte for byte. Normals come from Box-Muller on two draws.
  */
 import { InputError, requireInt, requireNumber } from '../model/errors.ts';
+import { mulberry32 } from '../model/prng.ts';
 import type { LengthDist, RequestSpec, Workload, WorkloadSpec } from './types.ts';
 
-/** mulberry32: returns a function giving uniform floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 function sampleLength(d: LengthDist, rnd: () => number): number {
   switch (d.kind) {
