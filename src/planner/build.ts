@@ -9,7 +9,7 @@
 import { InputError, requireInt } from '../model/errors.ts';
 import { type LifeCycle, nonStaleBlocks } from './lifecycle.ts';
 import type { BatchJson, EngineScenario, LayerJson } from './scenario.ts';
-import { buildStorageLayout } from './storage.ts';
+import { cachedStorageLayout } from './storage.ts';
 
 export const CONSTRAINT_MODES = ['as-shipped', 'issue-fix', 'upstream', 'safe', 'custom'] as const;
 export type ConstraintMode = (typeof CONSTRAINT_MODES)[number];
@@ -105,7 +105,7 @@ function modeBatches(mode: Exclude<ConstraintMode, 'custom'>, k: EngineKnobs, la
     case 'upstream':
       return { typical, constraints: [batch(longDecode(k), [1 + k.draftTokens + x, 0, mbs - 1]), ...c2] };
     case 'safe': {
-      const layout = buildStorageLayout(layers, k.tokensPerBlock);
+      const layout = cachedStorageLayout(layers, k.tokensPerBlock);
       const chunk: Desc = [Math.min(k.maxNumTokens ?? k.maxSeqLen, k.maxSeqLen) + x, 0];
       // One batch per windowed life cycle: every request at that window's worst alignment, in the
       // same step as one context chunk (the scheduler runs both in one pass).
@@ -136,7 +136,7 @@ export function buildScenario(layers: LayerJson[], knobs: EngineKnobs, mode: Con
     ({ typical, constraints } = modeBatches(mode, knobs, layers));
   }
   if (knobs.poolRatio !== null) {
-    const n = buildStorageLayout(layers, knobs.tokensPerBlock).poolGroups.length;
+    const n = cachedStorageLayout(layers, knobs.tokensPerBlock).poolGroups.length;
     if (knobs.poolRatio.length !== n) throw new InputError('poolRatio', knobs.poolRatio.join(','), `${n} numbers, one per pool group`);
     typical = null; // an explicit pool_ratio replaces the typical step; constraints stay as floors
   }

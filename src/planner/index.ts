@@ -8,7 +8,7 @@ import type { ModelSpec } from '../model/spec.ts';
 import { modelToLayers } from '../model/to-layers.ts';
 import { buildScenario, type ConstraintMode, type CustomBatches, type EngineKnobs } from './build.ts';
 import { diagnose, type PlanDiagnostics } from './diagnostics.ts';
-import type { EngineScenario } from './scenario.ts';
+import type { EngineScenario, LayerJson } from './scenario.ts';
 import { planScenario } from './trtllm-v2.ts';
 import type { Plan } from './types.ts';
 
@@ -36,8 +36,28 @@ export function planAndDiagnose(scenario: EngineScenario, ctx: { maxBatchSize: n
   return { scenario, plan, diagnostics };
 }
 
+/**
+ * Manager layers per model and (tpb, dtype, draft): re-planning a model with other engine knobs
+ * (every UI keystroke) reuses the same layers array, so the storage layout cache hits as well.
+ * Layers are values: nothing mutates them.
+ */
+const layersMemo = new WeakMap<ModelSpec, Map<string, LayerJson[]>>();
+
+function layersFor(model: ModelSpec, knobs: ModelKnobs): LayerJson[] {
+  let byKnobs = layersMemo.get(model);
+  if (!byKnobs) layersMemo.set(model, (byKnobs = new Map()));
+  const key = `${knobs.tokensPerBlock}:${knobs.kvDtype}:${knobs.draftTokens}`;
+  let layers = byKnobs.get(key);
+  if (!layers) {
+    layers = modelToLayers(model, { tokensPerBlock: knobs.tokensPerBlock, kvDtype: knobs.kvDtype, draftTokens: knobs.draftTokens });
+    if (byKnobs.size > 64) byKnobs.clear(); // bounded: a pure cache
+    byKnobs.set(key, layers);
+  }
+  return layers;
+}
+
 export function planModel(model: ModelSpec, knobs: ModelKnobs, mode: ConstraintMode, custom?: CustomBatches): PlannedModel {
-  const layers = modelToLayers(model, { tokensPerBlock: knobs.tokensPerBlock, kvDtype: knobs.kvDtype, draftTokens: knobs.draftTokens });
+  const layers = layersFor(model, knobs);
   const scenario = buildScenario(layers, knobs, mode, custom, model.id);
   return planAndDiagnose(scenario, knobs);
 }

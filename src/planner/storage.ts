@@ -115,3 +115,17 @@ export function buildStorageLayout(layers: readonly LayerJson[], tokensPerBlock:
 
   return { lifeCycles, layerLifeCycle, coalesced, lifeCyclePoolGroup, poolGroups, slotUtilFracMax };
 }
+
+/**
+ * The layout depends only on the layers and tpb. Scenarios are values that are never mutated, so
+ * planning the same layers again (another quota, ratio or mode; diagnostics; UI keystrokes) reuses it.
+ */
+const layoutCache = new WeakMap<readonly LayerJson[], { tpb: number; layout: StorageLayout }>();
+
+export function cachedStorageLayout(layers: readonly LayerJson[], tokensPerBlock: number): StorageLayout {
+  const hit = layoutCache.get(layers);
+  if (hit && hit.tpb === tokensPerBlock) return hit.layout;
+  const layout = buildStorageLayout(layers, tokensPerBlock);
+  layoutCache.set(layers, { tpb: tokensPerBlock, layout });
+  return layout;
+}

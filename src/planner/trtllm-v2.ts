@@ -12,7 +12,7 @@ import { gpuGranularity, grainsForSlots, InsufficientQuotaError, normalize, rati
 import { type BlockRange, intersect, type LifeCycle, rangeLength, staleRange } from './lifecycle.ts';
 import { divUp, floorDiv, roundUp } from './pymath.ts';
 import { type BatchDesc, batchFromJson, type EngineScenario } from './scenario.ts';
-import { buildStorageLayout, type StorageLayout } from './storage.ts';
+import { cachedStorageLayout, type StorageLayout } from './storage.ts';
 import type { Plan, PlanError, PoolGroupPlan, RatioSource } from './types.ts';
 
 export interface SizingContext {
@@ -125,19 +125,17 @@ function poolGroupPlans(s: EngineScenario, layout: StorageLayout): PoolGroupPlan
   });
 }
 
-/**
- * The layout depends only on the layers and tpb. Scenarios are values that are never mutated, so
- * re-planning the same layers with another quota or ratio (diagnostics, UI keystrokes) reuses it.
- */
-const layoutCache = new WeakMap<readonly unknown[], { tpb: number; layout: StorageLayout; pools: PoolGroupPlan[] }>();
+const poolPlanCache = new WeakMap<StorageLayout, PoolGroupPlan[]>();
 
+/** Layout and pool group descriptions, shared by every plan of the same layers (see cachedStorageLayout). */
 function layoutFor(s: EngineScenario): { layout: StorageLayout; pools: PoolGroupPlan[] } {
-  const hit = layoutCache.get(s.layers);
-  if (hit && hit.tpb === s.tokens_per_block) return hit;
-  const layout = buildStorageLayout(s.layers, s.tokens_per_block);
-  const entry = { tpb: s.tokens_per_block, layout, pools: poolGroupPlans(s, layout) };
-  layoutCache.set(s.layers, entry);
-  return entry;
+  const layout = cachedStorageLayout(s.layers, s.tokens_per_block);
+  let pools = poolPlanCache.get(layout);
+  if (!pools) {
+    pools = poolGroupPlans(s, layout);
+    poolPlanCache.set(layout, pools);
+  }
+  return { layout, pools };
 }
 
 function emptySizing(s: EngineScenario, layout: StorageLayout, pools: PoolGroupPlan[], error: PlanError): Plan {
