@@ -8,7 +8,7 @@ import { getPreset, listPresets } from '../model/presets.ts';
 import type { ModelSpec } from '../model/spec.ts';
 import { CONSTRAINT_MODES, type ConstraintMode, type ModelKnobs, type PlannedModel, planAndDiagnose, planModel, planToJson } from '../planner/index.ts';
 import { type PeerKnobs, peerSizings } from '../planner/peers.ts';
-import { parseScenario } from '../planner/scenario.ts';
+import { parseCustomBatches, parseScenario } from '../planner/scenario.ts';
 import { type FlagSpec, flagBool, flagInt, flagString, helpText, type ParsedArgs, parseArgs, parseBytes } from './args.ts';
 import { type Io, parseJsonText } from './io.ts';
 import { renderPeers, renderPlan } from './plan-format.ts';
@@ -28,6 +28,8 @@ export const PLAN_FLAGS: FlagSpec[] = [
   { name: 'draft-tokens', type: 'string', value: 'N', help: 'speculative draft length (MTP), default 0' },
   { name: 'extra-kv-tokens', type: 'string', value: 'N', help: 'num_extra_kv_tokens, default 0' },
   { name: 'avg-seq-len', type: 'string', value: 'N', help: 'kv_cache_config.avg_seq_len for the typical step (default maxSeqLen)' },
+  { name: 'swa-scratch-reuse', type: 'string', value: 'N', help: 'SWA scratch reuse with max_rewind_len N (out-of-window prompt blocks share slots); default off' },
+  { name: 'batches', type: 'string', value: 'FILE', help: 'with --constraints custom: {typical_step, constraints} JSON for the model' },
   { name: 'rebalance-length', type: 'string', value: 'H[,C]', help: 'also show what rebalancing toward requests of history H (capacity C, default H) gives' },
   { name: 'peers', type: 'bool', help: "also size the same layers and quota the way vLLM, SGLang, TensorRT-LLM V1 and llama.cpp would" },
   { name: 'json', type: 'bool', help: 'print the engine-format JSON (with diagnostics) instead of the table' },
@@ -45,6 +47,7 @@ const FIELD_TO_FLAG: Record<string, string> = {
   draftTokens: '--draft-tokens',
   draft_tokens: '--draft-tokens',
   numExtraKvTokens: '--extra-kv-tokens',
+  swaScratchRewindTokens: '--swa-scratch-reuse',
   avgSeqLen: '--avg-seq-len',
   poolRatio: '--pool-ratio',
 };
@@ -101,6 +104,7 @@ export function knobsFromArgs(args: ParsedArgs, model: ModelSpec): ModelKnobs {
     numExtraKvTokens: flagInt(args, 'extra-kv-tokens', 0) ?? 0,
     avgSeqLen: flagInt(args, 'avg-seq-len', 1) ?? null,
     poolRatio: ratioRaw === undefined ? null : parseRatio(ratioRaw),
+    swaScratchRewindTokens: flagInt(args, 'swa-scratch-reuse', 0) ?? null,
   };
   return knobs;
 }
@@ -115,7 +119,7 @@ export function parseMode(raw: string | undefined): ConstraintMode {
 export async function planFromArgs(args: ParsedArgs, io: Io): Promise<PlannedModel & { knobs: ModelKnobs | null; model: ModelSpec | null }> {
   const scenarioPath = flagString(args, 'scenario');
   if (scenarioPath !== undefined) {
-    const conflicting = ['preset', 'config', 'tokens-per-block', 'max-seq-len', 'quota', 'kv-dtype', 'pool-ratio'].find((f) => args.flags.has(f));
+    const conflicting = ['preset', 'config', 'tokens-per-block', 'max-seq-len', 'quota', 'kv-dtype', 'pool-ratio', 'constraints', 'batches', 'swa-scratch-reuse'].find((f) => args.flags.has(f));
     if (conflicting) throw new InputError(`--${conflicting}`, flagString(args, conflicting) ?? true, `nothing: --scenario ${scenarioPath} is planned exactly as given`);
     const scenario = parseScenario(parseJsonText(io.readText(scenarioPath, '--scenario'), `--scenario ${scenarioPath}`));
     const mbs = flagInt(args, 'max-batch-size', 1) ?? Math.max(1, ...[scenario.typical_step, ...scenario.constraints].flatMap((b) => (b ? [b.kv_caches.reduce((a, kv) => a + (kv[2] ?? 1), 0)] : [])));
@@ -125,8 +129,13 @@ export async function planFromArgs(args: ParsedArgs, io: Io): Promise<PlannedMod
   const model = await loadModel(args, io);
   const knobs = withFlagNames(() => knobsFromArgs(args, model));
   const mode = parseMode(flagString(args, 'constraints'));
-  if (mode === 'custom') throw new InputError('--constraints', 'custom', 'with --scenario FILE only (custom constraints come from a scenario file)');
-  return { ...withFlagNames(() => planModel(model, knobs, mode)), knobs, model };
+  const batchesPath = flagString(args, 'batches');
+  if (mode === 'custom' && batchesPath === undefined) {
+    throw new InputError('--constraints', 'custom', 'with --batches FILE ({typical_step, constraints}), or plan a whole engine scenario with --scenario FILE');
+  }
+  if (mode !== 'custom' && batchesPath !== undefined) throw new InputError('--batches', batchesPath, 'only with --constraints custom');
+  const custom = batchesPath === undefined ? undefined : parseCustomBatches(parseJsonText(io.readText(batchesPath, '--batches'), `--batches ${batchesPath}`));
+  return { ...withFlagNames(() => planModel(model, knobs, mode, custom)), knobs, model };
 }
 
 export async function planCommand(argv: string[], io: Io): Promise<number> {

@@ -36,6 +36,11 @@ export interface EngineKnobs {
   avgSeqLen: number | null;
   /** kv_cache_config.pool_ratio; when set there is no typical step and it is the initial ratio. */
   poolRatio: number[] | null;
+  /**
+   * SWA scratch reuse (spec §2.3): out-of-window prompt blocks share coalesced slots layer by
+   * layer; the value is max_rewind_len (tokens kept out of scratch for speculative rewind). Off when absent.
+   */
+  swaScratchRewindTokens?: number | null;
 }
 
 export function validateKnobs(k: EngineKnobs): void {
@@ -49,6 +54,7 @@ export function validateKnobs(k: EngineKnobs): void {
   requireInt('draftTokens', k.draftTokens, 0);
   requireInt('numExtraKvTokens', k.numExtraKvTokens, 0);
   if (k.avgSeqLen !== null) requireInt('avgSeqLen', k.avgSeqLen, 1, k.maxSeqLen);
+  if (k.swaScratchRewindTokens !== undefined && k.swaScratchRewindTokens !== null) requireInt('swaScratchRewindTokens', k.swaScratchRewindTokens, 0);
   if (k.poolRatio !== null) {
     k.poolRatio.forEach((r, i) => {
       if (!(typeof r === 'number' && Number.isFinite(r) && r > 0)) throw new InputError(`poolRatio[${i}]`, r, 'a number > 0');
@@ -149,5 +155,6 @@ export function buildScenario(layers: LayerJson[], knobs: EngineKnobs, mode: Con
     typical_step: typical,
     constraints,
     initial_pool_ratio: knobs.poolRatio,
+    swa_scratch_reuse: knobs.swaScratchRewindTokens === undefined || knobs.swaScratchRewindTokens === null ? null : { max_rewind_len: knobs.swaScratchRewindTokens },
   };
 }

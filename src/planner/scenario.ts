@@ -168,3 +168,19 @@ export function parseScenario(raw: unknown): EngineScenario {
   if (typeof raw.description === 'string') out.description = raw.description;
   return out;
 }
+
+/**
+ * Custom constraint batches for `--constraints custom`: `{typical_step, constraints}` from a file
+ * (a whole scenario file works too; only those two keys are taken).
+ */
+export function parseCustomBatches(raw: unknown): { typical_step: BatchJson | null; constraints: BatchJson[] } {
+  if (!isObject(raw)) throw new InputError('batches', raw, 'a JSON object {typical_step, constraints}');
+  for (const k of Object.keys(raw)) {
+    if (!SCENARIO_KEYS.has(k)) throw new InputError(`batches.${k}`, raw[k], 'typical_step, constraints (or a whole engine scenario)');
+  }
+  if (raw.typical_step === undefined && raw.constraints === undefined) throw new InputError('batches', raw, 'at least one of typical_step, constraints');
+  const typical_step = raw.typical_step === undefined || raw.typical_step === null ? null : parseBatch('typical_step', raw.typical_step);
+  const rawConstraints = raw.constraints ?? [];
+  if (!Array.isArray(rawConstraints)) throw new InputError('constraints', rawConstraints, 'an array of batches');
+  return { typical_step, constraints: rawConstraints.map((c, i) => parseBatch(`constraints[${i}]`, c)) };
+}

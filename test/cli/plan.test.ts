@@ -113,3 +113,27 @@ describe('kvpool plan --peers', () => {
     expect(json.peers.map((p: { engine: string }) => p.engine)).toEqual(['vllm', 'sglang', 'trtllm-v1', 'llama.cpp']);
   });
 });
+
+describe('kvpool plan --constraints custom and --swa-scratch-reuse', () => {
+  it('custom batches from a file apply to the model', async () => {
+    const batches = { typical_step: null, constraints: [{ kv_caches: [[256, 255, 100]], system_prompt_length: 0 }] };
+    const { code, out } = await run(['plan', ...issueFlags, '--constraints', 'custom', '--batches', 'b.json', '--json'], { 'b.json': JSON.stringify(batches) });
+    expect(code).toBe(0);
+    const got = JSON.parse(out);
+    expect(got.min_slots).toEqual([100, 100, 100]);
+    expect(got.ratio_source).toBe('constraints');
+  });
+  it('custom without --batches, and --batches without custom, are errors', async () => {
+    expect((await run(['plan', '--constraints', 'custom'])).err).toMatch(/--constraints: got "custom"; expected with --batches FILE/);
+    expect((await run(['plan', '--batches', 'b.json'], { 'b.json': '{}' })).err).toMatch(/--batches: got "b.json"; expected only with --constraints custom/);
+  });
+  it('SWA scratch reuse lowers the prefill floor of windowed pools', async () => {
+    const chunkFloor = async (extra: string[]) => JSON.parse((await run(['plan', ...issueFlags, '--constraints', 'upstream', '--max-num-tokens', '8192', ...extra, '--json'])).out).constraint_slots;
+    const plain = await chunkFloor([]);
+    const reuse = await chunkFloor(['--swa-scratch-reuse', '0']);
+    // the context chunk (8192, 0): 32 blocks in every windowed pool without reuse, far fewer with it
+    expect(plain[1]).toEqual([32, 32, 32]);
+    expect(reuse[1][0]).toBeLessThan(32);
+    expect(reuse[1][1]).toBe(32); // COMPRESS has no window: no scratch
+  });
+});
