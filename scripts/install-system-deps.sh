@@ -12,7 +12,17 @@ dpkg -s chromium >/dev/null 2>&1 || need=1
 ver=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null || true)
 case "$ver" in *bpo12*) ;; *) need=1 ;; esac
 if [ "$need" = 0 ]; then echo "system deps already present (mesa $ver, chromium)"; exit 0; fi
+# A transient mirror hiccup should not fail CI: three tries, a pause between them.
+retry() {
+  local n
+  for n in 1 2 3; do
+    "$@" && return 0
+    echo "attempt $n of 3 failed: $*" >&2
+    sleep $((n * 5))
+  done
+  return 1
+}
 $SUDO sh "$here/add-backports-source.sh"
-$SUDO apt-get update -q
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
+retry $SUDO apt-get update -q
+retry env DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
   libvulkan1 mesa-vulkan-drivers/bookworm-backports chromium fonts-dejavu-core
