@@ -5,14 +5,22 @@
 // outside the window is ever addressed. The workgroup serves all `group` query heads that share the
 // KV head (GQA), so each K/V row is loaded once per group, not once per query head.
 //
-// WG threads (an override: headDim / 4 rounded up to 16..128); per tile of TILE = 128 keys:
-//   A  thread t scores keys tile+t, tile+t+WG, ... against every head of the group -> scores[g][k]
+// WG = 32 threads; per tile of TILE = 128 keys:
+//   A  thread t scores keys t, t+32, t+64, t+96 of the tile against every head of the group
+//      -> scores[g][k]; each query vec4 is loaded once per head-dim step for all four keys
 //   B  thread g < group folds the tile into the running (max, sum), turns scores into p = e^(s - max)
-//   C  thread t owns vec4 column t of the output for every head of the group: it loads V[key][t]
-//      once per key and adds p[g][key] * V to each head's accumulator (p's index is the same
-//      for every thread: a broadcast read)
-// The unnormalised accumulator and (max, sum) go to `partials`; merge_attention_states.wgsl
-// combines a sequence's items by log-sum-exp.
+//   C  thread t owns 4 vec4 columns of the output (nc = ceil(headDim / 16) threads cover a row)
+//      and one key phase kp = t / nc of the kps = 32 / nc phases: it adds p[g][key] * V[key][col]
+//      to its accumulators for keys kp, kp + kps, ...
+// Each key phase's unnormalised accumulator goes to `partials` as a sub-item of the work item
+// (item * kps + kp), all with the item's (max, sum) -- the sum on the first sub-item only -- and
+// merge_attention_states.wgsl combines a sequence's sub-items by log-sum-exp.
+//
+// Why this shape (measured on Mesa lavapipe, where invocations run 8 to a SIMD vector): every
+// storage or workgroup load inside a loop becomes a per-lane scalar loop with a bounds check, even
+// when all lanes read the same address. Cost follows the number of load components per lane, so
+// broadcast reads (queries in A, row and probabilities in C) are amortised over several keys or
+// columns per thread.
 //
 // K/V pool layout: [slot][tokenInBlock][kvHead][headDim], read as vec4. A pool larger than one
 // storage binding is split in two at slot `slotsPerBinding` (k0/k1, v0/v1); SPLIT_POOL turns the
@@ -53,25 +61,26 @@ struct WorkItem {
 @group(0) @binding(8) var<storage, read_write> partials: array<f32>;
 
 override SPLIT_POOL: bool = false;
-// Threads per workgroup; the host picks the smallest of 16, 32, 64, 128 that covers
-// headDim / 4, so in phase C every thread owns one vec4 column.
-override WG: u32 = 64u;
 // Staging the group's queries in workgroup memory is ~20% faster on a software driver than
-// reading the same query vec4 from the storage buffer once per key. The host sets Q_STAGE to 512
-// (vec4s) when group x headDim / 4 fits and the device's workgroup storage allows; 1 = off, so a
-// device with the default 16 KiB of workgroup storage still runs the kernel.
+// reading the same query vec4 from the storage buffer. The host sets Q_STAGE to 512 (vec4s) when
+// group x headDim / 4 fits and the device's workgroup storage allows; 1 = off, so a device with
+// the default 16 KiB of workgroup storage still runs the kernel.
 override Q_STAGE: u32 = 1u;
 
+// Threads per workgroup (the host's keyPhases() in src/gpu/attention.ts assumes 32).
+const WG: u32 = 32u;
+// Keys per thread in phase A: WG * KPT = TILE.
+const KPT: u32 = 4u;
 const MAX_GROUP: u32 = 16u;
 const NEG_BIG: f32 = -3.0e38;
 
 // Keys per tile: several per thread in phase A, so the three barriers per tile are amortised
 // (with one key per thread, barriers cost a third of the time on a software driver).
+// rowBase[k] = vec4 row of key k in its binding | binding << 31.
 const TILE: u32 = 128u;
 
 var<workgroup> scores: array<f32, MAX_GROUP * TILE>;
 var<workgroup> rowBase: array<u32, TILE>;
-var<workgroup> rowBind: array<u32, TILE>;
 var<workgroup> runMax: array<f32, MAX_GROUP>;
 var<workgroup> runSum: array<f32, MAX_GROUP>;
 var<workgroup> rescale: array<f32, MAX_GROUP>;
@@ -100,9 +109,8 @@ fn qAt(i: u32) -> vec4<f32> {
   return q[i];
 }
 
-// Phase A for one key: address its row through the page table, score it for every group head.
-fn scoreKey(item: WorkItem, key: u32, kvHead: u32, k: u32) {
-  let d4 = params.headDim / 4u;
+// Row (vec4 index) of `key` in its pool binding, through the page table.
+fn keyRow(item: WorkItem, key: u32, kvHead: u32) -> vec2<u32> {
   let page = key / params.tokensPerBlock;
   let offset = key - page * params.tokensPerBlock;
   var slot = kvIndices[item.pageBase + page];
@@ -111,66 +119,130 @@ fn scoreKey(item: WorkItem, key: u32, kvHead: u32, k: u32) {
     slot -= params.slotsPerBinding;
     bind = 1u;
   }
-  let row = ((slot * params.tokensPerBlock + offset) * params.numKvHeads + kvHead) * d4;
-  rowBase[k] = row;
-  rowBind[k] = bind;
-  let qBase = (item.seq * params.numQoHeads + kvHead * params.group) * d4;
+  return vec2<u32>(((slot * params.tokensPerBlock + offset) * params.numKvHeads + kvHead) * (params.headDim / 4u), bind);
+}
+
+// Scores of one key against four heads' query vec4s.
+fn dot4(a: vec4<f32>, b: vec4<f32>, c: vec4<f32>, d: vec4<f32>, k: vec4<f32>) -> vec4<f32> {
+  return vec4<f32>(dot(a, k), dot(b, k), dot(c, k), dot(d, k));
+}
+
+// Phase A for the KPT = 4 keys k, k + WG, k + 2WG, k + 3WG of the tile: each query vec4 is loaded
+// once per head-dim step and used for all four keys. On a software driver every load in a loop is a
+// per-lane gather, and the query loads (group per step) outnumbered the K loads (one per step).
+// Keys at or past n are clamped to n - 1 (scores never read). Heads past `group` score zero
+// queries (their results are never read either).
+fn scoreKeys(item: WorkItem, kvHead: u32, k: u32, n: u32, tile: u32) {
+  let d4 = params.headDim / 4u;
   let group = params.group;
-  // Constant indices only, in blocks of 1, 1, 2, 4, 8 heads behind uniform branches: a private
-  // array indexed by a loop variable becomes scratch memory on a software driver (2x slower),
-  // constant indices stay in registers. Heads past `group` compute values nobody reads.
-  var s: array<f32, MAX_GROUP>;
+  var r: array<vec2<u32>, 4>;
+  r[0] = keyRow(item, tile + min(k, n - 1u), kvHead);
+  r[1] = keyRow(item, tile + min(k + WG, n - 1u), kvHead);
+  r[2] = keyRow(item, tile + min(k + 2u * WG, n - 1u), kvHead);
+  r[3] = keyRow(item, tile + min(k + 3u * WG, n - 1u), kvHead);
+  let qBase = select((item.seq * params.numQoHeads + kvHead * group) * d4, 0u, Q_STAGE > 1u);
+  // s[4 * j + b]: key j, heads 4b .. 4b + 3.
+  var s: array<vec4<f32>, 16>;
+  let z = vec4<f32>(0.0);
   for (var d = 0u; d < d4; d++) {
-    let kv = loadK(bind, row + d);
-    let qd = select(qBase + d, d, Q_STAGE > 1u);
-    s[0] += dot(qAt(qd + 0u * d4), kv);
+    let qd = qBase + d;
+    let q0 = qAt(qd);
+    var q1 = z;
+    var q2 = z;
+    var q3 = z;
     if (group > 1u) {
-      s[1] += dot(qAt(qd + 1u * d4), kv);
+      q1 = qAt(qd + d4);
     }
     if (group > 2u) {
-      s[2] += dot(qAt(qd + 2u * d4), kv);
-      s[3] += dot(qAt(qd + 3u * d4), kv);
+      q2 = qAt(qd + 2u * d4);
+      q3 = qAt(qd + 3u * d4);
     }
+    var q4 = z;
+    var q5 = z;
+    var q6 = z;
+    var q7 = z;
     if (group > 4u) {
-      s[4] += dot(qAt(qd + 4u * d4), kv);
-      s[5] += dot(qAt(qd + 5u * d4), kv);
-      s[6] += dot(qAt(qd + 6u * d4), kv);
-      s[7] += dot(qAt(qd + 7u * d4), kv);
+      q4 = qAt(qd + 4u * d4);
+      q5 = qAt(qd + 5u * d4);
+      q6 = qAt(qd + 6u * d4);
+      q7 = qAt(qd + 7u * d4);
+    }
+    var q8 = z;
+    var q9 = z;
+    var q10 = z;
+    var q11 = z;
+    var q12 = z;
+    var q13 = z;
+    var q14 = z;
+    var q15 = z;
+    if (group > 8u) {
+      q8 = qAt(qd + 8u * d4);
+      q9 = qAt(qd + 9u * d4);
+      q10 = qAt(qd + 10u * d4);
+      q11 = qAt(qd + 11u * d4);
+      q12 = qAt(qd + 12u * d4);
+      q13 = qAt(qd + 13u * d4);
+      q14 = qAt(qd + 14u * d4);
+      q15 = qAt(qd + 15u * d4);
+    }
+    let k0 = loadK(r[0].y, r[0].x + d);
+    s[0] += dot4(q0, q1, q2, q3, k0);
+    if (group > 4u) {
+      s[1] += dot4(q4, q5, q6, q7, k0);
     }
     if (group > 8u) {
-      s[8] += dot(qAt(qd + 8u * d4), kv);
-      s[9] += dot(qAt(qd + 9u * d4), kv);
-      s[10] += dot(qAt(qd + 10u * d4), kv);
-      s[11] += dot(qAt(qd + 11u * d4), kv);
-      s[12] += dot(qAt(qd + 12u * d4), kv);
-      s[13] += dot(qAt(qd + 13u * d4), kv);
-      s[14] += dot(qAt(qd + 14u * d4), kv);
-      s[15] += dot(qAt(qd + 15u * d4), kv);
+      s[2] += dot4(q8, q9, q10, q11, k0);
+      s[3] += dot4(q12, q13, q14, q15, k0);
+    }
+    let k1 = loadK(r[1].y, r[1].x + d);
+    s[4] += dot4(q0, q1, q2, q3, k1);
+    if (group > 4u) {
+      s[5] += dot4(q4, q5, q6, q7, k1);
+    }
+    if (group > 8u) {
+      s[6] += dot4(q8, q9, q10, q11, k1);
+      s[7] += dot4(q12, q13, q14, q15, k1);
+    }
+    let k2 = loadK(r[2].y, r[2].x + d);
+    let k3 = loadK(r[3].y, r[3].x + d);
+    s[8] += dot4(q0, q1, q2, q3, k2);
+    s[12] += dot4(q0, q1, q2, q3, k3);
+    if (group > 4u) {
+      s[9] += dot4(q4, q5, q6, q7, k2);
+      s[13] += dot4(q4, q5, q6, q7, k3);
+    }
+    if (group > 8u) {
+      s[10] += dot4(q8, q9, q10, q11, k2);
+      s[11] += dot4(q12, q13, q14, q15, k2);
+      s[14] += dot4(q8, q9, q10, q11, k3);
+      s[15] += dot4(q12, q13, q14, q15, k3);
     }
   }
-  scores[0u * TILE + k] = s[0] * params.smScale;
-  if (group > 1u) {
-    scores[1u * TILE + k] = s[1] * params.smScale;
+  storeScores(k, r[0], s[0], s[1], s[2], s[3]);
+  storeScores(k + WG, r[1], s[4], s[5], s[6], s[7]);
+  storeScores(k + 2u * WG, r[2], s[8], s[9], s[10], s[11]);
+  storeScores(k + 3u * WG, r[3], s[12], s[13], s[14], s[15]);
+}
+
+// Scaled scores of key slot k (if inside the tile) for the group's heads, and its row.
+fn storeScores(k: u32, r: vec2<u32>, a: vec4<f32>, b: vec4<f32>, c: vec4<f32>, d: vec4<f32>) {
+  if (k >= TILE) {
+    return;
   }
-  if (group > 2u) {
-    scores[2u * TILE + k] = s[2] * params.smScale;
-    scores[3u * TILE + k] = s[3] * params.smScale;
-  }
-  if (group > 4u) {
-    scores[4u * TILE + k] = s[4] * params.smScale;
-    scores[5u * TILE + k] = s[5] * params.smScale;
-    scores[6u * TILE + k] = s[6] * params.smScale;
-    scores[7u * TILE + k] = s[7] * params.smScale;
-  }
-  if (group > 8u) {
-    scores[8u * TILE + k] = s[8] * params.smScale;
-    scores[9u * TILE + k] = s[9] * params.smScale;
-    scores[10u * TILE + k] = s[10] * params.smScale;
-    scores[11u * TILE + k] = s[11] * params.smScale;
-    scores[12u * TILE + k] = s[12] * params.smScale;
-    scores[13u * TILE + k] = s[13] * params.smScale;
-    scores[14u * TILE + k] = s[14] * params.smScale;
-    scores[15u * TILE + k] = s[15] * params.smScale;
+  rowBase[k] = r.x | (r.y << 31u);
+  let group = params.group;
+  let sc = params.smScale;
+  for (var g = 0u; g < 4u; g++) {
+    if (g < group) {
+      scores[g * TILE + k] = a[g] * sc;
+    }
+    if (g + 4u < group) {
+      scores[(g + 4u) * TILE + k] = b[g] * sc;
+    }
+    if (g + 8u < group) {
+      scores[(g + 8u) * TILE + k] = c[g] * sc;
+      scores[(g + 12u) * TILE + k] = d[g] * sc;
+    }
   }
 }
 
@@ -220,101 +292,181 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
     }
   }
   workgroupBarrier();
-  var acc: array<vec4<f32>, MAX_GROUP>;
+  // Phase C layout: thread t owns the 4 columns cb, cb + nc, cb + 2nc, cb + 3nc (nc = d4 / 4
+  // rounded up) for the keys i = kp, kp + kps, ... of each tile (kp = t / nc). Each key
+  // phase keeps its own accumulator and writes it as a sub-item of the work item (same max and
+  // sum) for the merge pass, so no cross-thread reduction is needed here. Four columns per
+  // thread load each key's row and probabilities once for four V loads instead of once per
+  // V load (every load in a loop is a per-lane gather on a software driver).
+  let nc = (d4 + 3u) / 4u;
+  let kps = WG / nc;
+  let kp = t / nc;
+  let cb = t % nc;
+  let c0 = min(cb, d4 - 1u);
+  let c1 = min(cb + nc, d4 - 1u);
+  let c2 = min(cb + 2u * nc, d4 - 1u);
+  let c3 = min(cb + 3u * nc, d4 - 1u);
+  var a0: array<vec4<f32>, MAX_GROUP>;
+  var a1: array<vec4<f32>, MAX_GROUP>;
+  var a2: array<vec4<f32>, MAX_GROUP>;
+  var a3: array<vec4<f32>, MAX_GROUP>;
   for (var tile = item.keyStart; tile < item.keyEnd; tile += TILE) {
     let n = min(TILE, item.keyEnd - tile);
-    for (var k = t; k < n; k += WG) {
-      scoreKey(item, tile + k, kvHead, k);
-    }
+    scoreKeys(item, kvHead, t, n, tile);
     workgroupBarrier();
     if (t < group) {
       foldTile(t, n);
     }
     workgroupBarrier();
-    if (t < d4) {
-      acc[0] *= rescale[0];
-      if (group > 1u) {
-        acc[1] *= rescale[1];
-      }
-      if (group > 2u) {
-        acc[2] *= rescale[2];
-        acc[3] *= rescale[3];
-      }
-      if (group > 4u) {
-        acc[4] *= rescale[4];
-        acc[5] *= rescale[5];
-        acc[6] *= rescale[6];
-        acc[7] *= rescale[7];
-      }
-      if (group > 8u) {
-        acc[8] *= rescale[8];
-        acc[9] *= rescale[9];
-        acc[10] *= rescale[10];
-        acc[11] *= rescale[11];
-        acc[12] *= rescale[12];
-        acc[13] *= rescale[13];
-        acc[14] *= rescale[14];
-        acc[15] *= rescale[15];
-      }
-      for (var i = 0u; i < n; i++) {
-        let v = loadV(rowBind[i], rowBase[i] + t);
-        acc[0] += scores[0u * TILE + i] * v;
-        if (group > 1u) {
-          acc[1] += scores[1u * TILE + i] * v;
-        }
-        if (group > 2u) {
-          acc[2] += scores[2u * TILE + i] * v;
-          acc[3] += scores[3u * TILE + i] * v;
-        }
-        if (group > 4u) {
-          acc[4] += scores[4u * TILE + i] * v;
-          acc[5] += scores[5u * TILE + i] * v;
-          acc[6] += scores[6u * TILE + i] * v;
-          acc[7] += scores[7u * TILE + i] * v;
-        }
-        if (group > 8u) {
-          acc[8] += scores[8u * TILE + i] * v;
-          acc[9] += scores[9u * TILE + i] * v;
-          acc[10] += scores[10u * TILE + i] * v;
-          acc[11] += scores[11u * TILE + i] * v;
-          acc[12] += scores[12u * TILE + i] * v;
-          acc[13] += scores[13u * TILE + i] * v;
-          acc[14] += scores[14u * TILE + i] * v;
-          acc[15] += scores[15u * TILE + i] * v;
-        }
+    if (kp < kps) {
+      rescaleAcc(&a0, group);
+      rescaleAcc(&a1, group);
+      rescaleAcc(&a2, group);
+      rescaleAcc(&a3, group);
+      for (var i = kp; i < n; i += kps) {
+        let packed = rowBase[i];
+        let row = packed & 0x7fffffffu;
+        let bind = packed >> 31u;
+        let p = keyProbs(i, group);
+        accumulate(&a0, p, loadV(bind, row + c0), group);
+        accumulate(&a1, p, loadV(bind, row + c1), group);
+        accumulate(&a2, p, loadV(bind, row + c2), group);
+        accumulate(&a3, p, loadV(bind, row + c3), group);
       }
     }
     workgroupBarrier();
   }
-  let head0 = wg.x * params.numQoHeads + kvHead * group;
-  if (t < d4) {
-    storeHead(head0, 0u, group, d4, t, acc[0]);
-    if (group > 1u) {
-      storeHead(head0, 1u, group, d4, t, acc[1]);
-    }
-    if (group > 2u) {
-      storeHead(head0, 2u, group, d4, t, acc[2]);
-      storeHead(head0, 3u, group, d4, t, acc[3]);
-    }
-    if (group > 4u) {
-      storeHead(head0, 4u, group, d4, t, acc[4]);
-      storeHead(head0, 5u, group, d4, t, acc[5]);
-      storeHead(head0, 6u, group, d4, t, acc[6]);
-      storeHead(head0, 7u, group, d4, t, acc[7]);
-    }
-    if (group > 8u) {
-      storeHead(head0, 8u, group, d4, t, acc[8]);
-      storeHead(head0, 9u, group, d4, t, acc[9]);
-      storeHead(head0, 10u, group, d4, t, acc[10]);
-      storeHead(head0, 11u, group, d4, t, acc[11]);
-      storeHead(head0, 12u, group, d4, t, acc[12]);
-      storeHead(head0, 13u, group, d4, t, acc[13]);
-      storeHead(head0, 14u, group, d4, t, acc[14]);
-      storeHead(head0, 15u, group, d4, t, acc[15]);
+  if (kp < kps) {
+    let sub = wg.x * kps + kp;
+    let head0 = sub * params.numQoHeads + kvHead * group;
+    storeAcc(&a0, head0, group, d4, cb);
+    storeAcc(&a1, head0, group, d4, cb + nc);
+    storeAcc(&a2, head0, group, d4, cb + 2u * nc);
+    storeAcc(&a3, head0, group, d4, cb + 3u * nc);
+  }
+  // Every sub-item carries the running max; only the first carries the sum, so the merge's
+  // sum of e^(m - M) l over sub-items counts it once.
+  if (t < group) {
+    for (var s = 0u; s < kps; s++) {
+      let h = (wg.x * kps + s) * params.numQoHeads + kvHead * group + t;
+      partials[params.mlOffset + h * 2u] = runMax[t];
+      partials[params.mlOffset + h * 2u + 1u] = select(0.0, runSum[t], s == 0u);
     }
   }
-  if (t < group) {
-    partials[params.mlOffset + (head0 + t) * 2u] = runMax[t];
-    partials[params.mlOffset + (head0 + t) * 2u + 1u] = runSum[t];
+}
+
+// Probabilities of key slot i for the group's heads (heads past `group` read as 0).
+fn keyProbs(i: u32, group: u32) -> array<f32, MAX_GROUP> {
+  var p: array<f32, MAX_GROUP>;
+  p[0] = scores[i];
+  if (group > 1u) {
+    p[1] = scores[TILE + i];
+  }
+  if (group > 2u) {
+    p[2] = scores[2u * TILE + i];
+    p[3] = scores[3u * TILE + i];
+  }
+  if (group > 4u) {
+    p[4] = scores[4u * TILE + i];
+    p[5] = scores[5u * TILE + i];
+    p[6] = scores[6u * TILE + i];
+    p[7] = scores[7u * TILE + i];
+  }
+  if (group > 8u) {
+    p[8] = scores[8u * TILE + i];
+    p[9] = scores[9u * TILE + i];
+    p[10] = scores[10u * TILE + i];
+    p[11] = scores[11u * TILE + i];
+    p[12] = scores[12u * TILE + i];
+    p[13] = scores[13u * TILE + i];
+    p[14] = scores[14u * TILE + i];
+    p[15] = scores[15u * TILE + i];
+  }
+  return p;
+}
+
+// acc[g] += p[g] * v for the group's heads. Constant indices only (see scoreKeys).
+fn accumulate(acc: ptr<function, array<vec4<f32>, MAX_GROUP>>, p: array<f32, MAX_GROUP>, v: vec4<f32>, group: u32) {
+  (*acc)[0] += p[0] * v;
+  if (group > 1u) {
+    (*acc)[1] += p[1] * v;
+  }
+  if (group > 2u) {
+    (*acc)[2] += p[2] * v;
+    (*acc)[3] += p[3] * v;
+  }
+  if (group > 4u) {
+    (*acc)[4] += p[4] * v;
+    (*acc)[5] += p[5] * v;
+    (*acc)[6] += p[6] * v;
+    (*acc)[7] += p[7] * v;
+  }
+  if (group > 8u) {
+    (*acc)[8] += p[8] * v;
+    (*acc)[9] += p[9] * v;
+    (*acc)[10] += p[10] * v;
+    (*acc)[11] += p[11] * v;
+    (*acc)[12] += p[12] * v;
+    (*acc)[13] += p[13] * v;
+    (*acc)[14] += p[14] * v;
+    (*acc)[15] += p[15] * v;
+  }
+}
+
+fn rescaleAcc(acc: ptr<function, array<vec4<f32>, MAX_GROUP>>, group: u32) {
+  (*acc)[0] *= rescale[0];
+  if (group > 1u) {
+    (*acc)[1] *= rescale[1];
+  }
+  if (group > 2u) {
+    (*acc)[2] *= rescale[2];
+    (*acc)[3] *= rescale[3];
+  }
+  if (group > 4u) {
+    (*acc)[4] *= rescale[4];
+    (*acc)[5] *= rescale[5];
+    (*acc)[6] *= rescale[6];
+    (*acc)[7] *= rescale[7];
+  }
+  if (group > 8u) {
+    (*acc)[8] *= rescale[8];
+    (*acc)[9] *= rescale[9];
+    (*acc)[10] *= rescale[10];
+    (*acc)[11] *= rescale[11];
+    (*acc)[12] *= rescale[12];
+    (*acc)[13] *= rescale[13];
+    (*acc)[14] *= rescale[14];
+    (*acc)[15] *= rescale[15];
+  }
+}
+
+// Write column `col` of each group head's accumulator (columns past d4 belong to nobody).
+fn storeAcc(acc: ptr<function, array<vec4<f32>, MAX_GROUP>>, head0: u32, group: u32, d4: u32, col: u32) {
+  if (col >= d4) {
+    return;
+  }
+  storeHead(head0, 0u, group, d4, col, (*acc)[0]);
+  if (group > 1u) {
+    storeHead(head0, 1u, group, d4, col, (*acc)[1]);
+  }
+  if (group > 2u) {
+    storeHead(head0, 2u, group, d4, col, (*acc)[2]);
+    storeHead(head0, 3u, group, d4, col, (*acc)[3]);
+  }
+  if (group > 4u) {
+    storeHead(head0, 4u, group, d4, col, (*acc)[4]);
+    storeHead(head0, 5u, group, d4, col, (*acc)[5]);
+    storeHead(head0, 6u, group, d4, col, (*acc)[6]);
+    storeHead(head0, 7u, group, d4, col, (*acc)[7]);
+  }
+  if (group > 8u) {
+    storeHead(head0, 8u, group, d4, col, (*acc)[8]);
+    storeHead(head0, 9u, group, d4, col, (*acc)[9]);
+    storeHead(head0, 10u, group, d4, col, (*acc)[10]);
+    storeHead(head0, 11u, group, d4, col, (*acc)[11]);
+    storeHead(head0, 12u, group, d4, col, (*acc)[12]);
+    storeHead(head0, 13u, group, d4, col, (*acc)[13]);
+    storeHead(head0, 14u, group, d4, col, (*acc)[14]);
+    storeHead(head0, 15u, group, d4, col, (*acc)[15]);
   }
 }

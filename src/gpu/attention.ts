@@ -32,10 +32,16 @@ export interface GpuRunOptions {
 
 const MAX_GROUP = 16;
 
-/** Threads per workgroup (and keys per tile): one vec4 column of the head per thread. */
-export function workgroupSizeFor(headDim: number): number {
-  const d4 = headDim / 4;
-  return d4 <= 16 ? 16 : d4 <= 32 ? 32 : d4 <= 64 ? 64 : 128;
+/** Threads per workgroup of the kernel (WG in paged_decode_attention.wgsl). */
+const KERNEL_WG = 32;
+
+/**
+ * Key phases of the kernel's phase C: each thread owns 4 vec4 columns, ceil(headDim / 16) threads
+ * cover a row, and the workgroup's threads form this many groups, each accumulating every
+ * kps-th key and writing its own partial state (a sub-item) for the merge pass.
+ */
+export function keyPhases(headDim: number): number {
+  return Math.floor(KERNEL_WG / Math.ceil(headDim / 16));
 }
 
 /** The kernel's shape limits, as user-facing errors. */
@@ -49,7 +55,7 @@ export function checkGpuShape(input: PagedDecodeInput, ctx: GpuContext, storage:
 }
 
 /** Workgroup memory of the kernel without / with the staged queries (must match the WGSL). */
-const WG_BYTES = 16 * 128 * 4 + 2 * 128 * 4 + 3 * 16 * 4;
+const WG_BYTES = 16 * 128 * 4 + 128 * 4 + 3 * 16 * 4;
 const Q_STAGE_VEC4 = 512;
 
 /** Stage the group's queries in workgroup memory when they fit (see Q_STAGE in the shader). */
@@ -81,7 +87,7 @@ export async function prepareDecode(ctx: GpuContext, input: PagedDecodeInput, op
     writePool(ctx, kPool, input.kPool);
     writePool(ctx, vPool, input.vPool);
     const split = kPool.bindings.length > 1;
-    const constants: Record<string, number> = { WG: workgroupSizeFor(input.headDim) };
+    const constants: Record<string, number> = {};
     if (split) constants.SPLIT_POOL = 1;
     if (stageQueries(ctx, input)) constants.Q_STAGE = Q_STAGE_VEC4;
     const variant = { f16: storage === 'f16', constants };
@@ -112,7 +118,10 @@ function buildPrepared(
   const batch = batchSize(input);
   const group = input.numQoHeads / input.numKvHeads;
   const nItems = plan.items.length;
-  const mlOffset = nItems * input.numQoHeads * input.headDim;
+  // Partial states: one per (work item, key phase), items' sub-items adjacent.
+  const kps = keyPhases(input.headDim);
+  const nSub = nItems * kps;
+  const mlOffset = nSub * input.numQoHeads * input.headDim;
   const outBytes = batch * input.numQoHeads * input.headDim * 4;
   const params = packStruct(AttentionParams, {
     numQoHeads: input.numQoHeads,
@@ -130,9 +139,9 @@ function buildPrepared(
     createBuffer(ctx, 'q', STORAGE_IN, input.q),
     createBuffer(ctx, 'work items', STORAGE_IN, itemsArray(plan)),
     createBuffer(ctx, 'kv indices', STORAGE_IN, new Uint32Array(input.kvIndices.buffer, input.kvIndices.byteOffset, input.kvIndices.length)),
-    createBuffer(ctx, 'partials', STORAGE_OUT, (mlOffset + nItems * input.numQoHeads * 2) * 4),
+    createBuffer(ctx, 'partials', STORAGE_OUT, (mlOffset + nSub * input.numQoHeads * 2) * 4),
     createBuffer(ctx, 'merge params', UNIFORM, mergeParams),
-    createBuffer(ctx, 'item indptr', STORAGE_IN, plan.itemIndptr),
+    createBuffer(ctx, 'item indptr', STORAGE_IN, plan.itemIndptr.map((x) => x * kps)),
     createBuffer(ctx, 'attention output', STORAGE_OUT, outBytes),
   ];
   const [pBuf, qBuf, itemBuf, idxBuf, partBuf, mpBuf, indptrBuf, outBuf] = owned;
