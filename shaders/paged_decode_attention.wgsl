@@ -66,6 +66,11 @@ override SPLIT_POOL: bool = false;
 // group x headDim / 4 fits and the device's workgroup storage allows; 1 = off, so a device with
 // the default 16 KiB of workgroup storage still runs the kernel.
 override Q_STAGE: u32 = 1u;
+// Head block: group rounded up to 1, 2, 4, 8 or 16 (set by the host). The per-key loops branch on
+// it, not on params.group: a uniform branch on a runtime value still runs both sides under a mask
+// on a software driver, so unused head blocks would cost as much as used ones (~15% at group 4).
+// Heads from group to HB compute values nobody reads.
+override HB: u32 = 16u;
 
 // Threads per workgroup (the host's keyPhases() in src/gpu/attention.ts assumes 32).
 const WG: u32 = 32u;
@@ -150,10 +155,10 @@ fn scoreKeys(item: WorkItem, kvHead: u32, k: u32, n: u32, tile: u32) {
     var q1 = z;
     var q2 = z;
     var q3 = z;
-    if (group > 1u) {
+    if (HB > 1u) {
       q1 = qAt(qd + d4);
     }
-    if (group > 2u) {
+    if (HB > 2u) {
       q2 = qAt(qd + 2u * d4);
       q3 = qAt(qd + 3u * d4);
     }
@@ -161,7 +166,7 @@ fn scoreKeys(item: WorkItem, kvHead: u32, k: u32, n: u32, tile: u32) {
     var q5 = z;
     var q6 = z;
     var q7 = z;
-    if (group > 4u) {
+    if (HB > 4u) {
       q4 = qAt(qd + 4u * d4);
       q5 = qAt(qd + 5u * d4);
       q6 = qAt(qd + 6u * d4);
@@ -175,7 +180,7 @@ fn scoreKeys(item: WorkItem, kvHead: u32, k: u32, n: u32, tile: u32) {
     var q13 = z;
     var q14 = z;
     var q15 = z;
-    if (group > 8u) {
+    if (HB > 8u) {
       q8 = qAt(qd + 8u * d4);
       q9 = qAt(qd + 9u * d4);
       q10 = qAt(qd + 10u * d4);
@@ -187,19 +192,19 @@ fn scoreKeys(item: WorkItem, kvHead: u32, k: u32, n: u32, tile: u32) {
     }
     let k0 = loadK(r[0].y, r[0].x + d);
     s[0] += dot4(q0, q1, q2, q3, k0);
-    if (group > 4u) {
+    if (HB > 4u) {
       s[1] += dot4(q4, q5, q6, q7, k0);
     }
-    if (group > 8u) {
+    if (HB > 8u) {
       s[2] += dot4(q8, q9, q10, q11, k0);
       s[3] += dot4(q12, q13, q14, q15, k0);
     }
     let k1 = loadK(r[1].y, r[1].x + d);
     s[4] += dot4(q0, q1, q2, q3, k1);
-    if (group > 4u) {
+    if (HB > 4u) {
       s[5] += dot4(q4, q5, q6, q7, k1);
     }
-    if (group > 8u) {
+    if (HB > 8u) {
       s[6] += dot4(q8, q9, q10, q11, k1);
       s[7] += dot4(q12, q13, q14, q15, k1);
     }
@@ -207,11 +212,11 @@ fn scoreKeys(item: WorkItem, kvHead: u32, k: u32, n: u32, tile: u32) {
     let k3 = loadK(r[3].y, r[3].x + d);
     s[8] += dot4(q0, q1, q2, q3, k2);
     s[12] += dot4(q0, q1, q2, q3, k3);
-    if (group > 4u) {
+    if (HB > 4u) {
       s[9] += dot4(q4, q5, q6, q7, k2);
       s[13] += dot4(q4, q5, q6, q7, k3);
     }
-    if (group > 8u) {
+    if (HB > 8u) {
       s[10] += dot4(q8, q9, q10, q11, k2);
       s[11] += dot4(q12, q13, q14, q15, k2);
       s[14] += dot4(q8, q9, q10, q11, k3);
@@ -359,20 +364,20 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
 fn keyProbs(i: u32, group: u32) -> array<f32, MAX_GROUP> {
   var p: array<f32, MAX_GROUP>;
   p[0] = scores[i];
-  if (group > 1u) {
+  if (HB > 1u) {
     p[1] = scores[TILE + i];
   }
-  if (group > 2u) {
+  if (HB > 2u) {
     p[2] = scores[2u * TILE + i];
     p[3] = scores[3u * TILE + i];
   }
-  if (group > 4u) {
+  if (HB > 4u) {
     p[4] = scores[4u * TILE + i];
     p[5] = scores[5u * TILE + i];
     p[6] = scores[6u * TILE + i];
     p[7] = scores[7u * TILE + i];
   }
-  if (group > 8u) {
+  if (HB > 8u) {
     p[8] = scores[8u * TILE + i];
     p[9] = scores[9u * TILE + i];
     p[10] = scores[10u * TILE + i];
@@ -388,20 +393,20 @@ fn keyProbs(i: u32, group: u32) -> array<f32, MAX_GROUP> {
 // acc[g] += p[g] * v for the group's heads. Constant indices only (see scoreKeys).
 fn accumulate(acc: ptr<function, array<vec4<f32>, MAX_GROUP>>, p: array<f32, MAX_GROUP>, v: vec4<f32>, group: u32) {
   (*acc)[0] += p[0] * v;
-  if (group > 1u) {
+  if (HB > 1u) {
     (*acc)[1] += p[1] * v;
   }
-  if (group > 2u) {
+  if (HB > 2u) {
     (*acc)[2] += p[2] * v;
     (*acc)[3] += p[3] * v;
   }
-  if (group > 4u) {
+  if (HB > 4u) {
     (*acc)[4] += p[4] * v;
     (*acc)[5] += p[5] * v;
     (*acc)[6] += p[6] * v;
     (*acc)[7] += p[7] * v;
   }
-  if (group > 8u) {
+  if (HB > 8u) {
     (*acc)[8] += p[8] * v;
     (*acc)[9] += p[9] * v;
     (*acc)[10] += p[10] * v;
@@ -415,20 +420,20 @@ fn accumulate(acc: ptr<function, array<vec4<f32>, MAX_GROUP>>, p: array<f32, MAX
 
 fn rescaleAcc(acc: ptr<function, array<vec4<f32>, MAX_GROUP>>, group: u32) {
   (*acc)[0] *= rescale[0];
-  if (group > 1u) {
+  if (HB > 1u) {
     (*acc)[1] *= rescale[1];
   }
-  if (group > 2u) {
+  if (HB > 2u) {
     (*acc)[2] *= rescale[2];
     (*acc)[3] *= rescale[3];
   }
-  if (group > 4u) {
+  if (HB > 4u) {
     (*acc)[4] *= rescale[4];
     (*acc)[5] *= rescale[5];
     (*acc)[6] *= rescale[6];
     (*acc)[7] *= rescale[7];
   }
-  if (group > 8u) {
+  if (HB > 8u) {
     (*acc)[8] *= rescale[8];
     (*acc)[9] *= rescale[9];
     (*acc)[10] *= rescale[10];

@@ -44,6 +44,13 @@ export function keyPhases(headDim: number): number {
   return Math.floor(KERNEL_WG / Math.ceil(headDim / 16));
 }
 
+/** Smallest of 1, 2, 4, 8, 16 that is >= group. */
+export function headBlock(group: number): number {
+  let hb = 1;
+  while (hb < group) hb *= 2;
+  return hb;
+}
+
 /** The kernel's shape limits, as user-facing errors. */
 export function checkGpuShape(input: PagedDecodeInput, ctx: GpuContext, storage: KvStorage): void {
   const group = input.numQoHeads / input.numKvHeads;
@@ -87,7 +94,9 @@ export async function prepareDecode(ctx: GpuContext, input: PagedDecodeInput, op
     writePool(ctx, kPool, input.kPool);
     writePool(ctx, vPool, input.vPool);
     const split = kPool.bindings.length > 1;
-    const constants: Record<string, number> = {};
+    // Head block (HB in the shader): the group rounded up to a power of two, so the per-key loops
+    // branch on a constant.
+    const constants: Record<string, number> = { HB: headBlock(input.numQoHeads / input.numKvHeads) };
     if (split) constants.SPLIT_POOL = 1;
     if (stageQueries(ctx, input)) constants.Q_STAGE = Q_STAGE_VEC4;
     const variant = { f16: storage === 'f16', constants };
