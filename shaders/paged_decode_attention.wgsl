@@ -6,8 +6,9 @@
 // KV head (GQA), so each K/V row is loaded once per group, not once per query head.
 //
 // WG = 32 threads; per tile of TILE = 128 keys:
-//   A  thread t scores keys t, t+32, t+64, t+96 of the tile against every head of the group
-//      -> scores[g][k]; each query vec4 is loaded once per head-dim step for all four keys
+//   A  thread t scores keys t, t+32, t+64, t+96 of the tile (KPT = 4; with KPT = 8 threads
+//      t < 16 score t, t+16, ..., t+112) against every head of the group -> scores[g][k]; each
+//      query vec4 is loaded once per head-dim step for all of the thread's keys
 //   B  thread g < group folds the tile into the running (max, sum), turns scores into p = e^(s - max)
 //   C  thread t owns 4 vec4 columns of the output (nc = ceil(headDim / 16) threads cover a row)
 //      and one key phase kp = t / nc of the kps = 32 / nc phases: it adds p[g][key] * V[key][col]
@@ -74,8 +75,12 @@ override HB: u32 = 16u;
 
 // Threads per workgroup (the host's keyPhases() in src/gpu/attention.ts assumes 32).
 const WG: u32 = 32u;
-// Keys per thread in phase A: WG * KPT = TILE.
-const KPT: u32 = 4u;
+// Keys per thread in phase A: 4, or 8 from head block 8 up, where the query loads (HB per
+// head-dim step, shared by the thread's keys) outnumber the K loads. Threads k < KSTRIDE score
+// keys k, k + KSTRIDE, ... of the tile; with KPT = 8 the other half skips phase A (a software
+// driver skips a SIMD chunk whose lanes all left a loop).
+override KPT: u32 = select(4u, 8u, HB >= 8u);
+override KSTRIDE: u32 = TILE / KPT;
 const MAX_GROUP: u32 = 16u;
 const NEG_BIG: f32 = -3.0e38;
 
@@ -132,22 +137,28 @@ fn dot4(a: vec4<f32>, b: vec4<f32>, c: vec4<f32>, d: vec4<f32>, k: vec4<f32>) ->
   return vec4<f32>(dot(a, k), dot(b, k), dot(c, k), dot(d, k));
 }
 
-// Phase A for the KPT = 4 keys k, k + WG, k + 2WG, k + 3WG of the tile: each query vec4 is loaded
-// once per head-dim step and used for all four keys. On a software driver every load in a loop is a
+// Phase A for the KPT keys k, k + KSTRIDE, ... of the tile: each query vec4 is loaded once per
+// head-dim step and used for all KPT keys. On a software driver every load in a loop is a
 // per-lane gather, and the query loads (group per step) outnumbered the K loads (one per step).
 // Keys at or past n are clamped to n - 1 (scores never read). Heads past `group` score zero
 // queries (their results are never read either).
 fn scoreKeys(item: WorkItem, kvHead: u32, k: u32, n: u32, tile: u32) {
   let d4 = params.headDim / 4u;
   let group = params.group;
-  var r: array<vec2<u32>, 4>;
+  var r: array<vec2<u32>, 8>;
   r[0] = keyRow(item, tile + min(k, n - 1u), kvHead);
-  r[1] = keyRow(item, tile + min(k + WG, n - 1u), kvHead);
-  r[2] = keyRow(item, tile + min(k + 2u * WG, n - 1u), kvHead);
-  r[3] = keyRow(item, tile + min(k + 3u * WG, n - 1u), kvHead);
+  r[1] = keyRow(item, tile + min(k + 1u * KSTRIDE, n - 1u), kvHead);
+  r[2] = keyRow(item, tile + min(k + 2u * KSTRIDE, n - 1u), kvHead);
+  r[3] = keyRow(item, tile + min(k + 3u * KSTRIDE, n - 1u), kvHead);
+  if (KPT > 4u) {
+    r[4] = keyRow(item, tile + min(k + 4u * KSTRIDE, n - 1u), kvHead);
+    r[5] = keyRow(item, tile + min(k + 5u * KSTRIDE, n - 1u), kvHead);
+    r[6] = keyRow(item, tile + min(k + 6u * KSTRIDE, n - 1u), kvHead);
+    r[7] = keyRow(item, tile + min(k + 7u * KSTRIDE, n - 1u), kvHead);
+  }
   let qBase = select((item.seq * params.numQoHeads + kvHead * group) * d4, 0u, Q_STAGE > 1u);
   // s[4 * j + b]: key j, heads 4b .. 4b + 3.
-  var s: array<vec4<f32>, 16>;
+  var s: array<vec4<f32>, 32>;
   let z = vec4<f32>(0.0);
   for (var d = 0u; d < d4; d++) {
     let qd = qBase + d;
@@ -209,24 +220,72 @@ fn scoreKeys(item: WorkItem, kvHead: u32, k: u32, n: u32, tile: u32) {
       s[7] += dot4(q12, q13, q14, q15, k1);
     }
     let k2 = loadK(r[2].y, r[2].x + d);
-    let k3 = loadK(r[3].y, r[3].x + d);
     s[8] += dot4(q0, q1, q2, q3, k2);
-    s[12] += dot4(q0, q1, q2, q3, k3);
     if (HB > 4u) {
       s[9] += dot4(q4, q5, q6, q7, k2);
-      s[13] += dot4(q4, q5, q6, q7, k3);
     }
     if (HB > 8u) {
       s[10] += dot4(q8, q9, q10, q11, k2);
       s[11] += dot4(q12, q13, q14, q15, k2);
+    }
+    let k3 = loadK(r[3].y, r[3].x + d);
+    s[12] += dot4(q0, q1, q2, q3, k3);
+    if (HB > 4u) {
+      s[13] += dot4(q4, q5, q6, q7, k3);
+    }
+    if (HB > 8u) {
       s[14] += dot4(q8, q9, q10, q11, k3);
       s[15] += dot4(q12, q13, q14, q15, k3);
     }
+    if (KPT > 4u) {
+      let k4 = loadK(r[4].y, r[4].x + d);
+      s[16] += dot4(q0, q1, q2, q3, k4);
+      if (HB > 4u) {
+        s[17] += dot4(q4, q5, q6, q7, k4);
+      }
+      if (HB > 8u) {
+        s[18] += dot4(q8, q9, q10, q11, k4);
+        s[19] += dot4(q12, q13, q14, q15, k4);
+      }
+      let k5 = loadK(r[5].y, r[5].x + d);
+      s[20] += dot4(q0, q1, q2, q3, k5);
+      if (HB > 4u) {
+        s[21] += dot4(q4, q5, q6, q7, k5);
+      }
+      if (HB > 8u) {
+        s[22] += dot4(q8, q9, q10, q11, k5);
+        s[23] += dot4(q12, q13, q14, q15, k5);
+      }
+      let k6 = loadK(r[6].y, r[6].x + d);
+      s[24] += dot4(q0, q1, q2, q3, k6);
+      if (HB > 4u) {
+        s[25] += dot4(q4, q5, q6, q7, k6);
+      }
+      if (HB > 8u) {
+        s[26] += dot4(q8, q9, q10, q11, k6);
+        s[27] += dot4(q12, q13, q14, q15, k6);
+      }
+      let k7 = loadK(r[7].y, r[7].x + d);
+      s[28] += dot4(q0, q1, q2, q3, k7);
+      if (HB > 4u) {
+        s[29] += dot4(q4, q5, q6, q7, k7);
+      }
+      if (HB > 8u) {
+        s[30] += dot4(q8, q9, q10, q11, k7);
+        s[31] += dot4(q12, q13, q14, q15, k7);
+      }
+    }
   }
   storeScores(k, r[0], s[0], s[1], s[2], s[3]);
-  storeScores(k + WG, r[1], s[4], s[5], s[6], s[7]);
-  storeScores(k + 2u * WG, r[2], s[8], s[9], s[10], s[11]);
-  storeScores(k + 3u * WG, r[3], s[12], s[13], s[14], s[15]);
+  storeScores(k + 1u * KSTRIDE, r[1], s[4], s[5], s[6], s[7]);
+  storeScores(k + 2u * KSTRIDE, r[2], s[8], s[9], s[10], s[11]);
+  storeScores(k + 3u * KSTRIDE, r[3], s[12], s[13], s[14], s[15]);
+  if (KPT > 4u) {
+    storeScores(k + 4u * KSTRIDE, r[4], s[16], s[17], s[18], s[19]);
+    storeScores(k + 5u * KSTRIDE, r[5], s[20], s[21], s[22], s[23]);
+    storeScores(k + 6u * KSTRIDE, r[6], s[24], s[25], s[26], s[27]);
+    storeScores(k + 7u * KSTRIDE, r[7], s[28], s[29], s[30], s[31]);
+  }
 }
 
 // Scaled scores of key slot k (if inside the tile) for the group's heads, and its row.
@@ -317,7 +376,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   var a3: array<vec4<f32>, MAX_GROUP>;
   for (var tile = item.keyStart; tile < item.keyEnd; tile += TILE) {
     let n = min(TILE, item.keyEnd - tile);
-    scoreKeys(item, kvHead, t, n, tile);
+    for (var k = t; k < KSTRIDE; k += WG) {
+      scoreKeys(item, kvHead, k, n, tile);
+    }
     workgroupBarrier();
     if (t < group) {
       foldTile(t, n);
