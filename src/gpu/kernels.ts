@@ -18,6 +18,27 @@ function bind(device: GPUDevice, label: string, pipeline: GPUComputePipeline, bu
 }
 
 /**
+ * One compute pass over buffers the caller created (binding i = buffers[i]); `output` is read back.
+ * The naive and copy kernels are both this shape.
+ */
+function singlePass(ctx: GpuContext, label: string, pipeline: GPUComputePipeline, owned: GPUBuffer[], output: GPUBuffer, outBytes: number, workgroups: number): Prepared {
+  const group = bind(ctx.device, label, pipeline, owned);
+  return {
+    encode(encoder) {
+      const pass = encoder.beginComputePass({ label: `${label} pass` });
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, group);
+      pass.dispatchWorkgroups(workgroups);
+      pass.end();
+    },
+    readOutput: async () => new Float32Array(await readBuffer(ctx, output, outBytes)),
+    destroy: () => {
+      for (const b of owned) b.destroy();
+    },
+  };
+}
+
+/**
  * Write `numTokens` new K/V rows ([token][numKvHeads][headDim] f32) into the pools at
  * `slotMapping[token]` = slot * tokensPerBlock + tokenInBlock (-1 = skip).
  */
@@ -100,20 +121,7 @@ export async function prepareNaive(ctx: GpuContext, input: PagedDecodeInput): Pr
       createBuffer(ctx, 'naive V pool', STORAGE_IN, input.vPool),
       createBuffer(ctx, 'naive output', STORAGE_OUT, outBytes),
     ];
-    const group = bind(ctx.device, 'naive attention', pipeline, owned);
-    return {
-      encode(encoder) {
-        const pass = encoder.beginComputePass({ label: 'naive attention pass' });
-        pass.setPipeline(pipeline);
-        pass.setBindGroup(0, group);
-        pass.dispatchWorkgroups(Math.ceil((batch * input.numQoHeads) / 64));
-        pass.end();
-      },
-      readOutput: async () => new Float32Array(await readBuffer(ctx, owned[7], outBytes)),
-      destroy: () => {
-        for (const b of owned) b.destroy();
-      },
-    };
+    return singlePass(ctx, 'naive attention', pipeline, owned, owned[7], outBytes, Math.ceil((batch * input.numQoHeads) / 64));
   });
 }
 
@@ -128,20 +136,7 @@ export async function prepareCopy(ctx: GpuContext, bytes: number, data?: Float32
       createBuffer(ctx, 'copy src', STORAGE_IN, data ?? bytes),
       createBuffer(ctx, 'copy dst', STORAGE_OUT, bytes),
     ];
-    const group = bind(ctx.device, 'copy', pipeline, owned);
-    return {
-      encode(encoder) {
-        const pass = encoder.beginComputePass({ label: 'copy pass' });
-        pass.setPipeline(pipeline);
-        pass.setBindGroup(0, group);
-        pass.dispatchWorkgroups(groups);
-        pass.end();
-      },
-      readOutput: async () => new Float32Array(await readBuffer(ctx, owned[2], bytes)),
-      destroy: () => {
-        for (const b of owned) b.destroy();
-      },
-    };
+    return singlePass(ctx, 'copy', pipeline, owned, owned[2], bytes, groups);
   });
 }
 
