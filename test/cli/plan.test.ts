@@ -6,7 +6,7 @@ import { memoryIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 
 const root = resolve(__dirname, '../..');
-const casesPath = resolve(root, '../shared/cases/dsv4-flash-fp8-40g.json');
+const casesPath = resolve(root, 'test/fixtures/cases/trtllm-15401/dsv4-flash-fp8-40g.json');
 const cases = JSON.parse(readFileSync(casesPath, 'utf8')).cases as { name: string; input: unknown; expected: Record<string, unknown> }[];
 
 async function run(argv: string[], files: Record<string, string> = {}) {

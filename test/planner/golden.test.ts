@@ -5,8 +5,8 @@ import { planToJson } from '../../src/planner/json.ts';
 import { parseScenario } from '../../src/planner/scenario.ts';
 import { planScenario } from '../../src/planner/trtllm-v2.ts';
 
-// Public golden cases computed by TensorRT-LLM's own sizing code (../shared/cases, beside the repo).
-const casesPath = resolve(__dirname, '../../../shared/cases/dsv4-flash-fp8-40g.json');
+// Public golden cases computed by TensorRT-LLM's own sizing code (copied into test/fixtures/cases, see its README).
+const casesPath = resolve(__dirname, '../fixtures/cases/trtllm-15401/dsv4-flash-fp8-40g.json');
 const cases = JSON.parse(readFileSync(casesPath, 'utf8')).cases as { name: string; input: unknown; expected: Record<string, unknown> }[];
 
 describe('trtllm-v2 planner: golden cases', () => {
