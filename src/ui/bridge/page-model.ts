@@ -16,8 +16,9 @@ import type { RunOutcome } from './runs.ts';
 
 /** Where runs come from (synchronous now; a worker pool answers later with `pending`). */
 export interface RunSource {
-  /** The outcome for these parameters, or null while it is being made. */
-  run(params: UiState): RunOutcome | null;
+  /** The outcome for these parameters, or null while it is being made. A newer request on the
+   * same channel cancels an older one ('live': the page's run; 'compare': Compare's second run). */
+  run(params: UiState, channel?: string): RunOutcome | null;
   progress(): string;
 }
 
@@ -168,7 +169,7 @@ export class PageModels {
     const right = { ...p, mode: p.compareMode, policy: p.comparePolicy } as UiState;
     const key = JSON.stringify([runKey(p), p.compareMode, p.comparePolicy, live === null]);
     if (this.compareMemo?.key === key) return this.compareMemo.model;
-    const other = this.runs.run(right);
+    const other = this.runs.run(right, 'compare');
     const model: CompareModel = {
       mode: p.compareMode,
       policy: p.comparePolicy,
