@@ -42,6 +42,11 @@ export interface EngineKnobs {
    * layer; the value is max_rewind_len (tokens kept out of scratch for speculative rewind). Off when absent.
    */
   swaScratchRewindTokens?: number | null;
+  /**
+   * Where the length of poolRatio is checked: 'pool-group' (default; the #15401-era ratio) or
+   * 'life-cycle' (main) as an input error here, or 'engine': left to the engine's own refusal.
+   */
+  poolRatioPer?: 'pool-group' | 'life-cycle' | 'engine';
   /** Mode main: max_cuda_graph_batch_size (caps C1' in the estimation pass of a model without windows, PR #18910). */
   maxCudaGraphBatchSize?: number | null;
   /** Mode main: this is the KV-cache estimation pass (where the CUDA-graph cap applies). */
@@ -177,8 +182,17 @@ export function buildScenario(layers: LayerJson[], knobs: EngineKnobs, mode: Con
     ({ typical, constraints } = modeBatches(mode, knobs, layers));
   }
   // An explicit pool_ratio replaces the typical step; constraints stay as floors (mode main builds
-  // none). Its length is the engine's to check: one per pool group (@15401) or per life cycle (@main).
-  if (knobs.poolRatio !== null) typical = null;
+  // none). Its length is the engine's to check, one per pool group (@15401) or per life cycle
+  // (@main); callers that plan one known version may ask for it here, as an input error.
+  if (knobs.poolRatio !== null) {
+    const per = knobs.poolRatioPer ?? 'pool-group';
+    if (per !== 'engine') {
+      const layout = cachedStorageLayout(layers, knobs.tokensPerBlock);
+      const n = per === 'pool-group' ? layout.poolGroups.length : layout.lifeCycles.length;
+      if (knobs.poolRatio.length !== n) throw new InputError('poolRatio', knobs.poolRatio.join(','), `${n} numbers, one per ${per === 'pool-group' ? 'pool group' : 'life cycle'}`);
+    }
+    typical = null;
+  }
   return {
     ...(name ? { name } : {}),
     description: `${mode}: ${CONSTRAINT_MODE_STORIES[mode]}`,

@@ -16,6 +16,7 @@ import type { EngineScenario, LayerJson } from './scenario.ts';
 import type { Plan } from './types.ts';
 
 export { buildScenario, CONSTRAINT_MODE_STORIES, CONSTRAINT_MODES, type ConstraintMode, type EngineKnobs } from './build.ts';
+export { type CompareSide, type Comparison, compareEngines, type EngineDiff } from './compare.ts';
 export { diagnose, type Finding, type PlanDiagnostics, type PoolGroupDiagnostics } from './diagnostics.ts';
 export { DEFAULT_ENGINE, ENGINES, engineIds, getEngine, SCENARIO_FILE_ENGINE } from './engines/registry.ts';
 export type { EngineSizer, KnobSpec, KnobValues, SizeResult } from './engines/types.ts';
@@ -70,9 +71,13 @@ function layersFor(model: ModelSpec, knobs: ModelKnobs): LayerJson[] {
   return layers;
 }
 
+/** The engine scenario of a model under engine knobs and a constraint mode (what the wrapper builds). */
+export function scenarioForModel(model: ModelSpec, knobs: ModelKnobs, mode: ConstraintMode, custom?: CustomBatches): EngineScenario {
+  const layers = layersFor(model, knobs);
+  return buildScenario(layers, { ...knobs, typicalLengthFromMaxSeqLen: knobs.typicalLengthFromMaxSeqLen ?? isDeepseekV4(model) }, mode, custom, model.id);
+}
+
 /** Plan a model with engine knobs and a constraint mode (default engine: what a user runs today). */
 export function planModel(model: ModelSpec, knobs: ModelKnobs, mode: ConstraintMode, custom?: CustomBatches, engine: string = DEFAULT_ENGINE, engineKnobs: KnobValues = {}): PlannedModel {
-  const layers = layersFor(model, knobs);
-  const scenario = buildScenario(layers, { ...knobs, typicalLengthFromMaxSeqLen: knobs.typicalLengthFromMaxSeqLen ?? isDeepseekV4(model) }, mode, custom, model.id);
-  return planAndDiagnose(scenario, knobs, engine, engineKnobs);
+  return planAndDiagnose(scenarioForModel(model, knobs, mode, custom), knobs, engine, engineKnobs);
 }

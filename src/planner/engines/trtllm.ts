@@ -34,9 +34,19 @@ function num(v: KnobValues[string] | undefined): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 
-export function trtllmSizer(v: TrtllmVersion): EngineSizer<Plan> {
+/** A TensorRT-LLM V2 sizer also says which version rules it runs (compareEngines switches them). */
+export interface TrtllmSizer extends EngineSizer<Plan> {
+  readonly rules: TrtRules;
+}
+
+export function isTrtllmSizer(e: EngineSizer): e is TrtllmSizer {
+  return 'rules' in e && e.rules instanceof Set;
+}
+
+export function trtllmSizer(v: TrtllmVersion): TrtllmSizer {
   return {
     id: v.id,
+    rules: v.rules,
     label: v.label,
     source: v.source,
     knobs: v.knobs,
