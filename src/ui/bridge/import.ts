@@ -5,9 +5,9 @@
  * timeline and summary only. A plan JSON (engine output format) is shown as a table.
  * Everything is validated; errors name the field.
  */
-import { InputError } from '../model/errors.ts';
-import type { PlanRowView, RunEvent, RunView, SummaryView } from './view-model.ts';
-import { SLOT_FREE } from './view-model.ts';
+import { InputError } from '../../model/errors.ts';
+import type { PlanRowView, PlanView, RunEvent, RunView, SummaryView } from '../model.ts';
+import { SLOT_FREE } from '../model.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -123,4 +123,40 @@ export function planJsonRows(o: Obj): PlanRowView[] {
       decodesWorst: null,
     };
   });
+}
+
+export type ImportOutcome =
+  | { readonly kind: 'query'; readonly query: string; readonly summaryJson: string }
+  | { readonly kind: 'run'; readonly run: RunView; readonly message: string }
+  | { readonly kind: 'plan'; readonly plan: PlanView; readonly message: string }
+  | { readonly kind: 'error'; readonly message: string };
+
+function objError(e: unknown): string | null {
+  return e && typeof e === 'object' && 'message' in e ? String((e as { message: unknown }).message) : null;
+}
+
+/** What an imported file is and how to show it; never throws (an error is a message naming the field). */
+export function importFile(text: string, name: string): ImportOutcome {
+  try {
+    const o = parseJsonFile(text, name);
+    if (isTrace(o)) {
+      const query = playgroundQuery(o);
+      if (query !== null) return { kind: 'query', query, summaryJson: JSON.stringify(o.summary) };
+      const run = traceJsonToRunView(o);
+      return { kind: 'run', run, message: `Imported ${name}: ${run.stepCount} steps (timeline and summary only: the file has no settings).` };
+    }
+    if (isPlan(o)) {
+      const rows = planJsonRows(o);
+      const plan: PlanView = { rows, findings: [], ratioSource: String(o.ratio_source ?? 'unknown'), quotaBytes: Number(o.effective_quota_bytes ?? 0), error: objError(o.error), toJson: () => text };
+      return { kind: 'plan', plan, message: `Imported plan ${name}: ${rows.length} pool group(s).` };
+    }
+    throw new InputError(name, 'JSON', 'a trace (format "kvpool-trace") or a plan (pool_groups, slot_counts) exported by the playground or kvpool');
+  } catch (e) {
+    return { kind: 'error', message: e instanceof InputError ? e.message : `${name}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/** Does a re-run's summary match the file's (a run is a value)? */
+export function sameSummary(run: RunView, summaryJson: string): boolean {
+  return JSON.stringify(JSON.parse(run.toJson()).summary) === summaryJson;
 }

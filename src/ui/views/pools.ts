@@ -3,10 +3,10 @@
  * names the slot's owner, block ordinal and life cycle on hover or tap.
  */
 
+import { type Dispatch, type FrameView, type PageModel, type PoolGroupView, type RunView, SLOT_EVICTABLE, SLOT_FREE, SLOT_RUNNING, SLOT_SUSPENDED, type ViewDef } from '../model.ts';
 import { packRgba } from './colors.ts';
 import { h } from './dom.ts';
 import { type GridTheme, SlotGrid } from './slot-grid.ts';
-import { type FrameView, type PoolGroupView, type RunView, SLOT_EVICTABLE, SLOT_FREE, SLOT_RUNNING, SLOT_SUSPENDED } from './view-model.ts';
 
 function cssToPacked(css: string, fallback: number): number {
   const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(css);
@@ -37,19 +37,46 @@ interface PoolPanel {
   cursor: number;
 }
 
-export class PoolsView {
-  readonly root = h('section', { class: 'panel', id: 'pools', 'aria-label': 'Pools' });
+class PoolsView implements ViewDef {
+  readonly id = 'pools';
+  readonly label = 'Pools';
+  private root!: HTMLElement;
   private panels: PoolPanel[] = [];
   private run: RunView | null = null;
   private frame: FrameView | null = null;
   private theme: GridTheme | null = null;
-  private readonly tooltip = h('div', { class: 'tooltip', id: 'slot-tooltip', role: 'status', hidden: true });
+  private themeName = '';
+  private tooltip!: HTMLElement;
+  private visible = false;
 
-  constructor() {
+  mount(el: HTMLElement, _dispatch: Dispatch): void {
+    this.root = h('section', { class: 'panel', id: 'pools', 'aria-label': 'Pools', 'data-region': 'pools' });
+    this.tooltip = h('div', { class: 'tooltip', id: 'slot-tooltip', role: 'status', hidden: true });
+    el.appendChild(this.root);
     document.body.appendChild(this.tooltip);
+    window.addEventListener('resize', () => {
+      clearTimeout(this.resizeTimer);
+      this.resizeTimer = window.setTimeout(() => this.layout(), 100);
+    });
   }
 
-  setRun(run: RunView): void {
+  private resizeTimer = 0;
+
+  /** Per played step this is a frame lookup and one paint per pool; nothing else is rebuilt. */
+  render(m: PageModel): void {
+    const wasVisible = this.visible;
+    this.visible = m.view === this.id;
+    this.root.classList.toggle('stale', m.runStale);
+    if (m.theme !== this.themeName) {
+      this.themeName = m.theme;
+      this.theme = null;
+    }
+    if (m.run && m.run !== this.run) this.setRun(m.run);
+    else if (this.visible && !wasVisible) this.layout();
+    if (this.visible && m.frame && m.run === this.run && (m.frame !== this.frame || !this.theme)) this.draw(m.frame);
+  }
+
+  private setRun(run: RunView): void {
     this.run = run;
     this.frame = null; // a frame of the previous run does not fit the new pools
     this.root.replaceChildren(
@@ -84,18 +111,15 @@ export class PoolsView {
   }
 
   /** Re-layout on resize; allocation happens only here, never per frame. */
-  layout(): void {
+  private layout(): void {
+    if (!this.visible) return; // a hidden panel has no width
     const width = Math.max(120, this.root.clientWidth - 28);
     const maxH = this.panels.length > 2 ? 180 : 260;
     for (const p of this.panels) p.grid.resize(p.group.slotCount, width, maxH);
     if (this.frame) this.draw(this.frame);
   }
 
-  invalidateTheme(): void {
-    this.theme = null;
-    if (this.frame) this.draw(this.frame);
-  }
-
+  /** The bench drives this directly (bench-probe.ts). */
   draw(frame: FrameView): void {
     this.frame = frame;
     if (!this.theme) this.theme = readGridTheme(this.root);
@@ -172,3 +196,5 @@ export class PoolsView {
     this.tooltip.hidden = true;
   }
 }
+
+export const poolsView = new PoolsView();

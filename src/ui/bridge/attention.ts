@@ -9,9 +9,9 @@
  *   physical slot:  3  9  41        compact slot: 0  1  2
  *   table (req 5):  [-1, 41, 9]  -> [-1, 2, 1]
  */
-import { frameToKernelInput } from '../attn/frame.ts';
-import { attendedRanges, type PagedDecodeInput } from '../attn/inputs.ts';
-import type { FrameView, PoolGroupView } from './view-model.ts';
+import { frameToKernelInput } from '../../attn/frame.ts';
+import { attendedRanges, type PagedDecodeInput } from '../../attn/inputs.ts';
+import type { FrameView, PoolGroupView } from '../model.ts';
 
 export const DEMO_SHAPE = { numQoHeads: 4, numKvHeads: 1, headDim: 64 } as const;
 export const MAX_BATCH = 64;

@@ -6,8 +6,8 @@
  * Request r owns a contiguous run of `perRequest` slots starting at r * perRequest; it is admitted
  * at step r, grows one slot every `growEvery` steps and is suspended in every 7th step band.
  */
-import type { FrameView, PoolGroupView, RequestView, RunEvent, RunView, SummaryView } from './view-model.ts';
-import { SLOT_FREE, SLOT_RUNNING, SLOT_SUSPENDED } from './view-model.ts';
+import type { FrameView, PoolGroupView, RequestView, RunEvent, RunView, SummaryView } from '../model.ts';
+import { SLOT_FREE, SLOT_RUNNING, SLOT_SUSPENDED } from '../model.ts';
 
 export interface SyntheticSpec {
   readonly slotCounts: readonly number[];

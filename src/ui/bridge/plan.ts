@@ -1,21 +1,22 @@
 /**
- * The one place the page meets the planner and the models: UI state in, view models out. Every
+ * Where the page meets the planner and the models: UI state in, plan view models out. Every
  * core error a user can cause arrives here as an InputError and is passed on with its field, so
  * the page can show it next to the control that caused it.
  */
-import { InputError } from '../model/errors.ts';
-import { getPreset, listPresets } from '../model/presets.ts';
-import type { ModelSpec } from '../model/spec.ts';
-import { modelToLayers } from '../model/to-layers.ts';
-import { buildScenario, type EngineKnobs } from '../planner/build.ts';
-import { diagnose } from '../planner/diagnostics.ts';
-import { planToJson } from '../planner/json.ts';
-import type { LifeCycle } from '../planner/lifecycle.ts';
-import { type EngineScenario, parseScenario } from '../planner/scenario.ts';
-import { planScenario } from '../planner/trtllm-v2.ts';
-import type { Plan } from '../planner/types.ts';
-import type { ConstraintMode, UiState } from './url-state.ts';
-import type { PlanView, PoolGroupView } from './view-model.ts';
+import { InputError } from '../../model/errors.ts';
+import { importHfConfig } from '../../model/hf-config.ts';
+import { getPreset, listPresets } from '../../model/presets.ts';
+import type { ModelSpec } from '../../model/spec.ts';
+import { modelToLayers } from '../../model/to-layers.ts';
+import { buildScenario, type EngineKnobs } from '../../planner/build.ts';
+import { diagnose } from '../../planner/diagnostics.ts';
+import { planToJson } from '../../planner/json.ts';
+import type { LifeCycle } from '../../planner/lifecycle.ts';
+import { type EngineScenario, parseScenario } from '../../planner/scenario.ts';
+import { planScenario } from '../../planner/trtllm-v2.ts';
+import type { Plan } from '../../planner/types.ts';
+import type { PlanView, PoolGroupView } from '../model.ts';
+import type { ConstraintMode, UiState } from '../state/params.ts';
 
 export interface PresetOption {
   readonly id: string;
@@ -141,7 +142,7 @@ export function poolGroupViews(plan: Plan): PoolGroupView[] {
 }
 
 /** Parse pasted JSON: an engine scenario (has layers[].buffers) or a Hugging Face config.json. */
-export async function parseCustomText(text: string): Promise<CustomModel> {
+export function parseCustomText(text: string): CustomModel {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -152,6 +153,5 @@ export async function parseCustomText(text: string): Promise<CustomModel> {
   if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'tokens_per_block' in raw && 'layers' in raw) {
     return { kind: 'scenario', scenario: parseScenario(raw) };
   }
-  const hf = await import('../model/hf-config.ts');
-  return { kind: 'model', model: hf.importHfConfig(raw) };
+  return { kind: 'model', model: importHfConfig(raw) };
 }

@@ -9,8 +9,9 @@
  * Running slots get their request's colour, suspended slots the same hue dark with a hatch, free
  * slots the "empty" colour. The layout math is pure (gridLayout, slotAt) and unit-tested.
  */
+
+import { SLOT_FREE, SLOT_SUSPENDED } from '../model.ts';
 import { Palette } from './colors.ts';
-import { SLOT_FREE, SLOT_SUSPENDED } from './view-model.ts';
 
 export interface GridLayout {
   readonly cols: number;

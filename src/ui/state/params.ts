@@ -12,26 +12,33 @@
  *   ?scenario=trtllm-15401&mode=issue-fix&step=120&view=pools
  */
 
+import { KV_DTYPES } from '../../model/dtype.ts';
+import { CONSTRAINT_MODES } from '../../planner/build.ts';
+import { NAMED_SCENARIOS } from '../../sim/scenarios.ts';
+import { POLICY_NAMES } from '../../sim/types.ts';
+import { VIEW_IDS } from '../views/registry.ts';
 import { MAX_CONFIG_CHARS } from './b64.ts';
 
 export { fromBase64Url, MAX_CONFIG_CHARS, toBase64Url } from './b64.ts';
 
-export const SCENARIOS = ['trtllm-15401', 'straddle', 'custom'] as const;
-export const MODES = ['as-shipped', 'issue-fix', 'upstream', 'safe', 'custom'] as const;
-export const POLICIES = ['trtllm-v2', 'vllm-recompute', 'no-evict'] as const;
-export const DTYPES = ['fp8', 'bf16', 'fp16', 'fp32', 'nvfp4'] as const;
+// Value lists come from the core (and the view registry), never copies: a new named scenario,
+// constraint mode, policy or dtype in the core is a new valid URL value here without an edit.
+export const SCENARIOS = [...NAMED_SCENARIOS.map((s) => s.name), 'custom'] as const;
+export const MODES = CONSTRAINT_MODES;
+export const POLICIES = POLICY_NAMES;
+export const DTYPES = KV_DTYPES;
 export const DISTS = ['fixed', 'uniform', 'lognormal'] as const;
-export const VIEWS = ['pools', 'plan', 'inspector', 'compare', 'data'] as const;
+export const VIEWS = VIEW_IDS;
 /** 'scenario' = the named scenario's own request list; 'generated' = from the workload knobs;
  * 'trace' = an imported request trace (arrival, prompt, output), carried in the link. */
 export const WORKLOADS = ['scenario', 'generated', 'trace'] as const;
 
-export type ScenarioName = (typeof SCENARIOS)[number];
+export type ScenarioName = string;
 export type ConstraintMode = (typeof MODES)[number];
 export type PolicyName = (typeof POLICIES)[number];
 export type KvDtypeName = (typeof DTYPES)[number];
 export type DistName = (typeof DISTS)[number];
-export type ViewName = (typeof VIEWS)[number];
+export type ViewName = string;
 export type WorkloadSource = (typeof WORKLOADS)[number];
 
 export interface UiState {
@@ -73,6 +80,11 @@ export interface UiState {
   config: string;
   /** An imported request trace (JSON or CSV text) as base64url ('' = none). */
   requestTrace: string;
+  /** Passes after which the simulator stops ("step-limit"); the run says so. */
+  maxSteps: number;
+  /** Guided lesson id ('' = none) and the step of it on screen (`step` stays the timeline's pass). */
+  lesson: string;
+  lessonStep: number;
 }
 
 export interface ParamSpec<K extends keyof UiState> {
@@ -188,6 +200,7 @@ export const PARAMS: readonly AnySpec[] = [
   numParam('spread', 'spread', 'Spread (uniform ±, log-normal σ)', 0, 4),
   numParam('arrivalRate', 'rate', 'Arrival rate (req/step, 0 = all at once)', 0, 4096),
   intParam('seed', 'seed', 'Seed', 0, 4_294_967_295),
+  intParam('maxSteps', 'maxSteps', 'Step limit (passes)', 1, 1_000_000),
   intParam('step', 'step', 'Step', 0, 100_000_000),
   enumParam('view', 'view', 'View', VIEWS),
   intParam('request', 'req', 'Inspected request', -1, 1_000_000),
@@ -217,148 +230,43 @@ export const PARAMS: readonly AnySpec[] = [
     parse: (raw) => (raw.length <= MAX_CONFIG_CHARS && /^[A-Za-z0-9_-]*$/.test(raw) ? raw : { error: `base64url text of at most ${MAX_CONFIG_CHARS} characters` }),
     serialize: (v) => v,
   },
+  {
+    key: 'lesson',
+    url: 'lesson',
+    label: 'Lesson',
+    // The lesson registry checks the id exists; here only its shape (it is shown with textContent).
+    parse: (raw) => (/^[a-z0-9-]{0,40}$/.test(raw) ? raw : { error: 'a lesson id such as paged-kv' }),
+    serialize: (v) => v,
+  },
+  intParam('lessonStep', 'lstep', 'Lesson step', 0, 999),
 ];
 
-export const DEFAULT_STATE: Readonly<UiState> = Object.freeze({
-  scenario: 'trtllm-15401',
-  preset: 'deepseek-v4-flash',
-  tokensPerBlock: 256,
-  maxSeqLen: 137_984,
-  maxBatchSize: 64,
-  maxNumTokens: 0,
-  quotaGiB: 40,
-  kvDtype: 'fp8',
-  mode: 'as-shipped',
-  poolRatio: [0.01, 0.98, 0.01],
-  policy: 'trtllm-v2',
-  maxUtilForResume: 0.95,
-  workload: 'scenario',
-  requests: 64,
-  promptLen: 200,
-  outputLen: 1000,
-  dist: 'fixed',
-  spread: 0.5,
-  arrivalRate: 0,
-  seed: 1,
-  step: 0,
-  view: 'pools',
-  request: -1,
-  inspectLc: '',
-  compareMode: 'issue-fix',
-  comparePolicy: 'trtllm-v2',
-  speed: 30,
-  config: '',
-  requestTrace: '',
-} satisfies UiState);
+const GiB = 2 ** 30;
 
 /**
- * Defaults a named scenario brings (applied over DEFAULT_STATE). The simulator owns the scenarios
- * themselves; these rows only say which knob values the scenario starts from, so the URL stays short.
+ * What a named scenario starts from, read from the core's scenario (its knobs, its default
+ * constraints and its request list), never copied here. Built once per scenario on first use.
  */
-export const SCENARIO_DEFAULTS: Record<ScenarioName, Partial<UiState>> = {
-  'trtllm-15401': {},
-  // The simulator's straddle scenario: one window-128 layer, a 1-byte quota that pins slots to the floor.
-  straddle: { mode: 'issue-fix', poolRatio: [], maxSeqLen: 4096, maxBatchSize: 16, maxNumTokens: 4096, quotaGiB: 1 / 2 ** 30, requests: 16, promptLen: 200, outputLen: 100 },
-  custom: { poolRatio: [], workload: 'generated' },
-};
-
-export function baseState(scenario: ScenarioName): UiState {
-  return { ...DEFAULT_STATE, poolRatio: [...DEFAULT_STATE.poolRatio], ...SCENARIO_DEFAULTS[scenario], scenario };
-}
-
-export interface UrlProblem {
-  readonly param: string;
-  readonly value: string;
-  readonly expected: string;
-}
-
-/** Human-readable, one line; the value is quoted and truncated (it is shown with textContent). */
-export function describeProblem(p: UrlProblem): string {
-  const v = p.value.length > 40 ? `${p.value.slice(0, 37)}...` : p.value;
-  return `URL parameter "${p.param}": got ${JSON.stringify(v)}; expected ${p.expected}. Using the default.`;
-}
-
-const KNOWN_URL_KEYS = new Set(PARAMS.map((p) => p.url));
-
-function set<K extends keyof UiState>(state: UiState, key: K, value: UiState[K]): void {
-  state[key] = value;
-}
-
-/** Parse a query string (with or without '?'). Never throws. */
-export function parseUrlState(search: string): { state: UiState; problems: UrlProblem[] } {
-  const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
-  const problems: UrlProblem[] = [];
-  const scenarioSpec = PARAMS[0] as ParamSpec<'scenario'>;
-  const rawScenario = params.get('scenario');
-  let scenario: ScenarioName = DEFAULT_STATE.scenario;
-  if (rawScenario !== null) {
-    const r = scenarioSpec.parse(rawScenario);
-    if (typeof r === 'object') problems.push({ param: 'scenario', value: rawScenario, expected: r.error });
-    else scenario = r;
-  }
-  const state = baseState(scenario);
-  for (const spec of PARAMS) {
-    if (spec.key === 'scenario') continue;
-    const raw = params.get(spec.url);
-    if (raw === null) continue;
-    const r = (spec.parse as (s: string) => unknown)(raw);
-    if (r !== null && typeof r === 'object' && !Array.isArray(r)) {
-      problems.push({ param: spec.url, value: raw, expected: (r as { error: string }).error });
-    } else {
-      set(state, spec.key, r as never);
-    }
-  }
-  for (const k of params.keys()) {
-    if (!KNOWN_URL_KEYS.has(k)) problems.push({ param: k, value: params.get(k) ?? '', expected: 'no such parameter (ignored)' });
-  }
-  return { state, problems };
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
-  return a === b;
-}
-
-/** Serialize: only what differs from the scenario's base state; `scenario` always first. */
-export function serializeUrlState(state: UiState): string {
-  const base = baseState(state.scenario);
-  const out = new URLSearchParams();
-  out.set('scenario', state.scenario);
-  for (const spec of PARAMS) {
-    if (spec.key === 'scenario') continue;
-    const v = state[spec.key];
-    if (sameValue(v, base[spec.key])) continue;
-    out.set(spec.url, (spec.serialize as (x: unknown) => string)(v));
-  }
-  return `?${out.toString()}`;
-}
-
-/** Keys that change the simulated run (anything else is only a view of the same run). */
-export const RUN_KEYS: readonly (keyof UiState)[] = [
-  'scenario',
-  'preset',
-  'tokensPerBlock',
-  'maxSeqLen',
-  'maxBatchSize',
-  'maxNumTokens',
-  'quotaGiB',
-  'kvDtype',
-  'mode',
-  'poolRatio',
-  'policy',
-  'maxUtilForResume',
-  'workload',
-  'requests',
-  'promptLen',
-  'outputLen',
-  'dist',
-  'spread',
-  'arrivalRate',
-  'seed',
-  'config',
-  'requestTrace',
-];
-
-export function runKey(state: UiState): string {
-  return JSON.stringify(RUN_KEYS.map((k) => state[k]));
+const scenarioCache = new Map<string, Partial<UiState>>();
+export function scenarioDefaults(name: string): Partial<UiState> {
+  const hit = scenarioCache.get(name);
+  if (hit) return hit;
+  const s = NAMED_SCENARIOS.find((n) => n.name === name);
+  if (!s) return { poolRatio: [], workload: 'generated' };
+  const { knobs: k, config } = s.build();
+  const reqs = Array.isArray(config.workload) ? (config.workload as readonly { prompt: number; output: number }[]) : [];
+  const out: Partial<UiState> = {
+    mode: s.defaultConstraints,
+    tokensPerBlock: k.tokensPerBlock,
+    maxSeqLen: k.maxSeqLen,
+    maxBatchSize: k.maxBatchSize,
+    maxNumTokens: k.maxNumTokens ?? 0,
+    quotaGiB: k.quotaBytes / GiB,
+    kvDtype: k.kvDtype,
+    poolRatio: k.poolRatio ? [...k.poolRatio] : [],
+    workload: 'scenario',
+    ...(reqs.length > 0 ? { requests: reqs.length, promptLen: reqs[0].prompt, outputLen: reqs[0].output } : {}),
+  };
+  scenarioCache.set(name, out);
+  return out;
 }

@@ -4,25 +4,22 @@
  * as overrides; anything else (another preset, a pasted config) is planned here and run on a
  * generated workload.
  */
-import { InputError } from '../model/errors.ts';
-import type { ModelKnobs } from '../planner/index.ts';
-import type { Plan } from '../planner/types.ts';
-import { parseTrace, type RequestSpec, runSimulation, type SimInput, scenarioConfig, type Trace, traceToJson, type WorkloadSpec } from '../sim/index.ts';
-import { type CustomModel, knobsFrom, planFor, planViewOf, poolGroupViews } from './core-adapter.ts';
-import { baseState, fromBase64Url, type UiState } from './url-state.ts';
-import type { FrameView, PlanView, RequestView, RunView } from './view-model.ts';
+import { InputError } from '../../model/errors.ts';
+import type { ModelKnobs } from '../../planner/index.ts';
+import type { Plan } from '../../planner/types.ts';
+import { NAMED_SCENARIOS, parseTrace, type RequestSpec, runSimulation, type SimInput, scenarioConfig, type Trace, traceToJson, type WorkloadSpec } from '../../sim/index.ts';
+import type { FrameView, PlanView, RequestView, RunView } from '../model.ts';
+import { baseState } from '../state/codec.ts';
+import { fromBase64Url, type UiState } from '../state/params.ts';
+import { type CustomModel, knobsFrom, planFor, planViewOf, poolGroupViews } from './plan.ts';
 
 /** The engine's default per-iteration token budget when maxNumTokens is unset. */
 export const ENGINE_MAX_NUM_TOKENS = 8192;
 
-const STORIES: Record<string, string> = {
-  'trtllm-15401': 'TensorRT-LLM #15401: DeepSeek-V4-Flash with pool_ratio [0.01, 0.98, 0.01]: the STATE pool gets 7 slots and 64 short requests deadlock; the issue-fix floors let all 64 finish.',
-  straddle: 'The straddle block: window 128, 256-token blocks, 16 decodes crossing a block boundary together need 2 blocks each; the issue-fix floor stalls, the straddle-aware safe floor completes.',
-  custom: 'Your own model, engine settings and workload.',
-};
-
+/** The named scenario's story as the core tells it (title: story); one line for anything else. */
 export function scenarioStory(name: string): string {
-  return STORIES[name] ?? '';
+  const s = NAMED_SCENARIOS.find((n) => n.name === name);
+  return s ? `${s.title}. ${s.story}` : 'Your own model, engine settings and workload.';
 }
 
 function workloadSpec(s: UiState): WorkloadSpec {
@@ -79,7 +76,7 @@ export function computeRun(s: UiState, custom: CustomModel | null): RunResult {
   let plan: Plan;
   if (named) {
     const ko = knobOverrides(s);
-    const built = scenarioConfig(s.scenario, { constraints: s.mode, policy: s.policy, knobs: ko, maxUtilForResume: s.maxUtilForResume, seed: s.seed, ...(workload ? { workload } : {}) });
+    const built = scenarioConfig(s.scenario, { constraints: s.mode, policy: s.policy, knobs: ko, maxUtilForResume: s.maxUtilForResume, seed: s.seed, maxSteps: s.maxSteps, ...(workload ? { workload } : {}) });
     plan = built.plan;
     input = { ...built.config, suggestFloor: 'bisect' };
   } else {
@@ -91,6 +88,7 @@ export function computeRun(s: UiState, custom: CustomModel | null): RunResult {
       maxBatchSize: s.maxBatchSize,
       maxNumTokens: s.maxNumTokens > 0 ? s.maxNumTokens : ENGINE_MAX_NUM_TOKENS,
       maxUtilForResume: s.maxUtilForResume,
+      maxSteps: s.maxSteps,
       seed: s.seed,
     };
   }

@@ -1,59 +1,19 @@
 /**
- * The plan table (one row per pool group) with the planner's findings in plain words, and the
- * explainer: when progress stops, which pool, needed vs free, who holds the slots, the floor that
- * would have avoided it, and a button that switches to the fix and reruns.
+ * The explainer for the step on screen: before progress stops, one line that says how the run
+ * ends (and a jump to it); from the first stalled pass on, the full explanation: which pool, needed
+ * vs free, who holds the slots, the floor that would have avoided it, and a button that switches to
+ * the fix and reruns. A run that cannot be made shows its error here instead.
  */
-import { fmtBytes, fmtGiB, fmtInt, h } from './dom.ts';
-import type { ConstraintMode } from './url-state.ts';
-import type { PlanView, SummaryView } from './view-model.ts';
+import type { Dispatch, ExplainerModel, SummaryView } from '../model.ts';
+import { fmtInt, h } from './dom.ts';
 
-export function renderPlanTable(plan: PlanView): HTMLElement {
-  const root = h('section', { class: 'panel', id: 'plan', 'aria-label': 'Plan' }, h('h2', { text: 'Plan: pool groups' }));
-  if (plan.error) {
-    root.appendChild(h('p', { class: 'status bad', text: `The engine would refuse this configuration: ${plan.error}` }));
-    return root;
-  }
-  const head = ['#', 'pool group', 'life cycles', 'slot bytes', 'min_slots', 'slots', 'GiB', 'decodes (best)', 'decodes (worst)'];
-  const table = h('table', {}, h('thead', {}, h('tr', {}, ...head.map((c, i) => h('th', { scope: 'col', class: i < 3 ? 'l' : null, text: c })))));
-  const body = h('tbody');
-  for (const r of plan.rows) {
-    const short = r.decodesBest !== null && r.slotCount < r.minSlots;
-    body.appendChild(
-      h(
-        'tr',
-        { 'data-pool': r.index },
-        h('td', { text: String(r.index) }),
-        h('td', { class: 'l', text: r.name }),
-        h('td', { class: 'l', text: r.lifeCycles }),
-        h('td', { text: fmtBytes(r.slotBytes) }),
-        h('td', { text: fmtInt(r.minSlots) }),
-        h('td', { text: fmtInt(r.slotCount), class: short ? 'bad' : null }),
-        h('td', { text: (r.bytes / 2 ** 30).toFixed(2) }),
-        h('td', { text: r.decodesBest === null ? 'grows' : fmtInt(r.decodesBest) }),
-        h('td', { text: r.decodesWorst === null ? 'grows' : fmtInt(r.decodesWorst) }),
-      ),
-    );
-  }
-  table.appendChild(body);
-  root.append(
-    h('div', { class: 'tablewrap' }, table),
-    h('p', { class: 'notice', text: `Effective quota ${fmtGiB(plan.quotaBytes)}; initial ratio from ${plan.ratioSource}. "decodes" = concurrent decoding requests the slot count supports at best / worst block alignment ("grows": full attention, depends on length).` }),
-    h('h3', { text: 'Findings' }),
-    h('ul', { class: 'findings' }, ...plan.findings.map((f) => h('li', { text: f }))),
-  );
-  return root;
-}
-
-/** The mode the explainer offers as the fix for a given mode. */
-export function fixModeFor(mode: ConstraintMode): ConstraintMode {
-  return mode === 'issue-fix' || mode === 'upstream' ? 'safe' : 'issue-fix';
-}
+type Seek = (step: number) => void;
 
 /**
  * The explainer for the step on screen: before progress stops, one line that says how the run
  * ends (and a jump to it); from the first stalled pass on, the full explanation and the fix.
  */
-export function renderExplainer(summary: SummaryView, mode: ConstraintMode, step: number, onFix: (mode: ConstraintMode) => void, onSeek: (step: number) => void): HTMLElement {
+function renderExplainer(summary: SummaryView, fix: string, step: number, onFix: (mode: string) => void, onSeek: Seek): HTMLElement {
   const root = h('section', { class: 'panel explainer', id: 'explainer', 'aria-live': 'polite' });
   const d = summary.deadlock;
   if (summary.outcome === 'deadlock' && d && d.firstStalledStep !== undefined && step < d.firstStalledStep) {
@@ -80,7 +40,6 @@ export function renderExplainer(summary: SummaryView, mode: ConstraintMode, step
     );
     return root;
   }
-  const fix = fixModeFor(mode);
   root.classList.add('status', 'bad');
   root.append(
     h('h2', { text: `Deadlock: the ${d.poolName} pool (pool group ${d.poolGroup}) is exhausted` }),
@@ -105,4 +64,33 @@ export function renderExplainer(summary: SummaryView, mode: ConstraintMode, step
   }
   root.appendChild(row);
   return root;
+}
+
+function renderError(message: string): HTMLElement {
+  return h('section', { class: 'panel status bad', id: 'run-error', role: 'alert' }, h('h2', { text: 'Cannot run this configuration' }), h('p', { text: message }));
+}
+
+/** The explainer panel: re-rendered only when its content changes (before / at / after the stall). */
+export class Explainer {
+  readonly root = h('div', { id: 'explainer-slot', 'data-region': 'explainer' });
+  private key = '';
+  private readonly dispatch: Dispatch;
+
+  constructor(dispatch: Dispatch) {
+    this.dispatch = dispatch;
+  }
+
+  render(m: ExplainerModel): void {
+    const s = m.summary;
+    const first = s?.deadlock?.firstStalledStep ?? Number.POSITIVE_INFINITY;
+    const phase = m.step < first ? 'before' : m.step === first ? 'at' : 'after';
+    const key = m.error !== null ? `error:${m.error}` : s ? `${phase}:${m.fixMode}:${s.steps}:${s.outcome}:${s.completedRequests}` : 'none';
+    if (key === this.key) return;
+    this.key = key;
+    if (m.error !== null) this.root.replaceChildren(renderError(m.error));
+    else if (s) {
+      const onFix = (mode: string) => this.dispatch({ type: 'set', key: 'mode', raw: mode });
+      this.root.replaceChildren(renderExplainer(s, m.fixMode, m.step, onFix, (step) => this.dispatch({ type: 'seek', step })));
+    } else this.root.replaceChildren();
+  }
 }

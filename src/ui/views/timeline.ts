@@ -6,8 +6,8 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import type { Dispatch, EventKind, PageModel, RunView } from '../model.ts';
 import { h } from './dom.ts';
-import type { EventKind, RunView } from './view-model.ts';
 
 const GROUP_COLOURS = ['#2563eb', '#d97706', '#dc2626', '#059669', '#7c3aed', '#db2777', '#0891b2', '#65a30d'];
 const EVENT_COLOURS: Record<EventKind, string> = {
@@ -21,17 +21,23 @@ const EVENT_COLOURS: Record<EventKind, string> = {
 };
 
 export class Timeline {
-  readonly root = h('section', { class: 'panel timeline', id: 'timeline', 'aria-label': 'Pressure timeline' });
+  readonly root = h('section', { class: 'panel timeline', id: 'timeline', 'aria-label': 'Pressure timeline', 'data-region': 'timeline' });
   private plot: uPlot | null = null;
   private run: RunView | null = null;
   private step = 0;
+  private theme = '';
   private readonly onSeek: (step: number) => void;
   private readonly chartHost = h('div');
   private readonly markerLegend = h('div', { class: 'legend' });
   private readonly cursorLine = h('div', { class: 'step-line', 'aria-hidden': 'true' });
 
-  constructor(onSeek: (step: number) => void) {
-    this.onSeek = onSeek;
+  constructor(dispatch: Dispatch) {
+    this.onSeek = (step) => dispatch({ type: 'seek', step });
+    let resizeTimer = 0;
+    window.addEventListener('resize', () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = window.setTimeout(() => this.resize(), 100);
+    });
     this.root.append(
       h('h2', {}, 'Timeline: share of each pool in use, per step ', h('span', { class: 'kbd', text: '(click: go to a step · drag: zoom · double-click: whole run)' })),
       this.chartHost,
@@ -39,7 +45,16 @@ export class Timeline {
     );
   }
 
-  setRun(run: RunView): void {
+  render(m: PageModel): void {
+    this.root.classList.toggle('stale', m.runStale);
+    if (m.run && (m.run !== this.run || m.theme !== this.theme)) {
+      this.theme = m.theme;
+      this.setRun(m.run);
+    }
+    if (m.step !== this.step) this.setStep(m.step);
+  }
+
+  private setRun(run: RunView): void {
     this.run = run;
     this.plot?.destroy();
     const n = run.stepCount;
@@ -97,18 +112,13 @@ export class Timeline {
     );
   }
 
-  /** Re-create the plot with the current theme's colours. */
-  restyle(): void {
-    if (this.run) this.setRun(this.run);
-  }
-
-  resize(): void {
+  private resize(): void {
     if (this.plot) this.plot.setSize({ width: Math.max(300, this.root.clientWidth - 28), height: 180 });
     this.setStep(this.step);
   }
 
   /** Moves a positioned line over the plot: no canvas redraw per step (cheap at 100k steps). */
-  setStep(step: number): void {
+  private setStep(step: number): void {
     this.step = step;
     const u = this.plot;
     if (!u) return;
