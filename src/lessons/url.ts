@@ -4,11 +4,15 @@
  */
 import type { Lesson } from './types.ts';
 
+/** Percent-encoded like URLSearchParams (space as %20: both read back the same). */
+export function toQuery(params: Readonly<Record<string, string>>): string {
+  return `?${Object.entries(params)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&')}`;
+}
+
 export function lessonQuery(lesson: Lesson, k: number): string {
   const step = lesson.steps[k];
   if (!step) return '';
-  const q = new URLSearchParams(step.url);
-  q.set('lesson', lesson.id);
-  q.set('lstep', String(k));
-  return `?${q.toString()}`;
+  return toQuery({ ...step.url, lesson: lesson.id, lstep: String(k) });
 }

@@ -5,12 +5,12 @@
 import { atStep, type LiveRun, liveFromTrace } from '../../src/lessons/live.ts';
 import type { Lesson, LessonStep } from '../../src/lessons/types.ts';
 import { lessonQuery } from '../../src/lessons/url.ts';
-import { computeRun } from '../../src/ui/sim-adapter.ts';
-import { parseUrlState } from '../../src/ui/url-state.ts';
+import { computeRun } from '../../src/ui/bridge/run.ts';
+import { parseUrlState } from '../../src/ui/state/codec.ts';
 
-/** The step's page state as the URL table parses it. */
+/** The step's link (with lesson and lstep) as the page's URL table parses it. */
 export function parseStep(lesson: Lesson, k: number) {
-  return parseUrlState(`?${new URLSearchParams(lesson.steps[k].url).toString()}`);
+  return parseUrlState(lessonQuery(lesson, k));
 }
 
 const cache = new Map<string, LiveRun>();

@@ -9,7 +9,7 @@ import { inspectedRequest, type LiveRun } from '../../src/lessons/live.ts';
 import { unknownMarks } from '../../src/lessons/markup.ts';
 import { LESSON_IDS, LESSONS } from '../../src/lessons/registry.ts';
 import type { Question } from '../../src/lessons/types.ts';
-import { VIEWS } from '../../src/ui/url-state.ts';
+import { VIEWS } from '../../src/ui/state/params.ts';
 import { liveAtStep, parseStep } from './helpers.ts';
 
 /** A wrong answer of the right kind for the question. */
