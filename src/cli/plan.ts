@@ -11,6 +11,7 @@ import { type PeerKnobs, peerSizings } from '../planner/peers.ts';
 import { parseCustomBatches, parseScenario } from '../planner/scenario.ts';
 import { type FlagSpec, flagBool, flagInt, flagString, helpText, type ParsedArgs, parseArgs, parseBytes } from './args.ts';
 import { type Io, parseJsonText } from './io.ts';
+import { ENGINE_FLAGS, planOtherEngine } from './plan-engines.ts';
 import { renderPeers, renderPlan } from './plan-format.ts';
 
 export const PLAN_FLAGS: FlagSpec[] = [
@@ -33,6 +34,7 @@ export const PLAN_FLAGS: FlagSpec[] = [
   { name: 'rebalance-length', type: 'string', value: 'H[,C]', help: 'also show what rebalancing toward requests of history H (capacity C, default H) gives' },
   { name: 'peers', type: 'bool', help: "also size the same layers and quota the way vLLM, SGLang, TensorRT-LLM V1 and llama.cpp would" },
   { name: 'json', type: 'bool', help: 'print the engine-format JSON (with diagnostics) instead of the table' },
+  ...ENGINE_FLAGS,
   { name: 'help', type: 'bool', help: 'show this help' },
 ];
 
@@ -145,6 +147,11 @@ export async function planCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (args.positional.length > 0) throw new InputError('argument', args.positional[0], 'flags only (see kvpool plan --help)');
+  const other = await planOtherEngine(args, io, async () => {
+    const model = await loadModel(args, io);
+    return { model, knobs: withFlagNames(() => knobsFromArgs(args, model)) };
+  });
+  if (other !== null) return other;
   let planned = await planFromArgs(args, io);
   const rebalanceRaw = flagString(args, 'rebalance-length');
   if (rebalanceRaw !== undefined) {
