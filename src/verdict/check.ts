@@ -63,7 +63,7 @@ export function checkSubject(s: Subject, budget: SearchBudget = { workUnits: DEF
     concurrency,
     findings,
     search,
-    reason: `${why}; searched ${search.tried.lists} lists (sizes ${search.tried.sizes} run, ${search.tried.provenSizes} proven, ${search.tried.shapes} shapes, ${search.tried.workUnits} request-passes): ${stop}${hasCertificateRule(s.policy) ? '' : ''}`,
+    reason: `${why}; searched ${search.tried.lists} lists (sizes ${search.tried.sizes} run, ${search.tried.provenSizes} proven, ${search.tried.shapes} shapes, ${search.tried.workUnits} request-passes): ${stop}`,
   };
 }
 

@@ -14,7 +14,7 @@
  */
 import { divUp } from '../planner/pymath.ts';
 import type { Plan } from '../planner/types.ts';
-import { deadlockReport, execute } from '../sim/run.ts';
+import { deadlockPoolGroup, deadlockReport, execute } from '../sim/run.ts';
 import type { DeadlockReport, RequestSpec } from '../sim/types.ts';
 import { type Bounds, requestFootprint } from './bounds.ts';
 import { certify, provesList } from './certificate.ts';
@@ -145,12 +145,17 @@ export interface ReplayOutcome {
 }
 
 /** Run a request list under a subject; `work` counts the request-passes actually executed. */
-export function replay(s: Subject, plan: Plan, list: readonly RequestSpec[]): ReplayOutcome {
+export function replay(s: Subject, plan: Plan, list: readonly RequestSpec[], floorFor: (pg: number) => number = (pg) => plan.slotCounts[pg]): ReplayOutcome {
   const cfg = simConfigOf(s, plan, list, passLimit(s, list));
   const res = execute(cfg, cfg.workload as RequestSpec[], false);
   const executed = res.steps - res.stats.stalledPasses + res.stats.executedStalledPasses;
   const work = Math.max(1, executed) * list.length;
-  const deadlock = res.outcome === 'deadlock' ? deadlockReport(cfg, res, { slots: 0, by: 'analytic', slotCounts: cfg.plan.slotCounts }) : null;
+  let deadlock: DeadlockReport | null = null;
+  if (res.outcome === 'deadlock') {
+    const pg = deadlockPoolGroup(res);
+    const slots = Math.max(plan.slotCounts[pg], floorFor(pg));
+    deadlock = deadlockReport(cfg, res, { slots, by: 'analytic', slotCounts: plan.slotCounts.map((n, i) => (i === pg ? slots : n)) });
+  }
   return { outcome: res.outcome, work, steps: res.steps, deadlock };
 }
 
@@ -204,7 +209,7 @@ export function searchCounterexample(s: Subject, plan: Plan, b: Bounds, budget: 
       }
       if (budget.stop?.()) return result(null, 'deadline');
       if (work + estimate(s, list) > budget.workUnits) return result(null, 'budget');
-      const r = replay(s, plan, list);
+      const r = replay(s, plan, list, (pg) => b.poolGroups[pg].worstPass(s.knobs.maxBatchSize).blocks);
       work += r.work;
       lists++;
       if (r.outcome === 'deadlock' && r.deadlock) {
