@@ -71,7 +71,6 @@ export class WorkerRuns {
         this.cache.set(o);
         performance.mark('kvpool:run-revived');
         this.settle(channel, flight);
-        performance.mark('kvpool:run-rendered');
       },
       (e) => {
         if (e instanceof Cancelled) return;
@@ -81,9 +80,10 @@ export class WorkerRuns {
     );
   }
 
+  /** The page renders the new run in a task of its own (receiving and reviving it is one). */
   private settle(channel: string, flight: InFlight): void {
     if (this.channels.get(channel) === flight) this.channels.delete(channel);
-    this.onChange();
+    setTimeout(this.onChange, 0);
   }
 
   private stop(channel: string): void {
