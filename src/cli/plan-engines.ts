@@ -6,19 +6,14 @@
  */
 import { InputError } from '../model/errors.ts';
 import type { ModelSpec } from '../model/spec.ts';
-import type { ModelKnobs } from '../planner/index.ts';
+import { engineIds, type ModelKnobs } from '../planner/index.ts';
 import { renderSglang, SGLANG_KNOBS, sglangInputFromModel, sglangJson, sglangPoolSizes } from '../planner/sglang/index.ts';
 import { looksLikeVllmCase, sizeVllmFile, sizeVllmModel, VLLM_KNOBS, type VllmSized } from '../planner/vllm/index.ts';
-import { type FlagSpec, flagBool, flagInt, flagNumber, flagString, type ParsedArgs } from './args.ts';
+import { flagBool, flagInt, flagNumber, flagString, type ParsedArgs } from './args.ts';
 import { type Io, parseJsonText } from './io.ts';
 
 export const OTHER_ENGINES = ['vllm-v1', 'sglang'] as const;
 
-/** Flags the other engines declare for themselves. */
-export const ENGINE_FLAGS: FlagSpec[] = [
-  { name: 'engine', type: 'string', value: 'ID', help: `sizer: trtllm-v2 (default), ${OTHER_ENGINES.join(', ')}` },
-  ...[...VLLM_KNOBS, ...SGLANG_KNOBS].map((k) => ({ name: k.flag, type: k.type === 'bool' ? ('bool' as const) : ('string' as const), value: k.type === 'bool' ? undefined : 'N', help: k.help })),
-];
 
 /** The SGLang split from flags (a preset or config.json; SGLang has no case files). */
 async function sglangFromArgs(args: ParsedArgs, io: Io, loadModel: () => Promise<{ model: ModelSpec; knobs: ModelKnobs }>) {
@@ -48,12 +43,22 @@ async function sglangFromArgs(args: ParsedArgs, io: Io, loadModel: () => Promise
 /** Flags that mean nothing for a vLLM case file (it carries every input itself). */
 const CASE_CONFLICTS = ['preset', 'config', 'tokens-per-block', 'max-seq-len', 'max-num-tokens', 'max-batch-size', 'quota', 'kv-dtype', 'pool-ratio', 'constraints', 'batches', 'disable-hybrid-kv-cache-manager'];
 
+/** The TensorRT-LLM registry ids (plan.ts plans them) or the family alias; `A,B` compares two. */
+function isTrtllm(id: string): boolean {
+  return id.split(',').every((p) => p.trim() === 'trtllm-v2' || (engineIds().includes(p.trim()) && !(OTHER_ENGINES as readonly string[]).includes(p.trim())));
+}
+
 function engineOf(args: ParsedArgs, raw: unknown): string {
   const flag = flagString(args, 'engine');
   const inFile = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).engine : undefined;
-  if (flag !== undefined && inFile !== undefined && flag !== inFile) throw new InputError('--engine', flag, `"${String(inFile)}" (the scenario file says so) or no --engine`);
+  if (flag !== undefined && !isTrtllm(flag) && !(OTHER_ENGINES as readonly string[]).includes(flag)) throw new InputError('--engine', flag, `${engineIds().join(', ')}, ${OTHER_ENGINES.join(', ')}`);
+  // --engine overrides a TensorRT-LLM file's version; it cannot turn a vLLM case into another engine's input.
+  if (flag !== undefined && inFile !== undefined && flag !== inFile && !(typeof inFile === 'string' && isTrtllm(inFile) && isTrtllm(flag))) {
+    throw new InputError('--engine', flag, `"${String(inFile)}" (the scenario file says so) or no --engine`);
+  }
   const id = flag ?? (typeof inFile === 'string' ? inFile : raw !== null && looksLikeVllmCase(raw) ? 'vllm-v1' : 'trtllm-v2');
-  if (id !== 'trtllm-v2' && !(OTHER_ENGINES as readonly string[]).includes(id)) throw new InputError('--engine', id, `trtllm-v2, ${OTHER_ENGINES.join(', ')}`);
+  if (isTrtllm(id)) return 'trtllm-v2';
+  if (!(OTHER_ENGINES as readonly string[]).includes(id)) throw new InputError('--engine', id, `${engineIds().join(', ')}, ${OTHER_ENGINES.join(', ')}`);
   return id;
 }
 

@@ -14,7 +14,7 @@
  */
 import type { ModelKnobs } from '../planner/index.ts';
 import { type SglangInput, sglangLayout, sglangPoolSizes } from '../planner/sglang/index.ts';
-import type { Plan } from '../planner/types.ts';
+import type { Plan, PoolLayout } from '../planner/types.ts';
 import { getKvCacheConfig, vllmLayout } from '../planner/vllm/index.ts';
 import type { VllmSpec } from '../planner/vllm/specs.ts';
 import type { SimInput } from './index.ts';
@@ -24,7 +24,7 @@ import type { PolicyName, RequestSpec } from './types.ts';
 const GiB = 1024 ** 3;
 
 /** A sized layout as the simulator's plan (the fields the simulator does not read stay empty). */
-function asPlan(layout: Pick<Plan, 'tokensPerBlock' | 'lifeCycles' | 'lifeCyclePoolGroup' | 'poolGroups' | 'slotCounts' | 'error'>, quota: number): Plan {
+function asPlan(layout: PoolLayout, quota: number): Plan {
   return {
     ...layout,
     scenario: { tokens_per_block: layout.tokensPerBlock, layers: [], gpu_quota_bytes: quota, typical_step: null, constraints: [], initial_pool_ratio: null },
@@ -44,7 +44,12 @@ function asPlan(layout: Pick<Plan, 'tokensPerBlock' | 'lifeCycles' | 'lifeCycleP
     grainsPerPoolGroup: layout.slotCounts.map(() => 0),
     bytesPerPoolGroup: layout.poolGroups.map((g, i) => g.slotBytes * layout.slotCounts[i]),
     rebalance: null,
-  } as Plan;
+    rules: [],
+    typicalStepSlotsByLifeCycle: null,
+    structuralFloorByLifeCycle: layout.lifeCycles.map(() => 1),
+    maxUtilForResume: null,
+    lifeCycleRatio: null,
+  };
 }
 
 export interface EngineScenarioBuild {
@@ -63,7 +68,7 @@ const knobs = (k: Partial<ModelKnobs> & Pick<ModelKnobs, 'tokensPerBlock' | 'max
 });
 
 function config(plan: Plan, k: ModelKnobs, policy: PolicyName, engine: EngineSimOptions, workload: readonly RequestSpec[], stallLimit: number): SimInput {
-  return { plan, policy, workload, maxBatchSize: k.maxBatchSize, maxNumTokens: k.maxNumTokens ?? 8192, stallLimit, maxSteps: 100_000, draftTokens: 0, engine };
+  return { plan, policy, workload, maxBatchSize: k.maxBatchSize, maxNumTokens: k.maxNumTokens ?? 8192, stallLimit, maxSteps: 100_000, draftTokens: 0, enginePolicy: engine };
 }
 
 /** Gemma-4-like layers, every 6th full: the model of vLLM #39734's PR #39866 comment. */

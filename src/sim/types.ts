@@ -2,7 +2,7 @@
  * Public value types of the simulator: configuration in, summary and frames out. Everything here is
  * plain data so a trace can be stored, compared and sent to a worker.
  */
-import type { Plan } from '../planner/types.ts';
+import type { PoolLayout } from '../planner/types.ts';
 import type { EngineSimOptions } from './policies/engine-options.ts';
 
 /** One request of a workload: it arrives at `arrival` (a scheduler pass), prefills `prompt` tokens
@@ -34,7 +34,7 @@ export type PolicyName = 'trtllm-v2' | 'vllm-recompute' | 'no-evict' | 'vllm-v1'
 export const POLICY_NAMES: readonly PolicyName[] = ['trtllm-v2', 'vllm-recompute', 'no-evict', 'vllm-v1', 'sglang'];
 
 export interface SimConfig {
-  readonly plan: Plan;
+  readonly plan: PoolLayout;
   readonly policy: PolicyName;
   readonly workload: Workload | readonly RequestSpec[];
   readonly maxBatchSize: number;
@@ -54,7 +54,7 @@ export interface SimConfig {
   /** How deadlock reports compute suggestedMinSlots: re-run with a larger pool ('bisect') or formula only. */
   readonly suggestFloor?: 'bisect' | 'analytic';
   /** Options of the engine-faithful policies (vllm-v1 admission gate, sglang eviction). */
-  readonly engine?: EngineSimOptions;
+  readonly enginePolicy?: EngineSimOptions;
 }
 
 export type RequestState = 'waiting' | 'context' | 'decoding' | 'suspended' | 'finished';

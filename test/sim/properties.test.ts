@@ -33,7 +33,7 @@ const arbCase = fc
       slots: fc.array(fc.integer({ min: 1, max: 24 }), { minLength: nPools, maxLength: nPools }),
       requests: fc.array(fc.record({ arrival: fc.integer({ min: 0, max: 8 }), prompt: fc.integer({ min: 1, max: 30 }), output: fc.integer({ min: 1, max: 20 }) }), { minLength: 1, maxLength: 10 }),
       policy: fc.constantFrom<PolicyName>('trtllm-v2', 'vllm-recompute', 'no-evict', 'vllm-v1', 'sglang'),
-      engine: fc.record({ vllmAdmission: fc.constantFrom('full-isl' as const, 'single-bound' as const), sglangEviction: fc.constantFrom('full-lru' as const, 'bottleneck' as const), maxModelLen: fc.integer({ min: 1, max: 60 }) }),
+      enginePolicy: fc.record({ vllmAdmission: fc.constantFrom('full-isl' as const, 'single-bound' as const), sglangEviction: fc.constantFrom('full-lru' as const, 'bottleneck' as const), maxModelLen: fc.integer({ min: 1, max: 60 }) }),
       maxBatchSize: fc.integer({ min: 1, max: 6 }),
       maxNumTokens: fc.integer({ min: 1, max: 40 }),
       recomputePause: fc.boolean(),

@@ -30,7 +30,7 @@ function run(c: typeof arb extends fc.Arbitrary<infer T> ? T : never, gate: 'ful
   const plan = { ...tinyPlan({ tokensPerBlock: 1, lifeCycles: [], lifeCyclePoolGroup: [], slotCounts: [1] }), ...layout } as Plan;
   const L = c.maxModelLen;
   const workload = [L >= 3 ? { arrival: 0, prompt: L - 2, output: 3 } : { arrival: 0, prompt: L, output: 1 }];
-  return runSimulation({ plan, policy: 'vllm-v1', workload, maxBatchSize: 1, maxNumTokens: c.tokens, stallLimit: 5, suggestFloor: 'analytic', engine: { vllmAdmission: gate, maxModelLen: L } });
+  return runSimulation({ plan, policy: 'vllm-v1', workload, maxBatchSize: 1, maxNumTokens: c.tokens, stallLimit: 5, suggestFloor: 'analytic', enginePolicy: { vllmAdmission: gate, maxModelLen: L } });
 }
 
 describe('vLLM: startup acceptance implies admission under the single bound', () => {

@@ -1,5 +1,5 @@
 /**
- * Options of the engine-faithful policies (vllm-v1, sglang), carried in SimConfig.engine. Each is a
+ * Options of the engine-faithful policies (vllm-v1, sglang), carried in SimConfig.enginePolicy. Each is a
  * switch between the engine as shipped and the engine as fixed, so a failure and its fix run in
  * the same scheduler.
  */

@@ -9,7 +9,7 @@ export interface PolicyOptions {
   readonly recomputePause: boolean;
   readonly draftTokens: number;
   /** Options of the engine-faithful policies (vllm-v1, sglang). */
-  readonly engine?: EngineSimOptions;
+  readonly enginePolicy?: EngineSimOptions;
 }
 
 export interface Policy {

@@ -47,7 +47,7 @@ function evictableSwa(s: SimState, rs: readonly SimRequest[], each?: (r: SimRequ
 }
 
 export function sglangPolicy(o: PolicyOptions): Policy {
-  const eviction = o.engine?.sglangEviction ?? 'full-lru';
+  const eviction = o.enginePolicy?.sglangEviction ?? 'full-lru';
   let running: SimRequest[] = [];
   const waiting: SimRequest[] = [];
   let last: { request: SimRequest; pool: number; needed: number; free: number } | null = null;

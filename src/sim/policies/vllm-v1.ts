@@ -32,8 +32,8 @@ export function admissionBlocks(lc: LifeCycle, n: number, tpb: number, gate: Vll
 }
 
 export function vllmV1Policy(o: PolicyOptions): Policy {
-  const gate = o.engine?.vllmAdmission ?? 'full-isl';
-  const maxModelLen = o.engine?.maxModelLen ?? Number.MAX_SAFE_INTEGER;
+  const gate = o.enginePolicy?.vllmAdmission ?? 'full-isl';
+  const maxModelLen = o.enginePolicy?.maxModelLen ?? Number.MAX_SAFE_INTEGER;
   let running: SimRequest[] = [];
   const waiting: SimRequest[] = [];
   let blocked: { request: SimRequest; pool: number; need: number; bound: number } | null = null;
