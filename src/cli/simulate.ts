@@ -90,7 +90,7 @@ function workloadFromArgs(args: ParsedArgs, io: Io): Workload | readonly Request
 }
 
 /** Knob overrides for a named scenario: only the flags the user typed. */
-function knobOverrides(args: ParsedArgs): Partial<ModelKnobs> {
+export function knobOverrides(args: ParsedArgs): Partial<ModelKnobs> {
   const k: Partial<ModelKnobs> = {};
   const set = <K extends keyof ModelKnobs>(key: K, v: ModelKnobs[K] | undefined) => {
     if (v !== undefined) k[key] = v;
@@ -116,7 +116,7 @@ function knobOverrides(args: ParsedArgs): Partial<ModelKnobs> {
   return k;
 }
 
-function policyFromArgs(args: ParsedArgs): PolicyName | undefined {
+export function policyFromArgs(args: ParsedArgs): PolicyName | undefined {
   const p = flagString(args, 'policy');
   if (p !== undefined && !(POLICY_NAMES as readonly string[]).includes(p)) throw new InputError('--policy', p, POLICY_NAMES.join(', '));
   return p as PolicyName | undefined;
