@@ -40,7 +40,8 @@ describe('registry entries', () => {
       sglangInputFromModel(model, { pageSize: 16, quotaBytes: knobs.quotaBytes, kvDtype: 'bf16', maxRunningRequests: null, chunkedPrefillSize: 8192, swaFullTokensRatio: 0.5, disableRadixCache: false, disableOverlapSchedule: false, swaEvictionInterval: 128 }),
     );
     expect(r.error).toBeNull();
-    expect(direct.ok && [r.json.full_max_total_num_tokens, r.json.swa_max_total_num_tokens]).toEqual([direct.pools.fullTokens, direct.pools.swaTokens]);
+    if (!direct.ok) throw new Error(direct.error.message);
+    expect([r.json.full_max_total_num_tokens, r.json.swa_max_total_num_tokens]).toEqual([direct.pools.fullTokens, direct.pools.swaTokens]);
     expect(r.layout.poolGroups.map((g) => g.name)).toEqual(['FULL', 'SWA']);
     expect(r.layout.slotCounts).toEqual([(r.json.full_max_total_num_tokens as number) / 16, (r.json.swa_max_total_num_tokens as number) / 16]);
   });
