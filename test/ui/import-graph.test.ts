@@ -40,7 +40,7 @@ function importsOf(file: string): string[] {
 
 const files = walk(SRC).map((f) => relative(SRC, f));
 const graph = new Map(files.map((f) => [f, importsOf(join(SRC, f))]));
-const CORE = /^(model|planner|sim|attn|verdict)\//;
+const CORE = /^(model|planner|sim|attn|verdict|lessons)\//;
 const isCore = (f: string) => CORE.test(f) || f === 'limits.ts';
 
 describe('import graph of the page', () => {
