@@ -15,6 +15,7 @@ import { buildScenario, type KnobValues, type ModelKnobs, planAndDiagnose, planM
 import type { LayerJson } from '../planner/scenario.ts';
 import type { Plan } from '../planner/types.ts';
 import type { SimInput } from './index.ts';
+import { buildSglang29662, buildVllm39734, ENGINE_SCENARIO_STORIES, type EngineScenarioBuild } from './scenarios-engines.ts';
 import type { PolicyName, RequestSpec, Workload } from './types.ts';
 
 export interface ScenarioOverrides {
@@ -138,7 +139,7 @@ function configOf(o: ScenarioOverrides, s: { plan: Plan; knobs: ModelKnobs; work
   };
 }
 
-export const NAMED_SCENARIOS: readonly NamedScenario[] = [
+const NAMED_SCENARIOS_MUT: NamedScenario[] = [
   {
     name: 'trtllm-15401',
     title: 'TensorRT-LLM #15401: DeepSeek-V4-Flash, skewed pool ratio, STATE pool at its floor',
@@ -179,6 +180,31 @@ export const NAMED_SCENARIOS: readonly NamedScenario[] = [
     },
   },
 ];
+
+export const NAMED_SCENARIOS: readonly NamedScenario[] = NAMED_SCENARIOS_MUT;
+
+/** An engine scenario (vLLM / SGLang): constraint modes do not apply; workload and limits may be overridden. */
+function engineScenario(name: keyof typeof ENGINE_SCENARIO_STORIES, engine: string, title: string, expect: string, build: (stallLimit?: number) => EngineScenarioBuild): NamedScenario {
+  return {
+    name,
+    engine,
+    title,
+    story: ENGINE_SCENARIO_STORIES[name],
+    defaultConstraints: 'as-shipped',
+    expect: { 'as-shipped': expect },
+    build(o = {}) {
+      const b = build(o.stallLimit);
+      return { ...b, config: { ...b.config, ...(o.workload ? { workload: o.workload } : {}), ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) } };
+    },
+  };
+}
+
+NAMED_SCENARIOS_MUT.push(
+  engineScenario('vllm-39734', 'vllm-v1', 'vLLM #39734: sizing and admission drift, a prompt within max_model_len never admitted', 'deadlock: Running 0, Waiting 1, KV usage 0%', (l) => buildVllm39734(false, l)),
+  engineScenario('vllm-39734-fixed', 'vllm-v1', 'vLLM PR #40946: one bound for sizing and admission', 'both requests complete', (l) => buildVllm39734(true, l)),
+  engineScenario('sglang-29662', 'sglang', 'SGLang #29662: KV cache full while SWA tokens are evictable', 'deadlock in pool group 1 (SWA)', (l) => buildSglang29662(false, l)),
+  engineScenario('sglang-29662-fixed', 'sglang', 'SGLang, fixed: evict SWA entries when SWA is the short pool', 'the request completes', (l) => buildSglang29662(true, l)),
+);
 
 export function listScenarios(): readonly NamedScenario[] {
   return NAMED_SCENARIOS;
