@@ -2,14 +2,17 @@
  * `kvpool plan` and `kvpool presets`: size the pools of a preset, a Hugging Face config.json or an
  * engine scenario file, print a table (or the engine-format JSON) and the diagnostics.
  */
+
+import { LIMITS } from '../limits.ts';
 import { isKvDtype, KV_DTYPES, type KvDtype } from '../model/dtype.ts';
 import { InputError } from '../model/errors.ts';
+import { parseDecimal, parseInteger, splitList } from '../model/parse.ts';
 import { getPreset, listPresets } from '../model/presets.ts';
 import type { ModelSpec } from '../model/spec.ts';
 import { CONSTRAINT_MODES, type ConstraintMode, type ModelKnobs, type PlannedModel, planAndDiagnose, planModel, planToJson } from '../planner/index.ts';
 import { type PeerKnobs, peerSizings } from '../planner/peers.ts';
 import { parseCustomBatches, parseScenario } from '../planner/scenario.ts';
-import { type FlagSpec, flagBool, flagInt, flagString, helpText, type ParsedArgs, parseArgs, parseBytes } from './args.ts';
+import { type FlagSpec, flagBool, flagInt, flagString, helpText, type ParsedArgs, parseArgs, parseBytes, withUserNames } from './args.ts';
 import { type Io, parseJsonText } from './io.ts';
 import { renderPeers, renderPlan } from './plan-format.ts';
 
@@ -37,38 +40,30 @@ export const PLAN_FLAGS: FlagSpec[] = [
 ];
 
 /** Core field names -> the flag a CLI user typed, so errors name what they can change. */
-const FIELD_TO_FLAG: Record<string, string> = {
-  tokensPerBlock: '--tokens-per-block',
-  tokens_per_block: '--tokens-per-block',
-  maxSeqLen: '--max-seq-len',
-  maxBatchSize: '--max-batch-size',
-  maxNumTokens: '--max-num-tokens',
-  quotaBytes: '--quota',
-  draftTokens: '--draft-tokens',
-  draft_tokens: '--draft-tokens',
-  numExtraKvTokens: '--extra-kv-tokens',
-  swaScratchRewindTokens: '--swa-scratch-reuse',
-  avgSeqLen: '--avg-seq-len',
-  poolRatio: '--pool-ratio',
-};
+export const FIELD_TO_FLAG: ReadonlyMap<string, string> = new Map([
+  ['tokensPerBlock', '--tokens-per-block'],
+  ['tokens_per_block', '--tokens-per-block'],
+  ['maxSeqLen', '--max-seq-len'],
+  ['maxBatchSize', '--max-batch-size'],
+  ['maxNumTokens', '--max-num-tokens'],
+  ['quotaBytes', '--quota'],
+  ['draftTokens', '--draft-tokens'],
+  ['draft_tokens', '--draft-tokens'],
+  ['numExtraKvTokens', '--extra-kv-tokens'],
+  ['swaScratchRewindTokens', '--swa-scratch-reuse'],
+  ['avgSeqLen', '--avg-seq-len'],
+  ['poolRatio', '--pool-ratio'],
+]);
 
 export function withFlagNames<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof InputError) {
-      const base = e.field.replace(/\[\d+\]$/, '');
-      if (FIELD_TO_FLAG[base]) throw new InputError(FIELD_TO_FLAG[base] + e.field.slice(base.length), e.value, e.expected);
-    }
-    throw e;
-  }
+  return withUserNames(FIELD_TO_FLAG, fn);
 }
 
 export function parseRatio(raw: string, field = '--pool-ratio'): number[] {
-  const parts = raw.split(',').map((s) => s.trim());
+  const parts = splitList(field, raw, 1, LIMITS.layers.max, 'comma-separated numbers > 0, one per pool group');
   return parts.map((p, i) => {
-    const n = Number(p);
-    if (p === '' || !Number.isFinite(n) || n <= 0) throw new InputError(`${field}[${i}]`, p, 'a number > 0 (comma-separated, one per pool group)');
+    const n = parseDecimal(`${field}[${i}]`, p, 0);
+    if (n <= 0) throw new InputError(`${field}[${i}]`, p, 'a number > 0 (comma-separated, one per pool group)');
     return n;
   });
 }
@@ -138,6 +133,17 @@ export async function planFromArgs(args: ParsedArgs, io: Io): Promise<PlannedMod
   return { ...withFlagNames(() => planModel(model, knobs, mode, custom)), knobs, model };
 }
 
+/** Warnings about the model itself: an import's doubts, and a maxSeqLen past the model's context. */
+export function modelWarnings(planned: { knobs: ModelKnobs | null; model: ModelSpec | null }, contextField: string): string[] {
+  const { knobs, model } = planned;
+  if (!model || !knobs) return [];
+  const out = (model.warnings ?? []).map((w) => `WARNING: ${w}`);
+  if (knobs.maxSeqLen > model.maxContext) {
+    out.push(`WARNING: --max-seq-len ${knobs.maxSeqLen} is above the model's context (${contextField} ${model.maxContext}): requests that long are past what it was trained for`);
+  }
+  return out;
+}
+
 export async function planCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs(argv, PLAN_FLAGS);
   if (flagBool(args, 'help')) {
@@ -146,10 +152,12 @@ export async function planCommand(argv: string[], io: Io): Promise<number> {
   }
   if (args.positional.length > 0) throw new InputError('argument', args.positional[0], 'flags only (see kvpool plan --help)');
   let planned = await planFromArgs(args, io);
+  for (const w of modelWarnings(planned, flagString(args, 'config') !== undefined ? 'max_position_embeddings' : 'maxContext')) io.err(w);
   const rebalanceRaw = flagString(args, 'rebalance-length');
   if (rebalanceRaw !== undefined) {
-    const [history, capacity = history] = rebalanceRaw.split(',').map((p) => (/^\d+$/.test(p.trim()) ? Number(p) : Number.NaN));
-    if (!Number.isSafeInteger(history) || !Number.isSafeInteger(capacity) || capacity < history || capacity < 1) {
+    const what = 'H or H,C with integers 0 <= H <= C, C >= 1';
+    const [history, capacity = history] = splitList('--rebalance-length', rebalanceRaw, 1, 2, what).map((p) => parseInteger('--rebalance-length', p, 0, 'tokens'));
+    if (capacity < history || capacity < 1) {
       throw new InputError('--rebalance-length', rebalanceRaw, 'H or H,C with integers 0 <= H <= C, C >= 1');
     }
     const scenario = { ...planned.scenario, rebalance_target_length: { history, capacity } };
