@@ -60,7 +60,7 @@ export class CliRunner {
         child.off('exit', onExit);
         res(r);
       };
-      const onMsg = (m: CliResult & { id: number }) => {
+      const onMsg = (m: Extract<CliResult, { kind: 'done' }> & { id: number }) => {
         if (m.id !== id) return;
         this.peakRss = Math.max(this.peakRss, m.maxRss);
         const { id: _id, ...rest } = m;
