@@ -10,7 +10,7 @@
  */
 import { describeLimit, LIMITS } from '../limits.ts';
 import { EngineRefusal, InputError, requireInt, requireNumber } from '../model/errors.ts';
-import type { Plan } from '../planner/types.ts';
+import type { PoolLayout } from '../planner/types.ts';
 import { worstBlocks } from './policies/no-evict.ts';
 import { deadlockPoolGroup, deadlockReport, execute, type FloorSuggestion, summarize, toTrace } from './run.ts';
 import { type ScenarioOverrides, scenarioConfig } from './scenarios.ts';
@@ -28,7 +28,7 @@ export * from './types.ts';
 export { generateWorkload, mulberry32, parseTrace } from './workload.ts';
 
 export type SimInput = Partial<Omit<SimConfig, 'plan' | 'workload'>> & {
-  readonly plan: Plan;
+  readonly plan: PoolLayout;
   readonly workload: Workload | readonly RequestSpec[];
 };
 

@@ -9,7 +9,7 @@
  */
 import { describeLimit, LIMITS } from '../limits.ts';
 import { InputError } from '../model/errors.ts';
-import type { Plan } from '../planner/types.ts';
+import type { PoolLayout } from '../planner/types.ts';
 import { createPolicy } from './policies/index.ts';
 import { type PassFailure, SimState, type SimState as State } from './state.ts';
 import { Trace, TraceRecorder } from './trace.ts';
@@ -35,7 +35,7 @@ export interface RunResult {
   };
 }
 
-export function layoutOf(plan: Plan) {
+export function layoutOf(plan: PoolLayout) {
   return {
     tokensPerBlock: plan.tokensPerBlock,
     poolNames: plan.poolGroups.map((g) => g.name),
