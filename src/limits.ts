@@ -34,7 +34,7 @@ export const LIMITS = {
    * Request-passes one simulation may do (every pass costs work for each request it holds, running
    * or suspended); counted as the run goes, so only a run that really does this much is refused.
    */
-  simWork: limit(10_000_000, 'about 1.5 s of one core at ~7 M request-passes per second: 10,000 short requests fit'),
+  simWork: limit(5_000_000, 'under a second of one core at ~7 M request-passes per second (~10 passes over 100,000 waiting requests, or 10,000 short requests)'),
   /** Slots of one pool group in the simulator (the planner sizes any count arithmetically). */
   simSlotsPerPool: limit(4_194_304, '2^22: about 28 bytes per slot in pools and trace, so ~120 MiB per pool'),
   /** Slots over all pool groups of a simulated plan. */

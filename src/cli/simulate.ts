@@ -40,24 +40,25 @@ const SIM_FIELD_TO_FLAG: ReadonlyMap<string, string> = new Map([
 
 /**
  * Requests longer than maxSeqLen are bad input: the engine refuses them at admission, and a
- * simulator that took them would deadlock on a request no plan was sized for.
+ * simulator that took them would deadlock on a request no plan was sized for. A request's last
+ * decode holds prompt + output - 1 tokens (the last token is never cached) plus the draft tokens:
+ * that is what must fit maxSeqLen (the planner's longest decode has capacity maxSeqLen).
  */
-function checkLengths(workload: Workload | readonly RequestSpec[] | null, args: ParsedArgs, maxSeqLen: number): void {
-  const tracePath = flagString(args, 'trace');
+function checkLengths(workload: Workload | readonly RequestSpec[] | null, args: ParsedArgs, maxSeqLen: number, draftTokens: number): void {
   if (workload === null) return;
+  const fits = (prompt: number, output: number) => prompt + output - 1 + draftTokens <= maxSeqLen;
+  const rule = `prompt + output - 1${draftTokens > 0 ? ` + ${draftTokens} draft tokens` : ''} <= --max-seq-len ${maxSeqLen}`;
   if (Array.isArray(workload)) {
     (workload as readonly RequestSpec[]).forEach((r, i) => {
-      if (r.prompt + r.output > maxSeqLen) throw new InputError(`--trace ${tracePath} row ${i + 1}`, `prompt ${r.prompt} + output ${r.output}`, `at most ${maxSeqLen} tokens (--max-seq-len)`);
+      if (!fits(r.prompt, r.output)) throw new InputError(`--trace ${flagString(args, 'trace')} row ${i + 1}`, `prompt ${r.prompt}, output ${r.output}`, rule);
     });
     return;
   }
   const w = workload as Workload;
-  if (w.kind !== 'spec') return;
-  const longest = distMax(w.spec.prompt) + distMax(w.spec.output);
-  if (longest > maxSeqLen) {
-    const flag = args.flags.has('prompt-len') || !args.flags.has('output-len') ? 'prompt-len' : 'output-len';
-    throw new InputError(`--${flag}`, flagString(args, flag) ?? `the default (${flag === 'prompt-len' ? 1024 : 256})`, `requests of at most --max-seq-len ${maxSeqLen} tokens (these reach ${distMax(w.spec.prompt)} prompt + ${distMax(w.spec.output)} output)`);
-  }
+  if (w.kind !== 'spec' || fits(distMax(w.spec.prompt), distMax(w.spec.output))) return;
+  const flag = args.flags.has('prompt-len') || !args.flags.has('output-len') ? 'prompt-len' : 'output-len';
+  const value = flagString(args, flag) ?? `the default (${flag === 'prompt-len' ? 1024 : 256})`;
+  throw new InputError(`--${flag}`, value, `requests with ${rule} (these reach prompt ${distMax(w.spec.prompt)}, output ${distMax(w.spec.output)})`);
 }
 
 const PLAN_FLAG_NAMES = new Set(['engine', 'preset', 'config', 'tokens-per-block', 'max-seq-len', 'max-batch-size', 'max-num-tokens', 'quota', 'kv-dtype', 'constraints', 'draft-tokens', 'extra-kv-tokens']);
@@ -181,7 +182,7 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
     const [engine] = resolveEngines(args, named.engine);
     const constraints = parseMode(flagString(args, 'constraints') ?? named.defaultConstraints, engine);
     const built = withFlagNames(() => scenarioConfig(named.name, { engine, constraints, knobs: knobOverrides(args), workload: workload ?? undefined, ...run }));
-    checkLengths(workload, args, built.knobs.maxSeqLen);
+    checkLengths(workload, args, built.knobs.maxSeqLen, built.knobs.draftTokens);
     return { config: built.config, label: `${named.name} (${engine}, constraints ${constraints}): ${named.story}` };
   }
   if (scenario !== undefined) {
@@ -198,7 +199,7 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
   const planned = await planFromArgs(args, io, engines[0], SIMULATE_READS);
   for (const w of modelWarnings(planned, flagString(args, 'config') !== undefined ? 'max_position_embeddings' : 'maxContext')) io.err(w);
   const defaultWorkload: Workload = { kind: 'spec', spec: { requests: 64, prompt: { kind: 'fixed', value: 1024 }, output: { kind: 'fixed', value: 256 }, arrivalRate: null, seed: 1 } };
-  checkLengths(workload ?? defaultWorkload, args, planned.knobs?.maxSeqLen ?? scenarioMaxSeqLen(planned.scenario));
+  checkLengths(workload ?? defaultWorkload, args, planned.knobs?.maxSeqLen ?? scenarioMaxSeqLen(planned.scenario), planned.knobs?.draftTokens ?? 0);
   const mbs = flagInt(args, 'max-batch-size', 1) ?? planned.knobs?.maxBatchSize ?? 64;
   const config: SimInput = {
     plan: planned.plan,
