@@ -16,7 +16,7 @@ import { type FlagSpec, flagBool, flagInt, flagString, helpText, type ParsedArgs
 import { engineFlag, engineKnobFlags, engineKnobValues, resolveEngines } from './engine-flags.ts';
 import { type Io, parseJsonText } from './io.ts';
 import { compareCommand } from './plan-compare.ts';
-import { ENGINE_FLAGS, planOtherEngine } from './plan-engines.ts';
+import { planOtherEngine } from './plan-engines.ts';
 import { renderPeers, renderPlan } from './plan-format.ts';
 
 export const PLAN_FLAGS: FlagSpec[] = [
@@ -39,7 +39,6 @@ export const PLAN_FLAGS: FlagSpec[] = [
   { name: 'peers', type: 'bool', help: "also size the same layers and quota the way vLLM, SGLang, TensorRT-LLM V1 and llama.cpp would" },
   { name: 'json', type: 'bool', help: 'print the engine-format JSON (with diagnostics) instead of the table' },
   ...engineKnobFlags(),
-  ...ENGINE_FLAGS.filter((f) => f.name !== 'engine'),
   { name: 'help', type: 'bool', help: 'show this help' },
 ];
 

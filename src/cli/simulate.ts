@@ -10,6 +10,7 @@ import { parseInteger } from '../model/parse.ts';
 import type { EngineScenario, ModelKnobs } from '../planner/index.ts';
 import type { SimInput } from '../sim/index.ts';
 import { NAMED_SCENARIOS, POLICY_NAMES, type PolicyName, runSimulation, scenarioConfig, traceToCsv, traceToObject } from '../sim/index.ts';
+import { SGLANG_EVICTIONS, type SglangEviction, VLLM_ADMISSIONS, type VllmAdmission } from '../sim/policies/engine-options.ts';
 import { renderSimulation } from '../sim/report.ts';
 import type { LengthDist, RequestSpec, Workload } from '../sim/types.ts';
 import { distMax, parseTrace } from '../sim/workload.ts';
@@ -84,6 +85,8 @@ export const SIMULATE_FLAGS: FlagSpec[] = [
   { name: 'arrival-rate', type: 'string', value: 'R', help: 'Poisson arrivals per pass (default: all at pass 0)' },
   { name: 'seed', type: 'string', value: 'N', help: 'workload seed (mulberry32), default 1' },
   { name: 'trace', type: 'string', value: 'FILE', help: 'requests from JSON or CSV (arrival, prompt, output)' },
+  { name: 'vllm-admission', type: 'string', value: 'GATE', help: `vllm-v1 admission gate: ${VLLM_ADMISSIONS.join(' | ')} (default full-isl, as shipped before PR #40946)` },
+  { name: 'sglang-eviction', type: 'string', value: 'MODE', help: `sglang eviction: ${SGLANG_EVICTIONS.join(' | ')} (default full-lru, as shipped; bottleneck = the #29662 fix)` },
   { name: 'max-util-for-resume', type: 'string', value: 'U', help: 'trtllm-v2 resume gate in (0, 1] (default 0.95); trtllm-v2@main also scales its floors by it (PR #16484)' },
   { name: 'recompute-pause', type: 'bool', help: 'trtllm-v2: after suspending frees nothing, tear victims down (they re-prefill later)' },
   { name: 'stall-limit', type: 'string', value: 'N', help: 'stalled passes before deadlock (default 1000)' },
@@ -160,6 +163,15 @@ export function knobOverrides(args: ParsedArgs): Partial<ModelKnobs> {
   return k;
 }
 
+function engineOptionsFromArgs(args: ParsedArgs) {
+  const a = flagString(args, 'vllm-admission');
+  if (a !== undefined && !(VLLM_ADMISSIONS as readonly string[]).includes(a)) throw new InputError('--vllm-admission', a, VLLM_ADMISSIONS.join(', '));
+  const e = flagString(args, 'sglang-eviction');
+  if (e !== undefined && !(SGLANG_EVICTIONS as readonly string[]).includes(e)) throw new InputError('--sglang-eviction', e, SGLANG_EVICTIONS.join(', '));
+  if (a === undefined && e === undefined) return undefined;
+  return { ...(a ? { vllmAdmission: a as VllmAdmission } : {}), ...(e ? { sglangEviction: e as SglangEviction } : {}) };
+}
+
 export function policyFromArgs(args: ParsedArgs): PolicyName | undefined {
   const p = flagString(args, 'policy');
   if (p !== undefined && !(POLICY_NAMES as readonly string[]).includes(p)) throw new InputError('--policy', p, POLICY_NAMES.join(', '));
@@ -175,6 +187,7 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
     recomputePause: flagBool(args, 'recompute-pause') || undefined,
     stallLimit: flagInt(args, 'stall-limit', 1),
     maxSteps: flagInt(args, 'max-steps', 1),
+    enginePolicy: engineOptionsFromArgs(args),
   };
   const named = NAMED_SCENARIOS.find((s) => s.name === scenario);
   if (named) {

@@ -85,16 +85,19 @@ export function runSimulation(input: SimInput): Trace {
   const specs = resolveWorkload(cfg.workload, cfg.seed);
   const res = execute(cfg, specs, true);
   let deadlock = null;
-  if (res.outcome === 'deadlock') deadlock = deadlockReport(cfg, res, suggestFloor(cfg, specs, deadlockPoolGroup(res), res.steps));
+  // An admission gate states its own need: no floor below it can help.
+  const gateNeed = res.stats.rootFailure?.cause === 'admission' ? res.stats.rootFailure.needed : 0;
+  if (res.outcome === 'deadlock') deadlock = deadlockReport(cfg, res, suggestFloor(cfg, specs, deadlockPoolGroup(res), res.steps, gateNeed, res.state.managers.retained));
   return toTrace(summarize(cfg, res, specs.length, deadlock), res);
 }
 
 /** Enough slots in pool group pg for min(maxBatchSize, requests) requests at their worst-case
  * need (the no-evict bound): always sufficient for that pool. */
-function analyticFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number): number {
+/** `retained` life cycles (a policy keeps their stale blocks cached) count as full attention. */
+function analyticFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number, retained?: Uint8Array): number {
   const tpb = cfg.plan.tokensPerBlock;
   const perRequest = specs.map((r) =>
-    cfg.plan.lifeCycles.reduce((sum, lc) => (cfg.plan.lifeCyclePoolGroup[lc.id] === pg ? sum + worstBlocks(lc, r.prompt, r.output, tpb, cfg.maxNumTokens, cfg.draftTokens) : sum), 0),
+    cfg.plan.lifeCycles.reduce((sum, lc) => (cfg.plan.lifeCyclePoolGroup[lc.id] === pg ? sum + worstBlocks(retained?.[lc.id] && lc.kind === 'attn' ? { ...lc, windowTokens: null } : lc, r.prompt, r.output, tpb, cfg.maxNumTokens, cfg.draftTokens) : sum), 0),
   );
   perRequest.sort((a, b) => b - a);
   const c = Math.min(cfg.maxBatchSize, specs.length);
@@ -109,11 +112,11 @@ function analyticFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number
  * this is the count bisection finds, not a proven minimum.
  * 'analytic': the analytic floor itself.
  */
-function suggestFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number, steps: number): FloorSuggestion {
-  const analytic = Math.max(cfg.plan.slotCounts[pg] + 1, analyticFloor(cfg, specs, pg));
+function suggestFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number, steps: number, atLeast = 0, retained?: Uint8Array): FloorSuggestion {
+  const analytic = Math.max(cfg.plan.slotCounts[pg] + 1, analyticFloor(cfg, specs, pg, retained), atLeast);
   const withPg = (counts: readonly number[], n: number) => counts.map((s, i) => (i === pg ? n : s));
   if (cfg.suggestFloor === 'analytic' || specs.length * Math.max(steps, 1) > 4_000_000) return { slots: analytic, by: 'analytic', slotCounts: withPg(cfg.plan.slotCounts, analytic) };
-  const others = cfg.plan.slotCounts.map((s, i) => (i === pg ? s : Math.max(s, analyticFloor(cfg, specs, i))));
+  const others = cfg.plan.slotCounts.map((s, i) => (i === pg ? s : Math.max(s, analyticFloor(cfg, specs, i, retained))));
   // A re-run that has not deadlocked after twice the deadlocked run's length counts as avoiding
   // it: this bounds the cost of each re-run (a completed workload can be much longer).
   const maxSteps = Math.min(cfg.maxSteps, Math.max(2 * steps, steps + 2 * cfg.stallLimit));
