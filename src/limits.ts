@@ -53,8 +53,10 @@ export const LIMITS = {
   fileBytes: limit(64 * 1024 * 1024, '64 MiB: real configs are KBs, a 100,000-request trace about 2 MB'),
   /** Nesting of any JSON input. */
   jsonDepth: limit(64, 'configs nest 3-4 levels; deep nesting would overflow the parser stack'),
-  /** Characters of the page's URL (the link) and so the dev server's request-header limit. */
-  urlChars: limit(65_536, 'holds a pasted config.json of 60,000 characters plus the other parameters'),
+  /** Characters of the page's URL (the link); the dev server accepts request headers this long. */
+  urlChars: limit(131_072, 'a pasted config and a request trace of 60,000 characters each, plus the other parameters'),
+  /** The page's own controls for tokens per block, batch size and requests (its worker runs every change). */
+  pageControls: limit(4096, 'keeps every re-plan and re-run of the page interactive'),
   /** Elements of an attention input array (q, k_pool, v_pool). */
   attnElements: limit(16_777_216, '2^24 floats: 64 MiB of K or V, as much as the file limit can carry'),
   /** Key elements one attention run reads: sum of kv_len x query heads x head_dim. */
@@ -65,8 +67,11 @@ export const LIMITS = {
 
 export type LimitName = keyof typeof LIMITS;
 
-/** The page's pasted-config budget inside the link (the rest of the URL is small parameters). */
+/** One pasted text (config.json, request trace) inside the link, in base64url characters. */
 export const URL_CONFIG_CHARS = 60_000;
+
+/** Request-header bytes the dev and preview servers accept: the longest link plus ordinary headers. */
+export const DEV_SERVER_HEADER_BYTES = LIMITS.urlChars.max + 16 * 1024;
 
 /** "at most 16,777,216 (limits.tokens: why)": the words an error appends. */
 export function describeLimit(name: LimitName): string {
