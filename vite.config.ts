@@ -33,8 +33,20 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/gpu/**', 'test/e2e/**'],
+          exclude: ['test/gpu/**', 'test/e2e/**', 'test/fuzz/**'],
           environment: 'node',
+        },
+      },
+      {
+        // Reproductions and the fuzz suite: every input in a child process with a 10 s time-out,
+        // one file at a time so the time-outs measure the input, not the other test files.
+        extends: true,
+        test: {
+          name: 'fuzz',
+          include: ['test/fuzz/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 600_000,
         },
       },
       {

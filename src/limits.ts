@@ -31,10 +31,11 @@ export const LIMITS = {
   /** Simulator passes (--max-steps), and so --stall-limit too. */
   steps: limit(1_000_000, 'a million passes is hours of real serving; the trace keeps a column entry per pass'),
   /**
-   * Request-passes one simulation may do (every pass costs work for each request it holds, running
-   * or suspended); counted as the run goes, so only a run that really does this much is refused.
+   * Request-passes one simulation may do (every pass costs work for each arrived request, as the
+   * engine's scheduler walks its active requests); counted as the run goes, so only a run that
+   * really does this much is refused.
    */
-  simWork: limit(5_000_000, 'under a second of one core at ~7 M request-passes per second (~10 passes over 100,000 waiting requests, or 10,000 short requests)'),
+  simWork: limit(20_000_000, "a few seconds of one core (3-7 M request-passes per second); the page's heaviest example (1,024 requests of 4k + 2k tokens) needs 17 M"),
   /** Slots of one pool group in the simulator (the planner sizes any count arithmetically). */
   simSlotsPerPool: limit(4_194_304, '2^22: about 28 bytes per slot in pools and trace, so ~120 MiB per pool'),
   /** Slots over all pool groups of a simulated plan. */
