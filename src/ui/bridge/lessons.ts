@@ -34,6 +34,8 @@ export class LessonBridge {
   private readonly runs: RunSource;
   private readonly href: (query: string) => string;
   private pendingSeek: string | null = null;
+  /** The first state seen (the page's link) has not been looked at yet. */
+  private first = true;
   private diagMemo: { plan: Plan; mbs: number; msl: number; d: PlanDiagnostics } | null = null;
   private memo: { key: readonly unknown[]; model: LessonModel } | null = null;
 
@@ -154,6 +156,11 @@ export class LessonBridge {
 
   /** After a render: a step that opens at a computed pass gets it once its run is on screen. */
   followUp(s: AppState): Action | null {
+    if (this.first) {
+      // A step's link opens at the step's computed pass unless it names a pass of its own.
+      this.first = false;
+      if (s.params.step === 0 && getLesson(s.params.lesson)?.steps[s.params.lessonStep]?.seek) this.pendingSeek = `${s.params.lesson}:${s.params.lessonStep}`;
+    }
     const want = this.pendingSeek;
     if (!want) return null;
     if (want !== `${s.params.lesson}:${s.params.lessonStep}`) {

@@ -10,6 +10,8 @@ let counter = 0;
 export class Glossary {
   private readonly tip: HTMLElement;
   private owner: HTMLElement | null = null;
+  /** When the tip was last opened: a tap focuses (opens) then clicks, which must not close it again. */
+  private openedAt = 0;
 
   constructor(host: HTMLElement) {
     this.tip = h('div', { class: 'glossary-tip', role: 'tooltip', id: `glossary-tip-${++counter}`, hidden: true });
@@ -29,7 +31,7 @@ export class Glossary {
     b.addEventListener('blur', () => this.hide(b));
     b.addEventListener('click', (e) => {
       e.preventDefault();
-      if (this.owner === b && !this.tip.hidden) this.hide();
+      if (this.owner === b && !this.tip.hidden && performance.now() - this.openedAt > 400) this.hide();
       else show();
     });
     return b;
@@ -37,6 +39,7 @@ export class Glossary {
 
   private show(b: HTMLElement, term: string, definition: string): void {
     if (this.owner && this.owner !== b) this.owner.setAttribute('aria-expanded', 'false');
+    if (this.owner !== b || this.tip.hidden) this.openedAt = performance.now();
     this.owner = b;
     b.setAttribute('aria-expanded', 'true');
     this.tip.replaceChildren(h('strong', { text: term }), ` ${definition}`);

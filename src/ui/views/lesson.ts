@@ -14,6 +14,7 @@ export class LessonPanel {
   private readonly glossary: Glossary;
   private last: LessonModel | null = null;
   private shownStep = '';
+  private shownHighlight: string | null = null;
 
   constructor(dispatch: LessonDispatch) {
     this.dispatch = dispatch;
@@ -28,12 +29,15 @@ export class LessonPanel {
     const stepKey = a ? `${a.lessonId}:${a.index}` : '';
     const moved = stepKey !== this.shownStep;
     const focusWasInside = this.root.contains(document.activeElement);
-    const answerFocused = document.activeElement?.id === 'lesson-answer';
+    // Redrawing replaces the panel's elements: keep the keyboard where it was (by id).
+    const focusId = focusWasInside ? (document.activeElement?.id ?? '') : '';
     this.shownStep = stepKey;
     this.glossary.hide();
     this.root.replaceChildren(...(a ? this.step(a) : this.list(m)), this.glossaryList(m));
-    if (a && moved && focusWasInside) (this.root.querySelector('#lesson-step-title') as HTMLElement | null)?.focus();
-    else if (answerFocused) (this.root.querySelector('#lesson-answer') as HTMLElement | null)?.focus();
+    if (moved && focusWasInside) (this.root.querySelector(a ? '#lesson-step-title' : '#lesson-pick') as HTMLElement | null)?.focus({ preventScroll: true });
+    else if (focusId) (this.root.querySelector(`#${CSS.escape(focusId)}`) as HTMLElement | null)?.focus({ preventScroll: true });
+    if (moved || m.highlight !== this.shownHighlight) this.reveal(m.highlight);
+    this.shownHighlight = m.highlight;
   }
 
   /**
@@ -43,6 +47,22 @@ export class LessonPanel {
   private point(region: string | null): void {
     if (!region) return;
     for (const el of document.querySelectorAll(`[data-region="${CSS.escape(region)}"]:not([data-highlight])`)) el.setAttribute('data-highlight', 'true');
+  }
+
+  /**
+   * Beside the run (wide screens) a pointed-at part below the fold is scrolled up to mid-screen,
+   * no further, so the step's text and question stay in view. On a phone the lesson comes first
+   * and the student scrolls to the part.
+   */
+  private reveal(region: string | null): void {
+    if (!region || window.innerWidth <= 900) return;
+    requestAnimationFrame(() => {
+      const el = document.querySelector(`[data-region="${CSS.escape(region)}"]`);
+      if (!el) return;
+      const r = el.getBoundingClientRect();
+      const lesson = this.root.getBoundingClientRect();
+      if (r.top > window.innerHeight - 80) window.scrollBy({ top: Math.min(r.top - window.innerHeight * 0.45, Math.max(0, lesson.top + 0.3 * lesson.height)) });
+    });
   }
 
   private text(parts: readonly TextPart[]): (Node | string)[] {
@@ -95,6 +115,7 @@ export class LessonPanel {
     if (q.check) {
       result.className = `status ${q.check.correct ? 'ok' : 'bad'}`;
       result.dataset.correct = String(q.check.correct);
+      result.dataset.given = q.given ?? '';
       result.append(...this.text(q.check.explanation));
     }
     box.append(prompt, h('div', { class: 'lesson-answer-row' }, input, check), result);
