@@ -13,7 +13,7 @@ import type { PlannedFromArgs } from './plan.ts';
 type PlanOne = (args: ParsedArgs, io: Io, engine: string) => Promise<PlannedFromArgs>;
 
 function cell(v: unknown): string {
-  if (typeof v === 'number' && !Number.isInteger(v)) return v.toPrecision(6);
+  if (typeof v === 'number' && !Number.isInteger(v)) return String(Number(v.toPrecision(9)));
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
@@ -22,9 +22,9 @@ export async function compareCommand(args: ParsedArgs, io: Io, engines: readonly
   const knobs = engineKnobValues(args, engines);
   const cmp = compareEngines({ engine: a.engine, scenario: a.scenario, mode: a.mode }, { engine: b.engine, scenario: b.scenario, mode: b.mode }, { knobs, rebuild: a.rebuild });
   if (flagBool(args, 'json')) {
-    io.out(JSON.stringify({ engines: cmp.engines, diff: cmp.diff.map(({ field, from, to, rule }) => ({ field, from, to, rule })) }, null, 1));
+    io.out(JSON.stringify({ engines: cmp.engines, diff: cmp.diff.map(({ field, from, to, rule, rules, text }) => ({ field, from, to, rule, rules, text })) }, null, 1));
   } else {
-    const rows = cmp.diff.map((d) => [d.field, cell(d.from), cell(d.to), d.rule ?? '(several)']);
+    const rows = cmp.diff.map((d) => [d.field, cell(d.from), cell(d.to), d.rules.length > 0 ? d.rules.join(' + ') : '(no set of up to 3)']);
     const head = ['field', `${a.engine}${a.mode ? ` (${a.mode})` : ''}`, `${b.engine}${b.mode ? ` (${b.mode})` : ''}`, 'rule'];
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (r: string[]) => r.map((c, i) => c.padEnd(w[i])).join('  ');

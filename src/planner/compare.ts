@@ -28,8 +28,10 @@ export interface EngineDiff {
   readonly field: string;
   readonly from: unknown;
   readonly to: unknown;
-  /** The rule whose removal alone restores `from`; null when no single rule does. */
+  /** The rule whose removal alone restores `from` (with several, the first of them); null when none does. */
   readonly rule: TrtRuleId | null;
+  /** The smallest set of rules whose removal restores `from` (one, two or three acting together); empty if none. */
+  readonly rules: readonly TrtRuleId[];
   /** One line: "STATE min_slots 1 -> 2: structural floor, <why> (<origin>)". */
   readonly text: string;
 }
@@ -82,11 +84,46 @@ export function comparableFields(plan: Plan): Map<string, unknown> {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-function describe(field: string, from: unknown, to: unknown, rule: TrtRuleId | null): string {
-  const head = `${field} ${JSON.stringify(from)} -> ${JSON.stringify(to)}`;
-  if (rule === null) return `${head}: no single rule restores it (several rules act together)`;
-  const r = TRTLLM_RULES[rule];
-  return `${head}: ${r.title}, ${r.why} (${r.origin})`;
+/** The numbers behind a rule for one pool group of the newer plan (e.g. "window 8 at tpb 256 spans up to 2 blocks"). */
+function detail(rule: TrtRuleId, field: string, plan: Plan): string | null {
+  const m = /^(\w+)\[(.+)\]$/.exec(field);
+  const pg = m ? poolKeys(plan).indexOf(m[2]) : -1;
+  if (pg < 0 || m?.[1] !== 'min_slots') return null;
+  const lcs = plan.poolGroups[pg].lifeCycleIds;
+  if (rule === 'structural-floor') {
+    return lcs
+      .map((id) => {
+        const lc = plan.lifeCycles[id];
+        const f = plan.structuralFloorByLifeCycle[id];
+        if (lc.kind === 'ssm') return `recurrent state floor ${f}`;
+        return lc.windowTokens === null ? `full attention takes the largest windowed floor, ${f}` : `window ${lc.windowTokens} at tpb ${plan.tokensPerBlock} spans up to ${f} blocks`;
+      })
+      .join('; ');
+  }
+  if (rule === 'resume-headroom' && plan.maxUtilForResume !== null && plan.constraintSlots.length > 0) {
+    const c = Math.max(0, ...plan.constraintSlots.map((x) => x[pg]));
+    return `ceil(${c} / ${plan.maxUtilForResume}) = ${Math.ceil(c / Math.fround(plan.maxUtilForResume))}`;
+  }
+  return null;
+}
+
+function fmt(v: unknown): string {
+  return typeof v === 'number' && !Number.isInteger(v) ? String(Number(v.toPrecision(9))) : JSON.stringify(v);
+}
+
+function describe(field: string, from: unknown, to: unknown, rules: readonly TrtRuleId[], newer: Plan): string {
+  const head = `${field} ${fmt(from)} -> ${fmt(to)}`;
+  if (rules.length === 0) return `${head}: no set of up to three rules restores it`;
+  const parts = rules.map((id) => {
+    const r = TRTLLM_RULES[id];
+    return `${r.title}, ${detail(id, field, newer) ?? r.why} (${r.origin})`;
+  });
+  return `${head}: ${parts.join(' together with ')}`;
+}
+
+function combinations<T>(items: readonly T[], k: number): T[][] {
+  if (k === 0) return [[]];
+  return items.flatMap((x, i) => combinations(items.slice(i + 1), k - 1).map((rest) => [x, ...rest]));
 }
 
 interface Side {
@@ -100,7 +137,7 @@ interface Side {
  * For each field, the rule of `newer` whose removal alone gives `older`'s value. The wrapper rule
  * is a candidate only when the two sides were built with different modes and can be rebuilt.
  */
-function attribute(older: Side, newer: Side, o: CompareOptions, opts: { maxUtilForResume?: number }): Map<string, TrtRuleId> {
+function attribute(older: Side, newer: Side, o: CompareOptions, opts: { maxUtilForResume?: number }): Map<string, TrtRuleId[]> {
   const wrapperDiffers = older.side.mode !== newer.side.mode && older.side.mode !== null && o.rebuild !== undefined;
   const candidates = TRTLLM_RULE_IDS.filter((r) => (r === 'wrapper-main' ? wrapperDiffers : newer.rules.has(r) && !older.rules.has(r)));
   // Each candidate switched off alone; one plan per rule, reused for every field.
@@ -108,11 +145,27 @@ function attribute(older: Side, newer: Side, o: CompareOptions, opts: { maxUtilF
     const scenario = r === 'wrapper-main' && o.rebuild && older.side.mode ? o.rebuild(older.side.mode) : newer.side.scenario;
     return { rule: r, fields: comparableFields(planScenario(scenario, r === 'wrapper-main' ? newer.rules : withoutRule(newer.rules, r), opts)) };
   });
-  const out = new Map<string, TrtRuleId>();
+  const out = new Map<string, TrtRuleId[]>();
+  const unexplained: string[] = [];
   for (const [field, value] of older.fields) {
     if (same(value, newer.fields.get(field) ?? null)) continue;
     const hit = without.find((w) => same(w.fields.get(field) ?? null, value));
-    if (hit) out.set(field, hit.rule);
+    if (hit) out.set(field, [hit.rule]);
+    else unexplained.push(field);
+  }
+  // What no rule restores alone: the smallest set of two, then three rules that does (at most 56 more plans).
+  for (const set of [...combinations(candidates, 2), ...combinations(candidates, 3)]) {
+    if (unexplained.length === 0) break;
+    const wrapperOff = set.includes('wrapper-main');
+    const scenario = wrapperOff && o.rebuild && older.side.mode ? o.rebuild(older.side.mode) : newer.side.scenario;
+    let rules = newer.rules;
+    for (const r of set) if (r !== 'wrapper-main') rules = withoutRule(rules, r);
+    const fields = comparableFields(planScenario(scenario, rules, opts));
+    for (const field of [...unexplained]) {
+      if (!same(fields.get(field) ?? null, older.fields.get(field) ?? null)) continue;
+      out.set(field, set);
+      unexplained.splice(unexplained.indexOf(field), 1);
+    }
   }
   return out;
 }
@@ -135,8 +188,9 @@ export function compareEngines(from: CompareSide, to: CompareSide, o: CompareOpt
     const x = a.fields.get(field) ?? null;
     const y = b.fields.get(field) ?? null;
     if (same(x, y)) continue;
-    const rule = rules.get(field) ?? null;
-    diff.push({ field, from: x, to: y, rule, text: describe(field, x, y, rule) });
+    const set = rules.get(field) ?? [];
+    const newer = a.rules.size > b.rules.size ? a.plan : b.plan;
+    diff.push({ field, from: x, to: y, rule: set[0] ?? null, rules: set, text: describe(field, x, y, set, newer) });
   }
   return {
     engines: [

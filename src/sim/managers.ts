@@ -74,6 +74,11 @@ export class Managers {
   readonly lcPool: readonly number[];
   readonly pools: readonly BlockPool[];
   readonly tpb: number;
+  /**
+   * Per life cycle: 1 = its stale blocks are NOT freed at commit; they stay held as cached entries
+   * until a policy evicts them with releaseBlock (SGLang's SWA radix cache). 0 for every engine else.
+   */
+  readonly retained: Uint8Array;
   private readonly needScratch: Int32Array;
   private readonly fromScratch: Int32Array;
   private readonly toScratch: Int32Array;
@@ -83,6 +88,7 @@ export class Managers {
     this.lcPool = lcPool;
     this.pools = pools;
     this.tpb = tokensPerBlock;
+    this.retained = new Uint8Array(lifeCycles.length);
     this.needScratch = new Int32Array(pools.length);
     this.fromScratch = new Int32Array(lifeCycles.length);
     this.toScratch = new Int32Array(lifeCycles.length);
@@ -153,7 +159,7 @@ export class Managers {
     let freed = 0;
     for (let i = 0; i < this.lifeCycles.length; i++) {
       const lc = this.lifeCycles[i];
-      if (lc.kind === 'ssm' || lc.windowTokens === null) continue;
+      if (lc.kind === 'ssm' || lc.windowTokens === null || this.retained[i]) continue;
       const st = staleRange(lc, history, this.tpb);
       const a = Math.max(kv.lo[i], st.start);
       const b = Math.min(kv.hi[i], st.end);
@@ -170,6 +176,18 @@ export class Managers {
       if (st.end > kv.lo[i]) kv.lo[i] = st.end;
     }
     return freed;
+  }
+
+  /** Evict one held block (ordinal) of life cycle i; false if it is not held. */
+  releaseBlock(kv: KvCache, i: number, ordinal: number, suspended: boolean): boolean {
+    const t = kv.tables[i];
+    if (ordinal >= t.length || t[ordinal] < 0) return false;
+    const pool = this.pools[this.lcPool[i]];
+    pool.release(t[ordinal], suspended);
+    t[ordinal] = -1;
+    kv.held[i]--;
+    kv.heldPerPool[pool.index]--;
+    return true;
   }
 
   /** Close (finish, teardown): release every slot the request holds. */

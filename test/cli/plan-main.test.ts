@@ -56,4 +56,17 @@ describe('kvpool plan --scenario FILE --json --engine trtllm-v2@main reproduces 
     expect(code).toBe(2);
     expect(err).toMatch(/--max-cuda-graph-batch-size: got "8"; expected only with --engine trtllm-v2@main/);
   });
+  it('--engine A,B --json prints {engines: [plan, plan], diff: [{field, from, to, rule}]}', async () => {
+    const flags = ['plan', '--preset', 'deepseek-v4-flash', '--tokens-per-block', '256', '--max-seq-len', '137984', '--max-batch-size', '64', '--quota', '40GiB', '--kv-dtype', 'fp8', '--pool-ratio', '0.01,0.98,0.01'];
+    const { code, out } = await run([...flags, '--engine', 'trtllm-v2@15401,trtllm-v2@main', '--json']);
+    expect(code).toBe(0);
+    const j = JSON.parse(out);
+    expect(j.engines.map((e: { engine: string }) => e.engine)).toEqual(['trtllm-v2@15401', 'trtllm-v2@main']);
+    expect(j.engines[0].min_slots).toEqual([1, 539, 1]);
+    expect(j.engines[1].min_slots).toEqual([2, 2, 2]);
+    expect(j.diff).toContainEqual(expect.objectContaining({ field: 'min_slots[STATE]', from: 1, to: 2, rule: 'structural-floor' }));
+    const text = await run([...flags, '--engine', 'trtllm-v2@15401,trtllm-v2@main']);
+    expect(text.out).toMatch(/min_slots\[STATE\]\s+1\s+2\s+structural-floor/);
+    expect(text.out).toContain('min_slots[STATE] 1 -> 2: structural floor, window 8 at tpb 256 spans up to 2 blocks (PR #15588');
+  });
 });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { getPreset, listPresets } from '../../src/model/presets.ts';
+import { CONSTRAINT_MODES, type ModelKnobs, planModel, planScenario } from '../../src/planner/index.ts';
 
 // These are the #15401-era numbers: pin the version (presets default to trtllm-v2@main).
 const V15401 = 'trtllm-v2@15401';
-
-import { CONSTRAINT_MODES, type ModelKnobs, planModel, planScenario } from '../../src/planner/index.ts';
 
 const GiB = 1024 ** 3;
 const issueKnobs = (over: Partial<ModelKnobs> = {}): ModelKnobs => ({
