@@ -16,7 +16,8 @@ import { parseTrace } from '../sim/workload.ts';
 import { type FlagSpec, flagBool, flagInt, flagNumber, flagString, helpText, type ParsedArgs, parseArgs, parseBytes } from './args.ts';
 import { engineKnobFlags, resolveEngines } from './engine-flags.ts';
 import type { Io } from './io.ts';
-import { enginesFromArgs, PLAN_FLAGS, parseMode, parseRatio, planFromArgs, withFlagNames } from './plan.ts';
+import { enginesFromArgs, knobsFromArgs, loadModel, PLAN_FLAGS, parseMode, parseRatio, planFromArgs, withFlagNames } from './plan.ts';
+import { otherEngineRun } from './plan-engines.ts';
 
 const PLAN_FLAG_NAMES = new Set(['engine', 'preset', 'config', 'tokens-per-block', 'max-seq-len', 'max-batch-size', 'max-num-tokens', 'quota', 'kv-dtype', 'constraints', 'draft-tokens', 'extra-kv-tokens']);
 /** Flags simulate reads itself even when the selected engine does not. */
@@ -161,6 +162,22 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
       if (e instanceof InputError) throw new InputError('--scenario', scenario, `a named scenario (${NAMED_SCENARIOS.map((n) => n.name).join(', ')}) or a readable engine scenario JSON file`);
       throw e;
     }
+  }
+  const other = await otherEngineRun(args, io, async () => {
+    const model = await loadModel(args, io);
+    return { model, knobs: withFlagNames(() => knobsFromArgs(args, model)) };
+  });
+  if (other) {
+    const config: SimInput = {
+      plan: other.layout,
+      workload: workload ?? { kind: 'spec', spec: { requests: 64, prompt: { kind: 'fixed', value: 1024 }, output: { kind: 'fixed', value: 256 }, arrivalRate: null, seed: 1 } },
+      maxBatchSize: flagInt(args, 'max-batch-size', 1) ?? 64,
+      maxNumTokens: flagInt(args, 'max-num-tokens', 1) ?? 8192,
+      ...Object.fromEntries(Object.entries(run).filter(([, v]) => v !== undefined)),
+      policy: run.policy ?? other.policy,
+      enginePolicy: { ...other.enginePolicy, ...run.enginePolicy },
+    };
+    return { config, label: other.label };
   }
   const engines = enginesFromArgs(args, io);
   if (engines.length > 1) throw new InputError('--engine', engines.join(','), 'one engine id (side by side is kvpool plan --engine A,B)');
