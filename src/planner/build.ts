@@ -114,7 +114,8 @@ export function worstAlignedDecode(lc: LifeCycle, k: EngineKnobs): [number, numb
  *   C1'      [(msl, msl - 1)] + [(1 + d + x, 0)] * (cbs - 1)     one long decode + minimal decodes (PR #16545)
  *   C2'      [(mnt + x, 0)]                                       only when max_num_tokens is set
  * cbs = min(mbs, max_cuda_graph_batch_size) in the estimation pass of a model with no windowed
- * layer (PR #18910), else mbs. With pool_ratio set, or no typical length, nothing is built: only
+ * layer (PR #18910), else mbs (at least 1). A window the engine resolves to None (one as long as
+ * max_seq_len) is still counted as windowed here. With pool_ratio set, or no typical length, nothing is built: only
  * the structural floors remain (the #15401 shape survives on main).
  */
 function mainBatches(k: EngineKnobs, layers: readonly LayerJson[]): { typical: BatchJson | null; constraints: BatchJson[] } {

@@ -1,5 +1,5 @@
 /**
- * The engine scenario format, version 1 (../shared/reference/scenario-format.md): the engine-shaped
+ * The engine scenario format, version 1 (docs/scenario-format.md): the engine-shaped
  * input of the `trtllm-v2` planner. Keys stay snake_case because they are TensorRT-LLM's names.
  * `parseScenario` validates untrusted JSON and names the offending field on error.
  */

@@ -3,6 +3,8 @@
  *
  *  trtllm-15401  DeepSeek-V4-Flash fp8, tpb 256, maxSeqLen 137984, maxBatchSize 64, 40 GiB,
  *                initial_pool_ratio [0.01, 0.98, 0.01], GPU-only tier, recompute-pause off.
+ *  trtllm-15401-main  the same under trtllm-v2@main (mode main): pool_ratio per life cycle, no
+ *                constraints built, floors only the structural [2, 2, 2]; STATE still 7 slots.
  *  straddle      one window-128 pool, tpb 256, decodes crossing a block boundary together.
  */
 
@@ -47,6 +49,8 @@ export interface NamedScenario {
 const GiB = 1024 ** 3;
 /** The version #15401 was reported against; the named reproductions pin it. */
 const V15401 = 'trtllm-v2@15401';
+/** What a user runs today. */
+const VMAIN = 'trtllm-v2@main';
 
 /** The resume gate feeds the planner's headroom too (read by versions with that rule). */
 function engineKnobs(o: ScenarioOverrides): KnobValues {
@@ -76,7 +80,8 @@ export function workload15401(): RequestSpec[] {
   return out;
 }
 
-function scenario15401(o: ScenarioOverrides = {}) {
+/** The #15401 knobs; the version and mode come from the caller (the two named scenarios differ only there). */
+function scenario15401(o: ScenarioOverrides = {}, pinned: { engine: string; mode: ConstraintMode } = { engine: V15401, mode: 'as-shipped' }) {
   const knobs: ModelKnobs = {
     tokensPerBlock: 256,
     maxSeqLen: 137_984,
@@ -90,7 +95,7 @@ function scenario15401(o: ScenarioOverrides = {}) {
     poolRatio: [0.01, 0.98, 0.01],
     ...o.knobs,
   };
-  const { plan } = planModel(getPreset('deepseek-v4-flash'), knobs, o.constraints ?? 'as-shipped', undefined, o.engine ?? V15401, engineKnobs(o));
+  const { plan } = planModel(getPreset('deepseek-v4-flash'), knobs, o.constraints ?? pinned.mode, undefined, o.engine ?? pinned.engine, engineKnobs(o));
   return { plan, knobs, workload: o.workload ?? workload15401() };
 }
 
@@ -145,6 +150,19 @@ const NAMED_SCENARIOS_MUT: NamedScenario[] = [
     expect: { 'as-shipped': 'deadlock in pool group 2 (STATE) with 7 slots', 'issue-fix': 'all 64 requests complete' },
     build(o = {}) {
       const s = scenario15401(o);
+      return { config: configOf(o, s), plan: s.plan, knobs: s.knobs };
+    },
+  },
+  {
+    name: 'trtllm-15401-main',
+    title: 'TensorRT-LLM #15401 under today\'s sizing (trtllm-v2@main): the deadlock survives',
+    story:
+      'The same model and skewed pool_ratio, now one ratio per life cycle (SWA, COMPRESS, STATE) and sized by the C++ storage manager: with a pool_ratio the wrapper builds no constraints, so the floors are only the structural [2, 2, 2]; STATE still gets 7 slots and the run still deadlocks on STATE.',
+    defaultConstraints: 'main',
+    engine: VMAIN,
+    expect: { main: 'deadlock in pool group 2 (STATE) with 7 slots; min_slots [2, 2, 2]; pool groups [COMPRESS, SWA, STATE]' },
+    build(o = {}) {
+      const s = scenario15401(o, { engine: VMAIN, mode: 'main' });
       return { config: configOf(o, s), plan: s.plan, knobs: s.knobs };
     },
   },
