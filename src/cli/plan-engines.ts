@@ -113,7 +113,7 @@ export async function otherEngineRun(
   args: ParsedArgs,
   io: Io,
   loadModel: () => Promise<{ model: ModelSpec; knobs: ModelKnobs }>,
-): Promise<{ layout: PoolLayout; policy: 'vllm-v1' | 'sglang'; enginePolicy: EngineSimOptions; label: string } | null> {
+): Promise<{ layout: PoolLayout; policy: 'vllm-v1' | 'sglang'; enginePolicy: EngineSimOptions; label: string; maxSeqLen: number } | null> {
   const engine = flagString(args, 'engine');
   if (engine !== 'vllm-v1' && engine !== 'sglang') return null;
   if (engine === 'sglang') {
@@ -132,9 +132,9 @@ export async function otherEngineRun(
     const r = sglangPoolSizes(input);
     const layout = sglangLayout(input, r);
     if (!r.ok || !layout) throw new InputError('--engine', 'sglang', `a configuration SGLang accepts (${r.ok ? 'no pools' : `${r.error.type}: ${r.error.message}`})`);
-    return { layout, policy: 'sglang', enginePolicy: {}, label: `${model.id} (sglang)` };
+    return { layout, policy: 'sglang', enginePolicy: {}, label: `${model.id} (sglang)`, maxSeqLen: k.maxSeqLen };
   }
   const { sized, title } = await vllmFromArgs(args, io, loadModel);
   if (!sized.result.ok || !sized.layout) throw new InputError('--engine', 'vllm-v1', `a configuration vLLM accepts (${sized.result.ok ? 'no KV cache' : `${sized.result.error.type}: ${sized.result.error.message}`})`);
-  return { layout: sized.layout, policy: 'vllm-v1', enginePolicy: { maxModelLen: sized.maxModelLen }, label: `${title} (vllm-v1)` };
+  return { layout: sized.layout, policy: 'vllm-v1', enginePolicy: { maxModelLen: sized.maxModelLen }, label: `${title} (vllm-v1)`, maxSeqLen: sized.maxModelLen };
 }
