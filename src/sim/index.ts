@@ -8,7 +8,8 @@
  *   trace.eventsAt(step)     admit / finish / suspend / resume / preempt / stall / deadlock
  *   traceToJson / traceToCsv exports; runNamedScenario('trtllm-15401', { constraints: 'issue-fix' })
  */
-import { InputError, requireInt, requireNumber } from '../model/errors.ts';
+import { describeLimit, LIMITS } from '../limits.ts';
+import { EngineRefusal, InputError, requireInt, requireNumber } from '../model/errors.ts';
 import type { PoolLayout } from '../planner/types.ts';
 import { worstBlocks } from './policies/no-evict.ts';
 import { deadlockPoolGroup, deadlockReport, execute, type FloorSuggestion, summarize, toTrace } from './run.ts';
@@ -47,17 +48,35 @@ export const SIM_DEFAULTS = {
 export function normalizeConfig(input: SimInput): SimConfig {
   const c = { ...SIM_DEFAULTS, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as SimConfig;
   if (!POLICY_NAMES.includes(c.policy)) throw new InputError('policy', c.policy, POLICY_NAMES.join(', '));
-  requireInt('maxBatchSize', c.maxBatchSize, 1);
-  requireInt('maxNumTokens', c.maxNumTokens, 1);
+  requireInt('maxBatchSize', c.maxBatchSize, 1, LIMITS.batchSize.max);
+  requireInt('maxNumTokens', c.maxNumTokens, 1, LIMITS.tokens.max);
   requireNumber('maxUtilForResume', c.maxUtilForResume, 0, 1);
-  requireInt('stallLimit', c.stallLimit, 1);
-  requireInt('maxSteps', c.maxSteps, 1, 10_000_000);
-  requireInt('draftTokens', c.draftTokens, 0);
+  requireInt('maxSteps', c.maxSteps, 1, LIMITS.steps.max);
+  // Deadlock is declared after stallLimit stalled passes: a limit above maxSteps could never fire.
+  if (!(Number.isInteger(c.stallLimit) && c.stallLimit >= 1 && c.stallLimit <= c.maxSteps)) {
+    throw new InputError('stallLimit', c.stallLimit, `an integer in [1, max steps = ${c.maxSteps}] (a deadlock is declared after that many stalled passes)`);
+  }
+  requireInt('draftTokens', c.draftTokens, 0, LIMITS.draftTokens.max);
   // A decode computes 1 + draft tokens in one pass: a smaller budget could never schedule one.
-  requireInt('maxNumTokens', c.maxNumTokens, 1 + c.draftTokens);
-  if (c.plan.error) throw new InputError('plan', c.plan.error.message, 'a plan the engine accepts');
-  if (c.seed !== undefined) requireInt('seed', c.seed, 0, 0xffffffff);
+  if (c.maxNumTokens < 1 + c.draftTokens) throw new InputError('maxNumTokens', c.maxNumTokens, `an integer >= ${1 + c.draftTokens} (1 + ${c.draftTokens} draft tokens: what one decode computes in a pass)`);
+  // The engine's own refusal (a scenario file's quota or ratio): exit 1, in the engine's words.
+  if (c.plan.error) throw new EngineRefusal(`${c.plan.error.type}: ${c.plan.error.message}`);
+  if (c.seed !== undefined) requireInt('seed', c.seed, 0, LIMITS.seed.max);
+  checkWork(c);
   return c;
+}
+
+/**
+ * Bounded work and memory: a pass touches at most maxBatchSize requests, and every slot costs
+ * state in the pools and the trace, so both are capped by the limits table.
+ */
+function checkWork(c: SimConfig): void {
+  let total = 0;
+  c.plan.slotCounts.forEach((n, pg) => {
+    total += n;
+    if (n > LIMITS.simSlotsPerPool.max) throw new InputError(`slotCounts[${pg}]`, n, `${describeLimit('simSlotsPerPool')} slots to simulate; a smaller quota or larger tokens_per_block`);
+  });
+  if (total > LIMITS.simSlotsTotal.max) throw new InputError('slotCounts', total, `${describeLimit('simSlotsTotal')} slots over all pool groups; a smaller quota or larger tokens_per_block`);
 }
 
 /** Run one simulation and return its trace (a value: same input, same trace). */

@@ -7,6 +7,8 @@
  * the same pass again (the scheduler is a function of the state), so the remaining stalled passes
  * are recorded as copies instead of being executed; the report says how many were executed.
  */
+import { describeLimit, LIMITS } from '../limits.ts';
+import { InputError } from '../model/errors.ts';
 import type { PoolLayout } from '../planner/types.ts';
 import { createPolicy } from './policies/index.ts';
 import { type PassFailure, SimState, type SimState as State } from './state.ts';
@@ -75,8 +77,11 @@ export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: b
   const policy = createPolicy(cfg.policy, cfg);
   let outcome: SimSummary['outcome'] = 'step-limit';
   let step = 0;
+  let work = 0; // request-passes done: bounded by the limits table, whatever the workload says
   for (; step < cfg.maxSteps; step++) {
     state.beginPass(step);
+    work += state.active.length + 1;
+    if (work > LIMITS.simWork.max) throw new InputError('workload', `${specs.length} requests`, `a workload the simulator finishes within ${describeLimit('simWork')} request-passes (pass ${step} reached it): fewer or shorter requests, or a smaller max steps`);
     if (!state.done) policy.schedule(state);
     const stalled = !state.done && state.active.length > 0 && state.tokens === 0 && state.freed === 0;
     let copies = 0;
