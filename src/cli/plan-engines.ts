@@ -9,16 +9,11 @@ import type { ModelSpec } from '../model/spec.ts';
 import { engineIds, type ModelKnobs } from '../planner/index.ts';
 import { renderSglang, SGLANG_KNOBS, sglangInputFromModel, sglangJson, sglangPoolSizes } from '../planner/sglang/index.ts';
 import { looksLikeVllmCase, sizeVllmFile, sizeVllmModel, VLLM_KNOBS, type VllmSized } from '../planner/vllm/index.ts';
-import { type FlagSpec, flagBool, flagInt, flagNumber, flagString, type ParsedArgs } from './args.ts';
+import { flagBool, flagInt, flagNumber, flagString, type ParsedArgs } from './args.ts';
 import { type Io, parseJsonText } from './io.ts';
 
 export const OTHER_ENGINES = ['vllm-v1', 'sglang'] as const;
 
-/** Flags the other engines declare for themselves. */
-export const ENGINE_FLAGS: FlagSpec[] = [
-  { name: 'engine', type: 'string', value: 'ID', help: `sizer: trtllm-v2 (default), ${OTHER_ENGINES.join(', ')}` },
-  ...[...VLLM_KNOBS, ...SGLANG_KNOBS].map((k) => ({ name: k.flag, type: k.type === 'bool' ? ('bool' as const) : ('string' as const), value: k.type === 'bool' ? undefined : 'N', help: k.help })),
-];
 
 /** The SGLang split from flags (a preset or config.json; SGLang has no case files). */
 async function sglangFromArgs(args: ParsedArgs, io: Io, loadModel: () => Promise<{ model: ModelSpec; knobs: ModelKnobs }>) {
@@ -50,7 +45,7 @@ const CASE_CONFLICTS = ['preset', 'config', 'tokens-per-block', 'max-seq-len', '
 
 /** The TensorRT-LLM registry ids (plan.ts plans them) or the family alias; `A,B` compares two. */
 function isTrtllm(id: string): boolean {
-  return id.split(',').every((p) => p.trim() === 'trtllm-v2' || engineIds().includes(p.trim()));
+  return id.split(',').every((p) => p.trim() === 'trtllm-v2' || (engineIds().includes(p.trim()) && !(OTHER_ENGINES as readonly string[]).includes(p.trim())));
 }
 
 function engineOf(args: ParsedArgs, raw: unknown): string {

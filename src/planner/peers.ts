@@ -1,5 +1,5 @@
 /**
- * Other engines' pool strategies, for a side-by-side with trtllm-v2 (../shared/reference/peers.md):
+ * Other engines' pool strategies, for a side-by-side with trtllm-v2 (each engine's documented formula, cited per sizer below):
  *
  *   vllm        one shared block pool; layers cut into equal-size groups (padding), pages unified
  *   sglang      two pools, full and SWA, split by swa_full_tokens_ratio (default 0.8)

@@ -98,6 +98,11 @@ export class Managers {
   readonly tpb: number;
   /** Requests holding at least one slot (kept as caches gain their first slot and lose their last). */
   holders = 0;
+  /**
+   * Per life cycle: 1 = its stale blocks are NOT freed at commit; they stay held as cached entries
+   * until a policy evicts them with releaseBlock (SGLang's SWA radix cache). 0 for every engine else.
+   */
+  readonly retained: Uint8Array;
   private readonly needScratch: Int32Array;
   private readonly fromScratch: Int32Array;
   private readonly toScratch: Int32Array;
@@ -107,6 +112,7 @@ export class Managers {
     this.lcPool = lcPool;
     this.pools = pools;
     this.tpb = tokensPerBlock;
+    this.retained = new Uint8Array(lifeCycles.length);
     this.needScratch = new Int32Array(pools.length);
     this.fromScratch = new Int32Array(lifeCycles.length);
     this.toScratch = new Int32Array(lifeCycles.length);
@@ -182,7 +188,7 @@ export class Managers {
     let m = Number.POSITIVE_INFINITY;
     for (let i = 0; i < this.lifeCycles.length; i++) {
       const lc = this.lifeCycles[i];
-      if (lc.kind === 'ssm' || lc.windowTokens === null) continue;
+      if (lc.kind === 'ssm' || lc.windowTokens === null || this.retained[i]) continue;
       const lo = kv.lo[i];
       // staleEnd(h) > lo first when the sinks' start passes lo, or when the window's end does.
       if (lc.sinkBlocks > lo) m = Math.min(m, lo * this.tpb + 1);
@@ -213,7 +219,7 @@ export class Managers {
     let freed = 0;
     for (let i = 0; i < this.lifeCycles.length; i++) {
       const lc = this.lifeCycles[i];
-      if (lc.kind === 'ssm' || lc.windowTokens === null) continue;
+      if (lc.kind === 'ssm' || lc.windowTokens === null || this.retained[i]) continue;
       const end = staleEnd(lc, history, this.tpb);
       const a = Math.max(kv.lo[i], staleStart(lc, history, this.tpb));
       const b = Math.min(kv.hi[i], end);
@@ -233,6 +239,20 @@ export class Managers {
     if (freed > 0 && kv.total === 0) this.holders--;
     kv.nextFreeH = this.nextFreeOf(kv);
     return freed;
+  }
+
+  /** Evict one held block (ordinal) of life cycle i; false if it is not held. */
+  releaseBlock(kv: KvCache, i: number, ordinal: number, suspended: boolean): boolean {
+    const t = kv.tables[i];
+    if (ordinal >= t.length || t[ordinal] < 0) return false;
+    const pool = this.pools[this.lcPool[i]];
+    pool.release(t[ordinal], suspended);
+    t[ordinal] = -1;
+    kv.held[i]--;
+    kv.heldPerPool[pool.index]--;
+    kv.total--;
+    if (kv.total === 0) this.holders--;
+    return true;
   }
 
   /** Close (finish, teardown): release every slot the request holds. */

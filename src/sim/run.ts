@@ -7,6 +7,8 @@
  * the same pass again (the scheduler is a function of the state), so the remaining stalled passes
  * are recorded as copies instead of being executed; the report says how many were executed.
  */
+import { describeLimit, LIMITS } from '../limits.ts';
+import { InputError } from '../model/errors.ts';
 import type { PoolLayout } from '../planner/types.ts';
 import { createPolicy } from './policies/index.ts';
 import { type PassFailure, SimState, type SimState as State } from './state.ts';
@@ -30,6 +32,8 @@ export interface RunResult {
     stalledPasses: number;
     /** The failure of the first pass of the final stall: the cause (later passes only repeat it). */
     rootFailure: PassFailure | null;
+    /** The policy's explanation of the final stall (asked at its first pass). */
+    engineNote: string | null;
   };
 }
 
@@ -60,6 +64,7 @@ export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: b
     executedStalledPasses: 0,
     stalledPasses: 0,
     rootFailure: null as PassFailure | null,
+    engineNote: null as string | null,
   };
   const sink = {
     event(step: number, kind: EventKind, request: number, poolGroup: number) {
@@ -72,8 +77,11 @@ export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: b
   const policy = createPolicy(cfg.policy, cfg);
   let outcome: SimSummary['outcome'] = 'step-limit';
   let step = 0;
+  let work = 0; // request-passes done: bounded by the limits table, whatever the workload says
   for (; step < cfg.maxSteps; step++) {
     state.beginPass(step);
+    work += state.activeCount + 1;
+    if (work > LIMITS.simWork.max) throw new InputError('workload', `${specs.length} requests`, `a workload the simulator finishes within ${describeLimit('simWork')} request-passes (pass ${step} reached it): fewer or shorter requests, or a smaller max steps`);
     if (!state.done) policy.schedule(state);
     const stalled = !state.done && state.activeCount > 0 && state.tokens === 0 && state.freed === 0;
     let copies = 0;
@@ -82,6 +90,7 @@ export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: b
         stats.firstStalledStep = step;
         stats.executedStalledPasses = 0;
         stats.rootFailure = state.failure;
+        stats.engineNote = policy.explainStall?.(state) ?? null;
         state.emit('stall', -1, state.failure?.poolGroup ?? -1);
       }
       stats.stalledPasses++;
@@ -223,7 +232,7 @@ export function deadlockReport(cfg: SimConfig, res: RunResult, suggestion: Floor
   const h = holdersOf(s, pg);
   const demand = demandOfHolders(s, pg, cfg.maxNumTokens);
   const total = cfg.plan.slotCounts[pg];
-  const what = f.cause === 'resume-gate' ? `the resume gate (utilization above ${cfg.maxUtilForResume})` : `${f.needed} slot(s) with ${f.free} free`;
+  const what = f.cause === 'admission' ? `${f.needed} block(s) at the admission gate with ${f.free} free` : f.cause === 'resume-gate' ? `the resume gate (utilization above ${cfg.maxUtilForResume})` : `${f.needed} slot(s) with ${f.free} free`;
   return {
     poolGroup: pg,
     poolName: name,
@@ -237,6 +246,7 @@ export function deadlockReport(cfg: SimConfig, res: RunResult, suggestion: Floor
     suggestedBy: suggestion.by,
     suggestedSlotCounts: [...suggestion.slotCounts],
     cause: f.cause,
+    engineNote: res.stats.engineNote,
     firstStalledStep: res.stats.firstStalledStep,
     executedStalledPasses: res.stats.executedStalledPasses,
     stalledPasses: res.stats.stalledPasses,
@@ -246,7 +256,8 @@ export function deadlockReport(cfg: SimConfig, res: RunResult, suggestion: Floor
       `which need ${demand} of the ${total} slots for their next step; ` +
       `no progress for ${res.stats.stalledPasses} passes since pass ${res.stats.firstStalledStep}; ` +
       `${suggestion.by === 'bisect' ? 'smallest slot count found to avoid it' : 'a floor that covers it'}: ${suggestion.slots}` +
-      (suggestion.slotCounts.some((n, i) => i !== pg && n !== cfg.plan.slotCounts[i]) ? ` (with slot counts [${suggestion.slotCounts.join(', ')}])` : ''),
+      (suggestion.slotCounts.some((n, i) => i !== pg && n !== cfg.plan.slotCounts[i]) ? ` (with slot counts [${suggestion.slotCounts.join(', ')}])` : '') +
+      (res.stats.engineNote ? `. ${res.stats.engineNote}` : ''),
   };
 }
 

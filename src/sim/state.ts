@@ -43,7 +43,7 @@ export interface EventSink {
 
 export interface PassFailure extends AllocFailure {
   readonly request: number;
-  readonly cause: 'allocation' | 'resume-gate';
+  readonly cause: 'allocation' | 'resume-gate' | 'admission';
 }
 
 export class SimState {
