@@ -4,8 +4,9 @@
  * vLLM #39734 (sizing and admission use different bounds) and SGLang #29662 (the short pool is
  * not the one being evicted), each next to its fix.
  */
-import { fmt } from './check.ts';
+
 import { staleRange } from '../planner/lifecycle.ts';
+import { fmt } from './check.ts';
 import { heldIn, type LiveRun, lifeCycleAt, poolNames } from './live.ts';
 import type { Lesson } from './types.ts';
 
