@@ -17,7 +17,7 @@ describe('sweep core', () => {
     expect(axisValues('max-batch-size', '8,16', Number)).toEqual([8, 16]);
     expect(() => axisValues('max-batch-size', '0,4', Number)).toThrow(/max-batch-size/);
     expect(() => applyKnob(s, 'window', 4)).toThrow(/sweep knob/);
-  });
+  }, 60_000);
 
   it('a cell\'s verdict is the verdict of its configuration checked alone', () => {
     const base = scenarioSubject('straddle', { mode: 'issue-fix' });
@@ -25,7 +25,7 @@ describe('sweep core', () => {
     expect(cells.length).toBe(4);
     const workload = Array.from({ length: 16 }, () => ({ arrival: 0, prompt: 200, output: 100 }));
     for (const c of cells) expect(evaluateCell(c.subject, workload, 2_000_000).verdict).toBe(checkSubject(c.subject, { workUnits: 2_000_000 }).verdict);
-  });
+  }, 60_000);
 });
 
 describe('kvpool sweep (CLI)', () => {
