@@ -11,6 +11,7 @@ const subcommands: Record<string, { summary: string; load: () => Promise<Subcomm
   plan: { summary: 'size the KV-cache pools of a model or engine scenario', load: async () => (await import('./plan.ts')).planCommand },
   presets: { summary: 'list the built-in model presets', load: async () => (await import('./plan.ts')).presetsCommand },
   simulate: { summary: 'step the decode scheduler over the pools and report stalls', load: async () => (await import('./simulate.ts')).simulateCommand },
+  check: { summary: 'will it stall? safe (certificate), unsafe (minimal counterexample, verified fixes) or unknown', load: async () => (await import('./check.ts')).checkCommand },
   attention: { summary: 'run one paged decode attention (GPU or CPU) on explicit inputs', load: async () => (await import('./attention.ts')).attentionCommand },
 };
 

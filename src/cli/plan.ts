@@ -6,11 +6,14 @@ import { isKvDtype, KV_DTYPES, type KvDtype } from '../model/dtype.ts';
 import { InputError } from '../model/errors.ts';
 import { getPreset, listPresets } from '../model/presets.ts';
 import type { ModelSpec } from '../model/spec.ts';
-import { CONSTRAINT_MODES, type ConstraintMode, type ModelKnobs, type PlannedModel, planAndDiagnose, planModel, planToJson } from '../planner/index.ts';
+import { CONSTRAINT_MODES, type ConstraintMode, DEFAULT_ENGINE, type EngineScenario, getEngine, type ModelKnobs, type PlannedModel, planAndDiagnose, planModel, SCENARIO_FILE_ENGINE, scenarioForModel } from '../planner/index.ts';
 import { type PeerKnobs, peerSizings } from '../planner/peers.ts';
 import { parseCustomBatches, parseScenario } from '../planner/scenario.ts';
 import { type FlagSpec, flagBool, flagInt, flagString, helpText, type ParsedArgs, parseArgs, parseBytes } from './args.ts';
+import { engineFlag, engineKnobFlags, engineKnobValues, resolveEngines } from './engine-flags.ts';
 import { type Io, parseJsonText } from './io.ts';
+import { compareCommand } from './plan-compare.ts';
+import { ENGINE_FLAGS, planOtherEngine } from './plan-engines.ts';
 import { renderPeers, renderPlan } from './plan-format.ts';
 
 export const PLAN_FLAGS: FlagSpec[] = [
@@ -23,16 +26,17 @@ export const PLAN_FLAGS: FlagSpec[] = [
   { name: 'max-num-tokens', type: 'string', value: 'N', help: 'token budget per iteration (default: not set)' },
   { name: 'quota', type: 'string', value: 'BYTES', help: 'GPU KV-cache quota, e.g. 40GiB (default 40GiB)' },
   { name: 'kv-dtype', type: 'string', value: 'DTYPE', help: `KV dtype: ${KV_DTYPES.join(', ')} (default: the model's)` },
-  { name: 'constraints', type: 'string', value: 'MODE', help: `${CONSTRAINT_MODES.join(' | ')} (default as-shipped)` },
-  { name: 'pool-ratio', type: 'string', value: 'R,R,..', help: 'explicit initial_pool_ratio, one number per pool group' },
+  engineFlag(),
+  { name: 'constraints', type: 'string', value: 'MODE', help: `${CONSTRAINT_MODES.join(' | ')} (default: the engine's, see --engine; the others are what-ifs)` },
   { name: 'draft-tokens', type: 'string', value: 'N', help: 'speculative draft length (MTP), default 0' },
   { name: 'extra-kv-tokens', type: 'string', value: 'N', help: 'num_extra_kv_tokens, default 0' },
-  { name: 'avg-seq-len', type: 'string', value: 'N', help: 'kv_cache_config.avg_seq_len for the typical step (default maxSeqLen)' },
   { name: 'swa-scratch-reuse', type: 'string', value: 'N', help: 'SWA scratch reuse with max_rewind_len N (out-of-window prompt blocks share slots); default off' },
   { name: 'batches', type: 'string', value: 'FILE', help: 'with --constraints custom: {typical_step, constraints} JSON for the model' },
   { name: 'rebalance-length', type: 'string', value: 'H[,C]', help: 'also show what rebalancing toward requests of history H (capacity C, default H) gives' },
   { name: 'peers', type: 'bool', help: "also size the same layers and quota the way vLLM, SGLang, TensorRT-LLM V1 and llama.cpp would" },
   { name: 'json', type: 'bool', help: 'print the engine-format JSON (with diagnostics) instead of the table' },
+  ...engineKnobFlags(),
+  ...ENGINE_FLAGS.filter((f) => f.name !== 'engine'),
   { name: 'help', type: 'bool', help: 'show this help' },
 ];
 
@@ -105,47 +109,83 @@ export function knobsFromArgs(args: ParsedArgs, model: ModelSpec): ModelKnobs {
     avgSeqLen: flagInt(args, 'avg-seq-len', 1) ?? null,
     poolRatio: ratioRaw === undefined ? null : parseRatio(ratioRaw),
     swaScratchRewindTokens: flagInt(args, 'swa-scratch-reuse', 0) ?? null,
+    maxCudaGraphBatchSize: flagInt(args, 'max-cuda-graph-batch-size', 1) ?? null,
+    estimationPass: flagBool(args, 'estimation-pass'),
+    // Each version refuses a ratio of the wrong length its own way (exit 1 with the engine's message).
+    poolRatioPer: 'engine',
   };
   return knobs;
 }
 
-export function parseMode(raw: string | undefined): ConstraintMode {
-  const mode = raw ?? 'as-shipped';
+/** The constraint mode typed, else the engine's own default (main for @main, as-shipped for @15401). */
+export function parseMode(raw: string | undefined, engine: string = SCENARIO_FILE_ENGINE): ConstraintMode {
+  const mode = raw ?? getEngine(engine).modes?.default ?? 'as-shipped';
   if (!(CONSTRAINT_MODES as readonly string[]).includes(mode)) throw new InputError('--constraints', mode, CONSTRAINT_MODES.join(', '));
   return mode as ConstraintMode;
 }
 
-/** Resolve flags to a planned model (scenario file, config.json or preset). Shared with simulate. */
-export async function planFromArgs(args: ParsedArgs, io: Io): Promise<PlannedModel & { knobs: ModelKnobs | null; model: ModelSpec | null }> {
+export type PlannedFromArgs = PlannedModel & {
+  knobs: ModelKnobs | null;
+  model: ModelSpec | null;
+  /** The constraint mode it was built with (null for a scenario file) and how to rebuild it under another. */
+  mode: ConstraintMode | null;
+  rebuild?: (mode: ConstraintMode) => EngineScenario;
+};
+
+const SCENARIO_CONFLICTS = ['preset', 'config', 'tokens-per-block', 'max-seq-len', 'quota', 'kv-dtype', 'pool-ratio', 'constraints', 'batches', 'swa-scratch-reuse', 'avg-seq-len', 'max-cuda-graph-batch-size', 'estimation-pass'];
+
+function readScenarioFile(args: ParsedArgs, io: Io, path: string): EngineScenario {
+  const conflicting = SCENARIO_CONFLICTS.find((f) => args.flags.has(f));
+  if (conflicting) throw new InputError(`--${conflicting}`, flagString(args, conflicting) ?? true, `nothing: --scenario ${path} is planned exactly as given`);
+  return parseScenario(parseJsonText(io.readText(path, '--scenario'), `--scenario ${path}`));
+}
+
+/** The registry engines a command plans with: --engine, else a file's own version, else the default. */
+export function enginesFromArgs(args: ParsedArgs, io: Io): string[] {
+  const path = flagString(args, 'scenario');
+  const fallback = path === undefined ? DEFAULT_ENGINE : (readScenarioFile(args, io, path).engine ?? SCENARIO_FILE_ENGINE);
+  return resolveEngines(args, fallback);
+}
+
+/** Resolve flags to a planned model (scenario file, config.json or preset) with one engine. Shared with simulate. */
+export async function planFromArgs(args: ParsedArgs, io: Io, engine?: string, commandReads: readonly string[] = []): Promise<PlannedFromArgs> {
+  const id = engine ?? enginesFromArgs(args, io)[0];
+  const engineKnobs = engineKnobValues(args, [id], commandReads);
   const scenarioPath = flagString(args, 'scenario');
   if (scenarioPath !== undefined) {
-    const conflicting = ['preset', 'config', 'tokens-per-block', 'max-seq-len', 'quota', 'kv-dtype', 'pool-ratio', 'constraints', 'batches', 'swa-scratch-reuse'].find((f) => args.flags.has(f));
-    if (conflicting) throw new InputError(`--${conflicting}`, flagString(args, conflicting) ?? true, `nothing: --scenario ${scenarioPath} is planned exactly as given`);
-    const scenario = parseScenario(parseJsonText(io.readText(scenarioPath, '--scenario'), `--scenario ${scenarioPath}`));
+    const scenario = readScenarioFile(args, io, scenarioPath);
     const mbs = flagInt(args, 'max-batch-size', 1) ?? Math.max(1, ...[scenario.typical_step, ...scenario.constraints].flatMap((b) => (b ? [b.kv_caches.reduce((a, kv) => a + (kv[2] ?? 1), 0)] : [])));
     const maxSeqLen = Math.max(1, ...[scenario.typical_step, ...scenario.constraints].flatMap((b) => (b ? b.kv_caches.map((kv) => kv[0]) : [])));
-    return { ...planAndDiagnose(scenario, { maxBatchSize: mbs, maxSeqLen }), knobs: null, model: null };
+    return { ...planAndDiagnose(scenario, { maxBatchSize: mbs, maxSeqLen }, id, engineKnobs), knobs: null, model: null, mode: null };
   }
   const model = await loadModel(args, io);
   const knobs = withFlagNames(() => knobsFromArgs(args, model));
-  const mode = parseMode(flagString(args, 'constraints'));
+  const mode = parseMode(flagString(args, 'constraints'), id);
   const batchesPath = flagString(args, 'batches');
   if (mode === 'custom' && batchesPath === undefined) {
     throw new InputError('--constraints', 'custom', 'with --batches FILE ({typical_step, constraints}), or plan a whole engine scenario with --scenario FILE');
   }
   if (mode !== 'custom' && batchesPath !== undefined) throw new InputError('--batches', batchesPath, 'only with --constraints custom');
   const custom = batchesPath === undefined ? undefined : parseCustomBatches(parseJsonText(io.readText(batchesPath, '--batches'), `--batches ${batchesPath}`));
-  return { ...withFlagNames(() => planModel(model, knobs, mode, custom)), knobs, model };
+  const rebuild = (m: ConstraintMode) => withFlagNames(() => scenarioForModel(model, knobs, m, custom));
+  return { ...withFlagNames(() => planModel(model, knobs, mode, custom, id, engineKnobs)), knobs, model, mode, rebuild };
 }
 
 export async function planCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs(argv, PLAN_FLAGS);
   if (flagBool(args, 'help')) {
-    io.out(helpText('plan [flags]', 'Size the KV-cache pools exactly as TensorRT-LLM KVCacheManagerV2 does.', PLAN_FLAGS));
+    io.out(helpText('plan [flags]', 'Size the KV-cache pools exactly as the engine does (TensorRT-LLM KVCacheManagerV2 by default; see --engine).', PLAN_FLAGS));
     return 0;
   }
   if (args.positional.length > 0) throw new InputError('argument', args.positional[0], 'flags only (see kvpool plan --help)');
-  let planned = await planFromArgs(args, io);
+  const other = await planOtherEngine(args, io, async () => {
+    const model = await loadModel(args, io);
+    return { model, knobs: withFlagNames(() => knobsFromArgs(args, model)) };
+  });
+  if (other !== null) return other;
+  const engines = enginesFromArgs(args, io);
+  if (engines.length === 2) return compareCommand(args, io, engines, planFromArgs);
+  let planned = await planFromArgs(args, io, engines[0]);
   const rebalanceRaw = flagString(args, 'rebalance-length');
   if (rebalanceRaw !== undefined) {
     const [history, capacity = history] = rebalanceRaw.split(',').map((p) => (/^\d+$/.test(p.trim()) ? Number(p) : Number.NaN));
@@ -153,12 +193,12 @@ export async function planCommand(argv: string[], io: Io): Promise<number> {
       throw new InputError('--rebalance-length', rebalanceRaw, 'H or H,C with integers 0 <= H <= C, C >= 1');
     }
     const scenario = { ...planned.scenario, rebalance_target_length: { history, capacity } };
-    planned = { ...planned, ...planAndDiagnose(scenario, { maxBatchSize: planned.knobs?.maxBatchSize ?? 1, maxSeqLen: planned.knobs?.maxSeqLen ?? capacity }) };
+    planned = { ...planned, ...planAndDiagnose(scenario, { maxBatchSize: planned.knobs?.maxBatchSize ?? 1, maxSeqLen: planned.knobs?.maxSeqLen ?? capacity }, planned.engine, engineKnobValues(args, [planned.engine])) };
   }
   const { plan, diagnostics } = planned;
   const peers = flagBool(args, 'peers') ? peerSizings(planned.scenario.layers, peerKnobs(planned)) : undefined;
   if (flagBool(args, 'json')) {
-    io.out(JSON.stringify({ ...planToJson(plan), diagnostics, ...(peers ? { peers } : {}) }, (_k, v) => (v === Number.POSITIVE_INFINITY ? null : v), 1));
+    io.out(JSON.stringify({ ...planned.json, diagnostics, ...(peers ? { peers } : {}) }, (_k, v) => (v === Number.POSITIVE_INFINITY ? null : v), 1));
   } else {
     io.out(renderPlan(planned));
     if (peers) io.out(renderPeers(planned, peers));

@@ -13,20 +13,25 @@ import { renderSimulation } from '../sim/report.ts';
 import type { LengthDist, RequestSpec, Workload } from '../sim/types.ts';
 import { parseTrace } from '../sim/workload.ts';
 import { type FlagSpec, flagBool, flagInt, flagNumber, flagString, helpText, type ParsedArgs, parseArgs, parseBytes } from './args.ts';
+import { engineKnobFlags, resolveEngines } from './engine-flags.ts';
 import type { Io } from './io.ts';
-import { PLAN_FLAGS, parseMode, parseRatio, planFromArgs, withFlagNames } from './plan.ts';
+import { enginesFromArgs, PLAN_FLAGS, parseMode, parseRatio, planFromArgs, withFlagNames } from './plan.ts';
 
-const PLAN_FLAG_NAMES = new Set(['preset', 'config', 'tokens-per-block', 'max-seq-len', 'max-batch-size', 'max-num-tokens', 'quota', 'kv-dtype', 'constraints', 'pool-ratio', 'draft-tokens', 'extra-kv-tokens', 'avg-seq-len']);
+const PLAN_FLAG_NAMES = new Set(['engine', 'preset', 'config', 'tokens-per-block', 'max-seq-len', 'max-batch-size', 'max-num-tokens', 'quota', 'kv-dtype', 'constraints', 'draft-tokens', 'extra-kv-tokens']);
+/** Flags simulate reads itself even when the selected engine does not. */
+const SIMULATE_READS = ['max-util-for-resume'];
 
 /** Where a plan flag means something more (or defaults differently) for a simulation. */
 const SIMULATE_HELP: Record<string, string> = {
   'max-num-tokens': 'token budget per pass; the planner sees it as max_num_tokens (default: unset for the planner, 8192 for the scheduler)',
-  constraints: 'as-shipped | issue-fix | upstream | safe (default: the named scenario\'s, else as-shipped)',
+  constraints: 'main | as-shipped | issue-fix | upstream | safe (default: the named scenario\'s, else the engine\'s)',
+  engine: 'engine version that sizes the pools (default: the named scenario\'s pinned one, a file\'s "engine", else trtllm-v2@main)',
 };
 
 export const SIMULATE_FLAGS: FlagSpec[] = [
   { name: 'scenario', type: 'string', value: 'NAME|FILE', help: `named scenario (${NAMED_SCENARIOS.map((s) => s.name).join(', ')}) or an engine scenario JSON` },
   ...PLAN_FLAGS.filter((f) => PLAN_FLAG_NAMES.has(f.name)).map((f) => ({ ...f, help: SIMULATE_HELP[f.name] ?? f.help })),
+  ...engineKnobFlags().filter((f) => !SIMULATE_READS.includes(f.name)),
   { name: 'policy', type: 'string', value: 'NAME', help: `${POLICY_NAMES.join(' | ')} (default trtllm-v2)` },
   { name: 'requests', type: 'string', value: 'N', help: 'generated requests (default 64)' },
   { name: 'prompt-len', type: 'string', value: 'N|MIN:MAX', help: 'prompt tokens (default 1024)' },
@@ -35,7 +40,7 @@ export const SIMULATE_FLAGS: FlagSpec[] = [
   { name: 'arrival-rate', type: 'string', value: 'R', help: 'Poisson arrivals per pass (default: all at pass 0)' },
   { name: 'seed', type: 'string', value: 'N', help: 'workload seed (mulberry32), default 1' },
   { name: 'trace', type: 'string', value: 'FILE', help: 'requests from JSON or CSV (arrival, prompt, output)' },
-  { name: 'max-util-for-resume', type: 'string', value: 'U', help: 'trtllm-v2 resume gate (default 0.95)' },
+  { name: 'max-util-for-resume', type: 'string', value: 'U', help: 'trtllm-v2 resume gate in (0, 1] (default 0.95); trtllm-v2@main also scales its floors by it (PR #16484)' },
   { name: 'recompute-pause', type: 'bool', help: 'trtllm-v2: after suspending frees nothing, tear victims down (they re-prefill later)' },
   { name: 'stall-limit', type: 'string', value: 'N', help: 'stalled passes before deadlock (default 1000)' },
   { name: 'max-steps', type: 'string', value: 'N', help: 'pass limit (default 100000)' },
@@ -85,7 +90,7 @@ function workloadFromArgs(args: ParsedArgs, io: Io): Workload | readonly Request
 }
 
 /** Knob overrides for a named scenario: only the flags the user typed. */
-function knobOverrides(args: ParsedArgs): Partial<ModelKnobs> {
+export function knobOverrides(args: ParsedArgs): Partial<ModelKnobs> {
   const k: Partial<ModelKnobs> = {};
   const set = <K extends keyof ModelKnobs>(key: K, v: ModelKnobs[K] | undefined) => {
     if (v !== undefined) k[key] = v;
@@ -97,6 +102,8 @@ function knobOverrides(args: ParsedArgs): Partial<ModelKnobs> {
   set('draftTokens', flagInt(args, 'draft-tokens', 0));
   set('numExtraKvTokens', flagInt(args, 'extra-kv-tokens', 0));
   set('avgSeqLen', flagInt(args, 'avg-seq-len', 1));
+  set('maxCudaGraphBatchSize', flagInt(args, 'max-cuda-graph-batch-size', 1));
+  if (flagBool(args, 'estimation-pass')) set('estimationPass', true);
   const quota = flagString(args, 'quota');
   if (quota !== undefined) set('quotaBytes', parseBytes('--quota', quota));
   const ratio = flagString(args, 'pool-ratio');
@@ -109,7 +116,7 @@ function knobOverrides(args: ParsedArgs): Partial<ModelKnobs> {
   return k;
 }
 
-function policyFromArgs(args: ParsedArgs): PolicyName | undefined {
+export function policyFromArgs(args: ParsedArgs): PolicyName | undefined {
   const p = flagString(args, 'policy');
   if (p !== undefined && !(POLICY_NAMES as readonly string[]).includes(p)) throw new InputError('--policy', p, POLICY_NAMES.join(', '));
   return p as PolicyName | undefined;
@@ -128,9 +135,10 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
   const named = NAMED_SCENARIOS.find((s) => s.name === scenario);
   if (named) {
     if (args.flags.has('preset') || args.flags.has('config')) throw new InputError('--preset', flagString(args, 'preset') ?? flagString(args, 'config'), `nothing: --scenario ${named.name} fixes the model`);
-    const constraints = parseMode(flagString(args, 'constraints') ?? named.defaultConstraints);
-    const built = withFlagNames(() => scenarioConfig(named.name, { constraints, knobs: knobOverrides(args), workload: workload ?? undefined, ...run }));
-    return { config: built.config, label: `${named.name} (constraints ${constraints}): ${named.story}` };
+    const [engine] = resolveEngines(args, named.engine);
+    const constraints = parseMode(flagString(args, 'constraints') ?? named.defaultConstraints, engine);
+    const built = withFlagNames(() => scenarioConfig(named.name, { engine, constraints, knobs: knobOverrides(args), workload: workload ?? undefined, ...run }));
+    return { config: built.config, label: `${named.name} (${engine}, constraints ${constraints}): ${named.story}` };
   }
   if (scenario !== undefined) {
     // Not a named scenario: it must be a scenario file; say both options if it is neither.
@@ -141,7 +149,9 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
       throw e;
     }
   }
-  const planned = await planFromArgs(args, io);
+  const engines = enginesFromArgs(args, io);
+  if (engines.length > 1) throw new InputError('--engine', engines.join(','), 'one engine id (side by side is kvpool plan --engine A,B)');
+  const planned = await planFromArgs(args, io, engines[0], SIMULATE_READS);
   const mbs = flagInt(args, 'max-batch-size', 1) ?? planned.knobs?.maxBatchSize ?? 64;
   const config: SimInput = {
     plan: planned.plan,

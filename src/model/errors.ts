@@ -9,12 +9,18 @@ export class InputError extends Error {
   readonly expected: string;
 
   constructor(field: string, value: unknown, expected: string) {
-    super(`${field}: got ${describeValue(value)}; expected ${expected}`);
+    // One line, always: V8's JSON errors quote the source text, newlines and all.
+    super(oneLine(`${field}: got ${describeValue(value)}; expected ${expected}`));
     this.name = 'InputError';
     this.field = field;
     this.value = value;
     this.expected = expected;
   }
+}
+
+/** Collapse line breaks (and the blanks around them) to one space. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ');
 }
 
 export function describeValue(value: unknown): string {

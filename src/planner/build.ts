@@ -11,10 +11,11 @@ import { type LifeCycle, nonStaleBlocks } from './lifecycle.ts';
 import type { BatchJson, EngineScenario, LayerJson } from './scenario.ts';
 import { cachedStorageLayout } from './storage.ts';
 
-export const CONSTRAINT_MODES = ['as-shipped', 'issue-fix', 'upstream', 'safe', 'custom'] as const;
+export const CONSTRAINT_MODES = ['main', 'as-shipped', 'issue-fix', 'upstream', 'safe', 'custom'] as const;
 export type ConstraintMode = (typeof CONSTRAINT_MODES)[number];
 
 export const CONSTRAINT_MODE_STORIES: Record<ConstraintMode, string> = {
+  main: 'the wrapper at 0076e93: typical step and C1\', C2\' only when pool_ratio is unset and a typical length exists (none built otherwise)',
   'as-shipped': 'the DSV4 wrapper as in #15401: one long decode (C1) only, max_num_tokens not passed (#16269)',
   'issue-fix': 'C1 plus maxBatchSize aligned one-block decodes (the #15401 proposal, PR #15462)',
   upstream: 'one long decode plus maxBatchSize-1 minimal decodes (C1\', PR #16545) and the context budget',
@@ -41,6 +42,17 @@ export interface EngineKnobs {
    * layer; the value is max_rewind_len (tokens kept out of scratch for speculative rewind). Off when absent.
    */
   swaScratchRewindTokens?: number | null;
+  /**
+   * Where the length of poolRatio is checked: 'pool-group' (default; the #15401-era ratio) or
+   * 'life-cycle' (main) as an input error here, or 'engine': left to the engine's own refusal.
+   */
+  poolRatioPer?: 'pool-group' | 'life-cycle' | 'engine';
+  /** Mode main: max_cuda_graph_batch_size (caps C1' in the estimation pass of a model without windows, PR #18910). */
+  maxCudaGraphBatchSize?: number | null;
+  /** Mode main: this is the KV-cache estimation pass (where the CUDA-graph cap applies). */
+  estimationPass?: boolean;
+  /** Mode main: the model is DeepSeek-V4, whose typical length is avg_seq_len or max_seq_len. */
+  typicalLengthFromMaxSeqLen?: boolean;
 }
 
 export function validateKnobs(k: EngineKnobs): void {
@@ -54,6 +66,7 @@ export function validateKnobs(k: EngineKnobs): void {
   requireInt('draftTokens', k.draftTokens, 0);
   requireInt('numExtraKvTokens', k.numExtraKvTokens, 0);
   if (k.avgSeqLen !== null) requireInt('avgSeqLen', k.avgSeqLen, 1, k.maxSeqLen);
+  if (k.maxCudaGraphBatchSize !== undefined && k.maxCudaGraphBatchSize !== null) requireInt('maxCudaGraphBatchSize', k.maxCudaGraphBatchSize, 1);
   if (k.swaScratchRewindTokens !== undefined && k.swaScratchRewindTokens !== null) requireInt('swaScratchRewindTokens', k.swaScratchRewindTokens, 0);
   if (k.poolRatio !== null) {
     k.poolRatio.forEach((r, i) => {
@@ -94,7 +107,32 @@ export function worstAlignedDecode(lc: LifeCycle, k: EngineKnobs): [number, numb
   return best;
 }
 
-function modeBatches(mode: Exclude<ConstraintMode, 'custom'>, k: EngineKnobs, layers: readonly LayerJson[]): { typical: BatchJson; constraints: BatchJson[] } {
+/**
+ * Mode main: `_build_base_config` of the wrapper at 0076e93 (kv_cache_manager_v2.py). With T the
+ * typical length, d the draft length, x the extra KV tokens:
+ *   typical  [((mnt or T) + x, 0)] + [(T, max(0, T - d - 1))] * (mbs - 1)
+ *   C1'      [(msl, msl - 1)] + [(1 + d + x, 0)] * (cbs - 1)     one long decode + minimal decodes (PR #16545)
+ *   C2'      [(mnt + x, 0)]                                       only when max_num_tokens is set
+ * cbs = min(mbs, max_cuda_graph_batch_size) in the estimation pass of a model with no windowed
+ * layer (PR #18910), else mbs. With pool_ratio set, or no typical length, nothing is built: only
+ * the structural floors remain (the #15401 shape survives on main).
+ */
+function mainBatches(k: EngineKnobs, layers: readonly LayerJson[]): { typical: BatchJson | null; constraints: BatchJson[] } {
+  const T = k.avgSeqLen ?? (k.typicalLengthFromMaxSeqLen ? k.maxSeqLen : null);
+  if (k.poolRatio !== null || T === null) return { typical: null, constraints: [] };
+  const d = k.draftTokens;
+  const x = k.numExtraKvTokens;
+  const mbs = k.maxBatchSize;
+  const windowed = layers.some((l) => l.kind === 'attn' && l.window !== null);
+  const cap = k.maxCudaGraphBatchSize ?? null;
+  const cbs = k.estimationPass && !windowed && cap !== null ? Math.min(mbs, cap) : mbs;
+  const typical = batch([(k.maxNumTokens ?? T) + x, 0], [T, Math.max(0, T - d - 1), mbs - 1]);
+  const c1 = batch([k.maxSeqLen, k.maxSeqLen - 1], [1 + d + x, 0, cbs - 1]);
+  const c2 = k.maxNumTokens === null ? [] : [batch([k.maxNumTokens + x, 0])];
+  return { typical, constraints: [c1, ...c2] };
+}
+
+function modeBatches(mode: Exclude<ConstraintMode, 'custom' | 'main'>, k: EngineKnobs, layers: readonly LayerJson[]): { typical: BatchJson; constraints: BatchJson[] } {
   const x = k.numExtraKvTokens;
   const mbs = k.maxBatchSize;
   const T = k.avgSeqLen ?? k.maxSeqLen;
@@ -138,13 +176,22 @@ export function buildScenario(layers: LayerJson[], knobs: EngineKnobs, mode: Con
     if (!custom) throw new InputError('constraints', 'custom', 'a scenario file that supplies typical_step and constraints (--scenario FILE)');
     typical = custom.typical_step;
     constraints = custom.constraints;
+  } else if (mode === 'main') {
+    ({ typical, constraints } = mainBatches(knobs, layers));
   } else {
     ({ typical, constraints } = modeBatches(mode, knobs, layers));
   }
+  // An explicit pool_ratio replaces the typical step; constraints stay as floors (mode main builds
+  // none). Its length is the engine's to check, one per pool group (@15401) or per life cycle
+  // (@main); callers that plan one known version may ask for it here, as an input error.
   if (knobs.poolRatio !== null) {
-    const n = cachedStorageLayout(layers, knobs.tokensPerBlock).poolGroups.length;
-    if (knobs.poolRatio.length !== n) throw new InputError('poolRatio', knobs.poolRatio.join(','), `${n} numbers, one per pool group`);
-    typical = null; // an explicit pool_ratio replaces the typical step; constraints stay as floors
+    const per = knobs.poolRatioPer ?? 'pool-group';
+    if (per !== 'engine') {
+      const layout = cachedStorageLayout(layers, knobs.tokensPerBlock);
+      const n = per === 'pool-group' ? layout.poolGroups.length : layout.lifeCycles.length;
+      if (knobs.poolRatio.length !== n) throw new InputError('poolRatio', knobs.poolRatio.join(','), `${n} numbers, one per ${per === 'pool-group' ? 'pool group' : 'life cycle'}`);
+    }
+    typical = null;
   }
   return {
     ...(name ? { name } : {}),

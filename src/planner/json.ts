@@ -11,17 +11,22 @@ export interface PlanJson {
   life_cycles: ({ id: number; kind: 'attn'; window: number | null; sink_blocks: number; pool_group: number } | { id: number; kind: 'ssm'; pool_group: number })[];
   pool_groups: { index: number; name: string; life_cycle_ids: number[]; slot_size_list: number[]; slot_bytes: number }[];
   granularity: number;
+  typical_step_slots_by_life_cycle: number[] | null;
   typical_step_slots: number[] | null;
   constraint_slots: number[][];
+  structural_floor_by_life_cycle: number[];
   min_slots: number[];
+  max_util_for_resume: number | null;
   min_quota_bytes: number;
   quota_rounded_bytes: number;
   effective_quota_bytes: number;
   quota_raised_to_min: boolean;
   total_grains: number;
   ratio_source: string;
+  life_cycle_ratio: number[] | null;
   initial_ratio: number[];
   slot_counts: number[];
+  slot_counts_by_life_cycle: number[];
   grains_per_pool_group: number[];
   bytes_per_pool_group: number[];
   slot_bytes_used_per_pool_group: number[];
@@ -48,17 +53,22 @@ export function planToJson(plan: Plan): PlanJson {
       slot_bytes: g.slotBytes,
     })),
     granularity: gran,
+    typical_step_slots_by_life_cycle: plan.typicalStepSlotsByLifeCycle ? [...plan.typicalStepSlotsByLifeCycle] : null,
     typical_step_slots: plan.typicalStepSlots ? [...plan.typicalStepSlots] : null,
     constraint_slots: plan.constraintSlots.map((c) => [...c]),
+    structural_floor_by_life_cycle: [...plan.structuralFloorByLifeCycle],
     min_slots: [...plan.minSlots],
+    max_util_for_resume: plan.maxUtilForResume,
     min_quota_bytes: plan.minQuotaBytes,
     quota_rounded_bytes: plan.quotaRoundedBytes,
     effective_quota_bytes: plan.effectiveQuotaBytes,
     quota_raised_to_min: plan.quotaRaisedToMin,
     total_grains: plan.totalGrains,
     ratio_source: plan.ratioSource,
+    life_cycle_ratio: plan.lifeCycleRatio ? [...plan.lifeCycleRatio] : null,
     initial_ratio: [...plan.initialRatio],
     slot_counts: [...plan.slotCounts],
+    slot_counts_by_life_cycle: plan.lifeCycles.map((lc) => plan.slotCounts[plan.lifeCyclePoolGroup[lc.id]]),
     grains_per_pool_group: [...plan.grainsPerPoolGroup],
     bytes_per_pool_group: [...plan.bytesPerPoolGroup],
     slot_bytes_used_per_pool_group: plan.slotCounts.map((n, pg) => n * plan.poolGroups[pg].slotBytes),

@@ -38,6 +38,12 @@ export interface EngineScenario {
   rebalance_target_length?: { history: number; capacity: number } | null;
   /** Optional: SWA scratch reuse (spec §2.3); null/absent = off. */
   swa_scratch_reuse?: { max_rewind_len: number } | null;
+  /** Optional: the engine version the file was written for; absent = trtllm-v2@15401 (format v1). */
+  engine?: string;
+  /** Optional (trtllm-v2@main): the resume gate the floors are scaled for; default 0.95. */
+  max_util_for_resume?: number;
+  /** Optional, informational: the wrapper knobs typical_step and constraints were built from. */
+  wrapper_knobs?: Record<string, unknown>;
 }
 
 /** One request shape of a batch, with its multiplicity (camelCase, internal). */
@@ -82,6 +88,9 @@ const SCENARIO_KEYS = new Set([
   'initial_pool_ratio',
   'rebalance_target_length',
   'swa_scratch_reuse',
+  'engine',
+  'max_util_for_resume',
+  'wrapper_knobs',
 ]);
 
 function parseBatch(field: string, raw: unknown): BatchJson {
@@ -164,6 +173,16 @@ export function parseScenario(raw: unknown): EngineScenario {
     swa_scratch_reuse = { max_rewind_len: requireInt('swa_scratch_reuse.max_rewind_len', s.max_rewind_len, 0) };
   }
   const out: EngineScenario = { tokens_per_block, layers, gpu_quota_bytes, typical_step, constraints, initial_pool_ratio, rebalance_target_length, swa_scratch_reuse };
+  if (raw.engine !== undefined) {
+    if (typeof raw.engine !== 'string' || raw.engine === '') throw new InputError('engine', raw.engine, 'an engine id such as "trtllm-v2@main" (absent = trtllm-v2@15401)');
+    out.engine = raw.engine;
+  }
+  // Kept as given: the engine itself checks the (0, 1] range and refuses with its own message.
+  if (raw.max_util_for_resume !== undefined && raw.max_util_for_resume !== null) out.max_util_for_resume = requireNumber('max_util_for_resume', raw.max_util_for_resume);
+  if (raw.wrapper_knobs !== undefined && raw.wrapper_knobs !== null) {
+    if (!isObject(raw.wrapper_knobs)) throw new InputError('wrapper_knobs', raw.wrapper_knobs, 'an object (informational: the knobs the batches were built from)');
+    out.wrapper_knobs = raw.wrapper_knobs;
+  }
   if (typeof raw.name === 'string') out.name = raw.name;
   if (typeof raw.description === 'string') out.description = raw.description;
   return out;

@@ -9,7 +9,7 @@
  *   traceToJson / traceToCsv exports; runNamedScenario('trtllm-15401', { constraints: 'issue-fix' })
  */
 import { InputError, requireInt, requireNumber } from '../model/errors.ts';
-import type { Plan } from '../planner/types.ts';
+import type { PoolLayout } from '../planner/types.ts';
 import { worstBlocks } from './policies/no-evict.ts';
 import { deadlockPoolGroup, deadlockReport, execute, type FloorSuggestion, summarize, toTrace } from './run.ts';
 import { type ScenarioOverrides, scenarioConfig } from './scenarios.ts';
@@ -27,7 +27,7 @@ export * from './types.ts';
 export { generateWorkload, mulberry32, parseTrace } from './workload.ts';
 
 export type SimInput = Partial<Omit<SimConfig, 'plan' | 'workload'>> & {
-  readonly plan: Plan;
+  readonly plan: PoolLayout;
   readonly workload: Workload | readonly RequestSpec[];
 };
 

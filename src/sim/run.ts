@@ -7,7 +7,7 @@
  * the same pass again (the scheduler is a function of the state), so the remaining stalled passes
  * are recorded as copies instead of being executed; the report says how many were executed.
  */
-import type { Plan } from '../planner/types.ts';
+import type { PoolLayout } from '../planner/types.ts';
 import { createPolicy } from './policies/index.ts';
 import { type PassFailure, SimState, type SimState as State } from './state.ts';
 import { Trace, TraceRecorder } from './trace.ts';
@@ -33,7 +33,7 @@ export interface RunResult {
   };
 }
 
-export function layoutOf(plan: Plan) {
+export function layoutOf(plan: PoolLayout) {
   return {
     tokensPerBlock: plan.tokensPerBlock,
     poolNames: plan.poolGroups.map((g) => g.name),

@@ -9,13 +9,15 @@
 import { InputError } from '../model/errors.ts';
 import { getPreset } from '../model/presets.ts';
 import type { ConstraintMode } from '../planner/build.ts';
-import { buildScenario, type ModelKnobs, planModel, planScenario } from '../planner/index.ts';
+import { buildScenario, type KnobValues, type ModelKnobs, planAndDiagnose, planModel } from '../planner/index.ts';
 import type { LayerJson } from '../planner/scenario.ts';
 import type { Plan } from '../planner/types.ts';
 import type { SimInput } from './index.ts';
 import type { PolicyName, RequestSpec, Workload } from './types.ts';
 
 export interface ScenarioOverrides {
+  /** Engine registry id; default: the scenario's pinned version. */
+  readonly engine?: string;
   readonly constraints?: ConstraintMode;
   readonly policy?: PolicyName;
   readonly knobs?: Partial<ModelKnobs>;
@@ -34,12 +36,21 @@ export interface NamedScenario {
   /** One line for the UI. */
   readonly story: string;
   readonly defaultConstraints: ConstraintMode;
+  /** The engine version the scenario is pinned to (`--engine` overrides it). */
+  readonly engine: string;
   /** What to expect under each constraint mode (asserted in tests). */
   readonly expect: Partial<Record<ConstraintMode, string>>;
   build(o?: ScenarioOverrides): { readonly config: SimInput; readonly plan: Plan; readonly knobs: ModelKnobs };
 }
 
 const GiB = 1024 ** 3;
+/** The version #15401 was reported against; the named reproductions pin it. */
+const V15401 = 'trtllm-v2@15401';
+
+/** The resume gate feeds the planner's headroom too (read by versions with that rule). */
+function engineKnobs(o: ScenarioOverrides): KnobValues {
+  return o.maxUtilForResume === undefined ? {} : { maxUtilForResume: o.maxUtilForResume };
+}
 /** The engine's default per-iteration token budget (the planner saw max_num_tokens unset: #16269). */
 const ENGINE_MAX_NUM_TOKENS = 8192;
 
@@ -78,7 +89,7 @@ function scenario15401(o: ScenarioOverrides = {}) {
     poolRatio: [0.01, 0.98, 0.01],
     ...o.knobs,
   };
-  const { plan } = planModel(getPreset('deepseek-v4-flash'), knobs, o.constraints ?? 'as-shipped');
+  const { plan } = planModel(getPreset('deepseek-v4-flash'), knobs, o.constraints ?? 'as-shipped', undefined, o.engine ?? V15401, engineKnobs(o));
   return { plan, knobs, workload: o.workload ?? workload15401() };
 }
 
@@ -99,7 +110,8 @@ function scenarioStraddle(o: ScenarioOverrides = {}) {
     poolRatio: null,
     ...o.knobs,
   };
-  const plan = planScenario(buildScenario(STRADDLE_LAYERS, knobs, o.constraints ?? 'issue-fix', undefined, 'straddle'));
+  const scenario = buildScenario(STRADDLE_LAYERS, knobs, o.constraints ?? 'issue-fix', undefined, 'straddle');
+  const { plan } = planAndDiagnose(scenario, knobs, o.engine ?? V15401, engineKnobs(o));
   // 16 requests decoding in lockstep from h = 200: at h = 256 every window [h-127, h] spans 2 blocks.
   const workload = o.workload ?? Array.from({ length: knobs.maxBatchSize }, () => ({ arrival: 0, prompt: 200, output: 100 }));
   return { plan, knobs, workload };
@@ -128,6 +140,7 @@ export const NAMED_SCENARIOS: readonly NamedScenario[] = [
     story:
       'pool_ratio [0.01, 0.98, 0.01] pins the STATE pool (window 8) at 7 slots: at most 7 requests hold slots, they cross a block boundary together, suspending frees nothing on a GPU-only tier and the resume gate stays shut: deadlock. issue-fix floors (64) let all 64 finish.',
     defaultConstraints: 'as-shipped',
+    engine: V15401,
     expect: { 'as-shipped': 'deadlock in pool group 2 (STATE) with 7 slots', 'issue-fix': 'all 64 requests complete' },
     build(o = {}) {
       const s = scenario15401(o);
@@ -140,6 +153,7 @@ export const NAMED_SCENARIOS: readonly NamedScenario[] = [
     story:
       'Window 128, tpb 256, 16 decodes cross a block boundary together: each window then spans 2 blocks, so the issue-fix floor of maxBatchSize (16 slots) covers only half the batch and the run stalls; the straddle-aware safe floor completes.',
     defaultConstraints: 'issue-fix',
+    engine: V15401,
     expect: { 'issue-fix': 'deadlock in pool group 0 with 16 slots', safe: 'all 16 requests complete' },
     build(o = {}) {
       const s = scenarioStraddle(o);

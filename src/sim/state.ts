@@ -8,7 +8,7 @@
  *   policy.schedule(state)        resizes and marks requests scheduled for pass k
  *   (the trace records the state here: what pass k's forward step runs with)
  */
-import type { Plan } from '../planner/types.ts';
+import type { PoolLayout } from '../planner/types.ts';
 import { BlockPool, type DeltaSink } from './block-pool.ts';
 import { type AllocFailure, KvCache, Managers } from './managers.ts';
 import type { EventKind, RequestSpec, RequestState } from './types.ts';
@@ -43,7 +43,7 @@ export interface PassFailure extends AllocFailure {
 }
 
 export class SimState {
-  readonly plan: Plan;
+  readonly plan: PoolLayout;
   readonly pools: BlockPool[];
   readonly managers: Managers;
   readonly requests: SimRequest[];
@@ -65,7 +65,7 @@ export class SimState {
   readonly draftTokens: number;
   private readonly events: EventSink;
 
-  constructor(plan: Plan, specs: readonly RequestSpec[], draftTokens: number, deltas: DeltaSink | null, events: EventSink) {
+  constructor(plan: PoolLayout, specs: readonly RequestSpec[], draftTokens: number, deltas: DeltaSink | null, events: EventSink) {
     this.plan = plan;
     this.pools = plan.slotCounts.map((n, pg) => new BlockPool(pg, n, deltas));
     const lcPool = plan.lifeCycles.map((lc) => plan.lifeCyclePoolGroup[lc.id]);

@@ -2,7 +2,7 @@
  * Public value types of the simulator: configuration in, summary and frames out. Everything here is
  * plain data so a trace can be stored, compared and sent to a worker.
  */
-import type { Plan } from '../planner/types.ts';
+import type { PoolLayout } from '../planner/types.ts';
 
 /** One request of a workload: it arrives at `arrival` (a scheduler pass), prefills `prompt` tokens
  * and produces `output` tokens (the first one by the last prefill chunk, the rest by decodes). */
@@ -33,7 +33,7 @@ export type PolicyName = 'trtllm-v2' | 'vllm-recompute' | 'no-evict';
 export const POLICY_NAMES: readonly PolicyName[] = ['trtllm-v2', 'vllm-recompute', 'no-evict'];
 
 export interface SimConfig {
-  readonly plan: Plan;
+  readonly plan: PoolLayout;
   readonly policy: PolicyName;
   readonly workload: Workload | readonly RequestSpec[];
   readonly maxBatchSize: number;

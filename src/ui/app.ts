@@ -1,365 +1,195 @@
 /**
- * The page: owns the UI state, recomputes plan and run when a run parameter changes, and renders
- * the frame at the player's step. Views only render view models; the core is reached through the
- * adapters. The URL is rewritten (replaceState) whenever the state changes, so the address bar is
- * always the link to the exact run, step and view on screen.
+ * The page's composition root: one store, the URL sync, the bridge's page models, and the views.
+ * Intents from the views become pure actions on the store; every store change renders the page
+ * model (memoised, so a played step costs a frame lookup and the visible view's draw).
  */
-import { InputError } from '../model/errors.ts';
-import { buildConfigInput, type ConfigInput } from './config-input.ts';
-import { buildControls, type Controls } from './controls.ts';
-import { type CustomModel, presetOptions, uiFieldOf } from './core-adapter.ts';
-import { h } from './dom.ts';
-import { renderExplainer, renderPlanTable } from './plan-view.ts';
-import { applyKey, keyAction, Player } from './player.ts';
-import { PoolsView } from './pools-view.ts';
-import { buildShell, type Shell } from './shell.ts';
-import { computeRun, type RunResult, scenarioStory } from './sim-adapter.ts';
-import { Timeline } from './timeline.ts';
-import { baseState, describeProblem, fromBase64Url, parseUrlState, runKey, SCENARIOS, serializeUrlState, toBase64Url, type UiState, type ViewName } from './url-state.ts';
-
-/** Runs slower than this get a "simulating" notice painted before the next one. */
-const SLOW_RUN_MS = 400;
-
-function minify(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text));
-  } catch {
-    return text;
-  }
-}
-
-import type { RunView } from './view-model.ts';
-import { ViewsExtra } from './views-extra.ts';
+import { checkConfig, customConfig } from './bridge/custom.ts';
+import { importFile, sameSummary } from './bridge/import.ts';
+import { Kernels } from './bridge/kernels.ts';
+import { PageModels } from './bridge/page-model.ts';
+import { SyncRuns } from './bridge/runs.ts';
+import type { Intent, PageModel } from './model.ts';
+import * as A from './state/actions.ts';
+import { runKey } from './state/codec.ts';
+import { SCENARIOS } from './state/params.ts';
+import { keyAction, playerOp, seek, tick } from './state/player.ts';
+import { type Action, Store } from './state/store.ts';
+import type { AppState } from './state/types.ts';
+import { hrefFor, initialSearch, syncUrl } from './state/url-sync.ts';
+import { Controls } from './views/controls.ts';
+import { Explainer } from './views/explainer.ts';
+import { VIEW_REGISTRY } from './views/registry.ts';
+import { Shell } from './views/shell.ts';
+import { Timeline } from './views/timeline.ts';
 
 export class App {
-  state: UiState;
-  custom: CustomModel | null = null;
-  readonly player = new Player();
-  readonly shell: Shell;
-  readonly controls: Controls;
-  readonly config: ConfigInput;
-  readonly pools = new PoolsView();
-  readonly timeline: Timeline;
-  readonly extra: ViewsExtra;
-  result: RunResult | null = null;
-  run: RunView | null = null;
-  private lastRunKey = '';
-  private restoring = false;
-  private lastComputeMs = 0;
-  private deferred = 0;
-  private lastTime = 0;
-  private urlTimer = 0;
+  readonly store: Store;
+  private readonly models: PageModels;
+  private readonly shell: Shell;
+  private readonly controls: Controls;
+  private readonly explainer: Explainer;
+  private readonly timeline: Timeline;
+  private readonly url: { flush(): void };
+  private readonly root: HTMLElement;
+  /** The page model on screen (tests and the bench read it). */
+  model!: PageModel;
+  private pendingCheck: { key: string; summaryJson: string; name: string } | null = null;
+  private rendering = false;
 
-  constructor(root: HTMLElement, search: string) {
-    const { state, problems } = parseUrlState(search);
-    this.state = state;
-    this.shell = buildShell(root, SCENARIOS.filter((s) => s !== 'custom'));
-    if (problems.length) {
-      const dismiss = h('button', { type: 'button', id: 'dismiss-problems', text: 'Dismiss' });
-      dismiss.addEventListener('click', () => this.shell.problems.replaceChildren());
-      this.shell.problems.replaceChildren(h('strong', { text: 'Some link parameters were invalid:' }), h('ul', {}, ...problems.map((p) => h('li', { text: describeProblem(p) }))), dismiss);
+  constructor(root: HTMLElement, search = initialSearch()) {
+    this.root = root;
+    this.store = new Store(A.initialState(search));
+    const runs = new SyncRuns((b64) => customConfig(b64).custom, () => performance.now());
+    this.models = new PageModels(runs, new Kernels(() => this.render()), hrefFor);
+    const dispatch = (i: Intent) => this.dispatch(i);
+    this.shell = new Shell(root, SCENARIOS.filter((s) => s !== 'custom'), VIEW_REGISTRY, dispatch);
+    this.controls = new Controls(dispatch);
+    this.explainer = new Explainer(dispatch);
+    this.timeline = new Timeline(dispatch);
+    this.shell.slots.side.appendChild(this.controls.root);
+    this.shell.slots.above.append(this.explainer.root, this.timeline.root);
+    for (const v of VIEW_REGISTRY) v.mount(this.shell.panels.get(v.id)!, dispatch);
+    this.url = syncUrl(this.store);
+    this.store.subscribe(() => this.render());
+    this.wireKeys();
+    this.startClock();
+    this.render();
+    root.removeAttribute('aria-busy');
+  }
+
+  /** The steps of the run on screen (the player clamps to it). */
+  private total(): number {
+    return this.model?.transport.total ?? 1;
+  }
+
+  apply(action: Action): void {
+    this.store.apply(action);
+  }
+
+  dispatch(i: Intent): void {
+    const act = this.actionFor(i);
+    if (act) this.apply(act);
+  }
+
+  /** The pure action an intent stands for (null: handled here, e.g. an import or a URL flush). */
+  private actionFor(i: Intent): Action | null {
+    const total = this.total();
+    switch (i.type) {
+      case 'set':
+        return (s) => A.setParam(s, i.key, i.raw);
+      case 'scenario':
+        return (s) => A.chooseScenario(s, i.name);
+      case 'seek':
+        return (s) => seek(s, i.step, total);
+      case 'view':
+        return (s) => A.setView(s, i.id);
+      case 'player':
+        return (s) => playerOp(s, i.op, total);
+      case 'config': {
+        const text = i.text;
+        if (text === null) return (s) => A.loadConfig(s, null, '', 'model');
+        const c = checkConfig(text);
+        if ('error' in c) return (s) => A.rejectValue(s, 'cfg', c.error);
+        return (s) => A.loadConfig(s, text, i.source, c.kind);
+      }
+      case 'requestTrace':
+        return (s) => A.setRequestTrace(s, i.text, i.name);
+      case 'import':
+        this.importText(i.text, i.name);
+        return null;
+      case 'runKernel':
+        return A.requestKernel;
+      case 'theme':
+        return (s) => A.toggleTheme(s, matchMedia('(prefers-color-scheme: dark)').matches);
+      case 'dismissProblems':
+        return A.dismissProblems;
+      case 'share':
+        this.url.flush();
+        return null;
     }
-    this.controls = buildControls(presetOptions(), (patch) => this.patch(patch));
-    this.config = buildConfigInput(this.controls.configSlot, (custom, text) => {
-      this.custom = custom;
-      this.lastRunKey = '';
-      if (this.restoring) {
-        // Restoring a link: every other value comes from the URL as it is.
-        this.recompute(true);
+  }
+
+  /** Import (also used by tests through the page). */
+  importText(text: string, name: string): void {
+    const r = importFile(text, name);
+    if (r.kind === 'query') {
+      const { state, problems } = A.restoreQuery(this.store.get(), r.query);
+      if (problems.length > 0) {
+        this.apply((s) => A.setImported(s, { message: `${name}: ${problems[0]}` }));
         return;
       }
-      const config = text === null ? '' : toBase64Url(minify(text));
-      this.patch(custom ? { scenario: 'custom', mode: custom.kind === 'scenario' ? 'custom' : this.state.mode, poolRatio: [], config } : { config: '' });
-    });
-    this.shell.layout.prepend(this.controls.root);
-    this.timeline = new Timeline((s) => this.player.seek(s));
-    this.shell.explainerSlot.after(this.timeline.root);
-    this.shell.tabs.get('pools')!.panel.appendChild(this.pools.root);
-    this.extra = new ViewsExtra(this);
-    this.wire();
-    this.player.speed = state.speed;
-    const { step, view } = state; // recompute() re-renders and would overwrite them
-    this.recompute(true);
-    this.state.view = view;
-    this.player.seek(step);
-    this.renderStep();
-    if (state.config) void this.loadUrlConfig(state.config, step);
-    else root.removeAttribute('aria-busy');
+      this.pendingCheck = { key: runKey(state.params), summaryJson: r.summaryJson, name };
+      // Stay on this view so the result of the import is visible.
+      this.apply((s) => A.setView({ ...state, imported: { ...s.imported, run: null, message: `Importing ${name}…` } }, 'data'));
+    } else if (r.kind === 'run') this.apply((s) => A.setImported(seek(s, 0, r.run.stepCount), { run: r.run, message: r.message }));
+    else if (r.kind === 'plan') this.apply((s) => A.setImported(s, { plan: r.plan, message: r.message }));
+    else this.apply((s) => A.setImported(s, { message: r.message }));
   }
 
-  /** A config carried in the link: decode, validate (errors next to the box), then re-run. */
-  private async loadUrlConfig(b64: string, step: number): Promise<void> {
-    let text: string;
+  render(): void {
+    if (this.rendering) return;
+    this.rendering = true;
     try {
-      text = fromBase64Url(b64);
-    } catch {
-      this.config.setError(`URL parameter "cfg": not valid base64url UTF-8 text; the preset is used instead`);
-      this.shell.layout.parentElement?.removeAttribute('aria-busy');
-      return;
+      const s = this.store.get();
+      const m = this.models.model(s);
+      this.model = m;
+      this.applyTheme(s);
+      this.shell.render(m);
+      this.controls.render(m.controls);
+      this.explainer.render(m.explainer);
+      this.timeline.render(m);
+      for (const v of VIEW_REGISTRY) v.render(m);
+      this.checkImport(m);
+    } finally {
+      this.rendering = false;
     }
-    const view = this.state.view;
-    this.restoring = true;
-    await this.config.load(text, 'config from the link');
-    this.restoring = false;
-    this.state.view = view;
-    this.player.seek(step);
-    this.renderStep();
-    this.shell.layout.parentElement?.removeAttribute('aria-busy');
   }
 
-  patch(patch: Partial<UiState>): void {
-    const next = { ...this.state, ...patch };
-    // Another model leaves the named scenario (its request list and layers belong to it).
-    if (patch.preset !== undefined && patch.preset !== this.state.preset) Object.assign(next, { scenario: 'custom', poolRatio: [], workload: 'generated' });
-    const workloadKeys: (keyof UiState)[] = ['requests', 'promptLen', 'outputLen', 'dist', 'spread', 'arrivalRate'];
-    if (workloadKeys.some((k) => k in patch)) next.workload = 'generated';
-    this.state = next;
-    this.recompute();
-    this.renderStep();
+  private checkImport(m: PageModel): void {
+    const c = this.pendingCheck;
+    if (!c || m.runStale || !m.run || runKey(this.store.get().params) !== c.key) return;
+    this.pendingCheck = null;
+    const same = sameSummary(m.run, c.summaryJson);
+    const message = same
+      ? `Imported ${c.name}: re-ran its settings; the summary is identical (a run is a value).`
+      : `Imported ${c.name}: re-ran its settings, but the summary differs from the file (made by another version of the simulator?).`;
+    queueMicrotask(() => this.apply((s) => A.setImported(s, { message, identical: same })));
   }
 
-  setView(view: ViewName): void {
-    this.state = { ...this.state, view };
-    this.renderTabs();
-    this.renderStep();
+  private theme = '';
+  private applyTheme(s: AppState): void {
+    if (s.theme === this.theme) return;
+    this.theme = s.theme;
+    if (s.theme === 'auto') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = s.theme;
   }
 
-  private wire(): void {
-    const s = this.shell;
-    for (const [name, b] of s.scenarioButtons) {
-      b.addEventListener('click', () => {
-        this.custom = null;
-        this.config.reset();
-        this.controls.clearErrors();
-        this.state = { ...baseState(name as UiState['scenario']), view: this.state.view, speed: this.state.speed, config: '' };
-        this.recompute();
-        this.player.seek(0);
-        this.renderStep();
-      });
-    }
-    for (const [id, t] of s.tabs) t.button.addEventListener('click', () => this.setView(id));
-    const tr = s.transport;
-    tr.play.addEventListener('click', () => this.player.toggle());
-    tr.back.addEventListener('click', () => this.player.stepBy(-1));
-    tr.forward.addEventListener('click', () => this.player.stepBy(1));
-    tr.start.addEventListener('click', () => this.player.stepBy(-this.player.total));
-    tr.end.addEventListener('click', () => this.player.stepBy(this.player.total));
-    tr.scrub.addEventListener('input', () => this.player.seek(Number(tr.scrub.value)));
-    tr.speed.addEventListener('change', () => this.player.setSpeed(Number(tr.speed.value)));
-    s.themeButton.addEventListener('click', () => {
-      const dark = document.documentElement.dataset.theme ? document.documentElement.dataset.theme === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
-      document.documentElement.dataset.theme = dark ? 'light' : 'dark';
-      this.pools.invalidateTheme();
-      this.timeline.restyle();
-    });
-    s.shareButton.addEventListener('click', () => {
-      this.writeUrl();
-      s.shareUrl.value = location.href;
-      s.shareUrl.select();
-      navigator.clipboard?.writeText(location.href).catch(() => undefined);
-      s.shareButton.textContent = 'Link copied';
-      setTimeout(() => (s.shareButton.textContent = 'Copy link'), 1500);
-    });
+  private wireKeys(): void {
     document.addEventListener('keydown', (e) => {
       const t = e.target as HTMLElement | null;
       if (t && (t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || (t.tagName === 'INPUT' && (t as HTMLInputElement).type !== 'range'))) return;
       if (e.ctrlKey || e.metaKey || e.altKey) return;
-      const a = keyAction(e.key, e.shiftKey);
-      if (!a) return;
-      if (t?.tagName === 'BUTTON' && a === 'toggle') return; // Space activates the focused button
+      const op = keyAction(e.key, e.shiftKey);
+      if (!op) return;
+      if (t?.tagName === 'BUTTON' && op === 'toggle') return; // Space activates the focused button
       e.preventDefault();
-      applyKey(this.player, a);
+      this.dispatch({ type: 'player', op });
     });
-    this.player.onChange(() => this.renderStep());
+  }
+
+  private startClock(): void {
+    let last = 0;
     const loop = (now: number) => {
-      const dt = this.lastTime ? now - this.lastTime : 0;
-      this.lastTime = now;
-      this.player.tick(dt);
+      const dt = last ? now - last : 0;
+      last = now;
+      if (this.store.get().playing) this.apply((s) => tick(s, dt, this.total()));
       requestAnimationFrame(loop);
     };
     requestAnimationFrame(loop);
-    let resizeTimer = 0;
-    window.addEventListener('resize', () => {
-      clearTimeout(resizeTimer);
-      resizeTimer = window.setTimeout(() => {
-        this.pools.layout();
-        this.timeline.resize();
-      }, 100);
-    });
   }
 
-  /** Re-plan and re-simulate when a run parameter changed; report core errors next to the field. */
-  /** `now`: compute synchronously even after a slow run (restoring a link needs the run at once). */
-  recompute(now = false): void {
-    const key = runKey(this.state);
-    this.controls.update(this.state);
-    if (key === this.lastRunKey && this.run) return;
-    this.lastRunKey = key;
-    this.controls.clearErrors();
-    this.config.setError(null);
-    this.shell.story.textContent = scenarioStory(this.state.scenario);
-    this.controls.setModelNote(
-      this.state.scenario === 'straddle' && !this.custom ? 'This scenario brings its own model: one attention layer with a 128-token window, 2 MiB per slot (the preset is not used). Pick a preset to leave the scenario.' : '',
-    );
-    clearTimeout(this.deferred);
-    // The core is synchronous. When the last run was slow (a big custom workload), let the page
-    // paint a "simulating" notice first instead of freezing without a word.
-    if (!now && this.lastComputeMs > SLOW_RUN_MS) {
-      this.shell.status.textContent = `Simulating… (the previous run took ${Math.round(this.lastComputeMs)} ms)`;
-      this.shell.stage.setAttribute('aria-busy', 'true');
-      requestAnimationFrame(() => {
-        this.deferred = window.setTimeout(() => {
-          this.computeNow();
-          this.renderStep();
-        }, 0);
-      });
-      return;
-    }
-    this.computeNow();
-  }
-
-  private computeNow(): void {
-    let result: RunResult;
-    const t0 = performance.now();
-    try {
-      result = computeRun(this.state, this.custom);
-    } catch (e) {
-      this.showRunError(e);
-      return;
-    } finally {
-      this.lastComputeMs = performance.now() - t0;
-      this.shell.stage.removeAttribute('aria-busy');
-    }
-    this.result = result;
-    this.shell.tabs.get('plan')!.panel.replaceChildren(renderPlanTable(result.planView));
-    this.showRun(result.run);
-    const sum = result.run.summary;
-    this.shell.status.textContent = `Planned and simulated in ${Math.round(this.lastComputeMs)} ms: ${sum.steps} scheduler passes, policy ${this.state.policy}, constraints ${this.state.mode}, slots [${sum.slotCounts.join(', ')}].`;
-  }
-
-  private showRun(run: RunView): void {
-    this.run = run;
-    this.pools.root.classList.remove('stale');
-    this.timeline.root.classList.remove('stale');
-    this.pools.setRun(run);
-    this.timeline.setRun(run);
-    this.player.setTotal(run.stepCount);
-    this.shell.transport.scrub.max = String(run.stepCount - 1);
-    this.explainerKey = '';
-    this.extra.setRun();
-  }
-
-  /** Replay an imported trace (not reproducible from the URL: the status line says so). */
-  showImportedRun(run: RunView): void {
-    this.showRun(run);
-    this.shell.status.textContent = `Imported trace. ${run.story}`;
-    this.player.seek(0);
-    this.renderStep();
-  }
-
-  /** Apply a whole link (import of an exported trace): settings, config, step and view. */
-  async restoreFromQuery(query: string): Promise<void> {
-    const { state, problems } = parseUrlState(query);
-    if (problems.length > 0) throw new InputError('playground.query', query, `a valid link (${describeProblem(problems[0])})`);
-    this.custom = null;
-    this.config.reset();
-    this.controls.clearErrors();
-    this.state = state;
-    this.lastRunKey = '';
-    this.shownView = null;
-    const { step, view } = state; // recompute() re-renders and would overwrite them
-    if (state.config) {
-      await this.loadUrlConfig(state.config, step);
-    } else {
-      this.recompute(true);
-      this.state.view = view;
-      this.player.seek(step);
-      this.renderStep();
-    }
-    this.writeUrl();
-  }
-
-  lastRunKeyPublic(): string {
-    return this.lastRunKey;
-  }
-
-  private showRunError(e: unknown): void {
-    const msg = e instanceof InputError ? e.message : `Internal error: ${e instanceof Error ? e.message : String(e)}`;
-    if (e instanceof InputError) {
-      const field = uiFieldOf(e.field);
-      if (field === 'config' || (this.custom && field === null)) this.config.setError(msg);
-      else if (field) this.controls.setError(field, msg);
-    }
-    this.run = null;
-    this.result = null;
-    // The last good run stays on screen, dimmed, until the error is fixed.
-    this.pools.root.classList.add('stale');
-    this.timeline.root.classList.add('stale');
-    this.shell.status.textContent = '';
-    this.shell.explainerSlot.replaceChildren(h('section', { class: 'panel status bad', id: 'run-error', role: 'alert' }, h('h2', { text: 'Cannot run this configuration' }), h('p', { text: msg })));
-  }
-
-  private shownView: ViewName | null = null;
-
-  renderTabs(): void {
-    if (this.shownView === this.state.view) return;
-    this.shownView = this.state.view;
-    for (const [id, t] of this.shell.tabs) {
-      const on = id === this.state.view;
-      t.button.setAttribute('aria-selected', String(on));
-      t.panel.hidden = !on;
-    }
-    // Grids are sized while visible (a hidden panel has no width).
-    if (this.state.view === 'pools') this.pools.layout();
-  }
-
-  /** Draw the frame at the player's step. Called on every player change (and per played frame). */
-  renderStep(): void {
-    const p = this.player;
-    const tr = this.shell.transport;
-    this.state.step = p.step;
-    this.state.speed = p.speed;
-    this.renderTabs();
-    for (const [name, b] of this.shell.scenarioButtons) b.setAttribute('aria-pressed', String(name === this.state.scenario));
-    tr.play.textContent = p.playing ? '⏸ Pause' : '▶ Play';
-    tr.scrub.value = String(p.step);
-    tr.label.textContent = `step ${p.step} / ${p.total - 1}`;
-    const speed = String(p.speed);
-    if (![...tr.speed.options].some((o) => o.value === speed)) tr.speed.appendChild(h('option', { value: speed, text: `${speed} steps/s` }));
-    tr.speed.value = speed;
-    if (this.run) {
-      this.renderExplainer(this.run, p.step);
-      const frame = this.run.frameAt(p.step);
-      if (this.state.view === 'pools') this.pools.draw(frame);
-      this.timeline.setStep(p.step);
-      this.extra.setStep(frame);
-    }
-    this.scheduleUrl();
-  }
-
-  private explainerKey = '';
-
-  /** Re-render the explainer only when its content changes (before / at / after the stall). */
-  private renderExplainer(run: RunView, step: number): void {
-    const first = run.summary.deadlock?.firstStalledStep ?? Number.POSITIVE_INFINITY;
-    const key = `${step < first ? 'before' : step === first ? 'at' : 'after'}:${this.state.mode}`;
-    if (key === this.explainerKey) return;
-    this.explainerKey = key;
-    const onFix = (mode: UiState['mode']) => this.patch({ mode });
-    this.shell.explainerSlot.replaceChildren(renderExplainer(run.summary, this.state.mode, step, onFix, (s) => this.player.seek(s)));
-  }
-
-  private scheduleUrl(): void {
-    if (this.urlTimer) return;
-    this.urlTimer = window.setTimeout(() => {
-      this.urlTimer = 0;
-      this.writeUrl();
-    }, this.player.playing ? 400 : 0);
-  }
-
-  writeUrl(): void {
-    const q = serializeUrlState(this.state);
-    if (q !== location.search) history.replaceState(null, '', q);
-    this.shell.shareUrl.value = location.href;
+  /** The root element (bench-probe). */
+  get element(): HTMLElement {
+    return this.root;
   }
 }

@@ -4,9 +4,9 @@
  * performance.now(); nothing here is used by the page itself.
  */
 import type { App } from './app.ts';
-import { readGridTheme } from './pools-view.ts';
-import { SlotGrid } from './slot-grid.ts';
-import { syntheticRun } from './synthetic.ts';
+import { syntheticRun } from './bridge/synthetic.ts';
+import { readGridTheme } from './views/pools.ts';
+import { SlotGrid } from './views/slot-grid.ts';
 
 export interface Stats {
   readonly n: number;
@@ -56,44 +56,46 @@ function app(): App {
 export async function playBench(ms: number, speed: number): Promise<{ frames: Stats; render: Stats; steps: number; slots: number[] }> {
   const a = app();
   const render: number[] = [];
-  const orig = a.renderStep.bind(a);
-  a.renderStep = () => {
+  const orig = a.render.bind(a);
+  a.render = () => {
     const t0 = performance.now();
     orig();
     render.push(performance.now() - t0);
   };
-  a.player.seek(0);
-  a.player.setSpeed(speed);
+  a.dispatch({ type: 'seek', step: 0 });
+  a.dispatch({ type: 'set', key: 'speed', raw: String(speed) });
   const intervals: number[] = [];
-  const start = a.player.step;
-  a.player.play();
+  const start = a.store.get().params.step;
+  render.length = 0;
+  a.dispatch({ type: 'player', op: 'play' });
   await new Promise<void>((done) => {
     let last = performance.now();
     const t0 = last;
     const tick = (now: number) => {
       intervals.push(now - last);
       last = now;
-      if (now - t0 < ms && a.player.playing) requestAnimationFrame(tick);
+      if (now - t0 < ms && a.store.get().playing) requestAnimationFrame(tick);
       else done();
     };
     requestAnimationFrame(tick);
   });
-  a.player.pause();
-  a.renderStep = orig;
-  return { frames: stats(intervals.slice(1)), render: stats(render), steps: a.player.step - start, slots: a.run ? a.run.poolGroups.map((g) => g.slotCount) : [] };
+  a.dispatch({ type: 'player', op: 'pause' });
+  a.render = orig;
+  return { frames: stats(intervals.slice(1)), render: stats(render), steps: a.store.get().params.step - start, slots: a.model.run ? a.model.run.poolGroups.map((g) => g.slotCount) : [] };
 }
 
 /** Seek to pseudo-random steps (fixed LCG) and time the synchronous lookup + draw of each. */
 export function scrubBench(count: number): Stats {
   const a = app();
-  const total = a.player.total;
+  const total = a.model.transport.total;
   let x = 12345;
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     x = (x * 1103515245 + 12345) >>> 0;
     const target = x % total;
+    const now = a.store.get().params.step;
     const t0 = performance.now();
-    a.player.seek(target === a.player.step ? (target + 1) % total : target);
+    a.dispatch({ type: 'seek', step: target === now ? (target + 1) % total : target });
     times.push(performance.now() - t0);
   }
   return stats(times);

@@ -1,9 +1,9 @@
-/** Page entry: styles, then the App on #app with the current query string. */
+/** Page entry: styles, then the App on #app. */
 import './styles.css';
 import { App } from './app.ts';
 
 const root = document.getElementById('app');
 if (root) {
-  const app = new App(root, location.search);
+  const app = new App(root);
   (window as unknown as { __kvpool: App }).__kvpool = app;
 }

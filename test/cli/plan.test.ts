@@ -15,7 +15,8 @@ async function run(argv: string[], files: Record<string, string> = {}) {
   return { code, out: io.stdout, err: io.stderr };
 }
 
-const issueFlags = ['--preset', 'deepseek-v4-flash', '--tokens-per-block', '256', '--max-seq-len', '137984', '--max-batch-size', '64', '--quota', '40GiB', '--kv-dtype', 'fp8'];
+// The #15401-era numbers: pin the version (presets and flags default to trtllm-v2@main).
+const issueFlags = ['--engine', 'trtllm-v2@15401', '--preset', 'deepseek-v4-flash', '--tokens-per-block', '256', '--max-seq-len', '137984', '--max-batch-size', '64', '--quota', '40GiB', '--kv-dtype', 'fp8'];
 
 describe('kvpool plan --scenario FILE --json reproduces the golden cases', () => {
   for (const c of cases) {
@@ -67,9 +68,8 @@ describe('kvpool plan: bad input gets one clear line and a non-zero exit', () =>
     ['non-numeric', ['plan', '--max-batch-size', 'lots'], /--max-batch-size: got "lots"; expected an integer >= 1/],
     ['negative', ['plan', '--max-seq-len', '-5'], /--max-seq-len: got "-5"/],
     ['zero quota', ['plan', '--quota', '0'], /--quota: got "0"; expected a size > 0/],
-    ['wrong ratio length', ['plan', '--pool-ratio', '0.5,0.5'], /--pool-ratio: got "0.5,0.5"; expected 3 numbers, one per pool group/],
     ['bad dtype', ['plan', '--kv-dtype', 'int3'], /--kv-dtype: got "int3"; expected fp32, bf16/],
-    ['bad mode', ['plan', '--constraints', 'yolo'], /--constraints: got "yolo"; expected as-shipped, issue-fix/],
+    ['bad mode', ['plan', '--constraints', 'yolo'], /--constraints: got "yolo"; expected main, as-shipped, issue-fix/],
     ['bad tpb for DeepSeek-V4', ['plan', '--tokens-per-block', '64'], /tokens-per-block.*64.*128.*256/],
     ['malformed JSON', ['plan', '--scenario', 's.json'], /--scenario s.json: got .*expected valid JSON/, { 's.json': '{"tokens_per_block": 4,' }],
     ['history > capacity', ['plan', '--scenario', 's.json'], /constraints\[0\]\.kv_caches\[0\]\[1\] \(history\): got 11; expected an integer in \[0, capacity = 10\]/, { 's.json': JSON.stringify({ tokens_per_block: 4, layers: [{ layer_id: 0, kind: 'attn', window: null, sink_tokens: null, buffers: [{ role: 'k', bytes_per_block: 64 }] }], gpu_quota_bytes: 1e9, typical_step: null, constraints: [{ kv_caches: [[10, 11]], system_prompt_length: 0 }], initial_pool_ratio: null }) }],
@@ -84,6 +84,14 @@ describe('kvpool plan: bad input gets one clear line and a non-zero exit', () =>
       expect(err).not.toMatch(/\n\s+at /); // no stack trace
     });
   }
+  it('a ratio of the wrong length is each version\'s own refusal (exit 1, the engine\'s message)', async () => {
+    const main = await run(['plan', '--pool-ratio', '0.5,0.5']);
+    expect(main.code).toBe(1);
+    expect(main.err).toContain('std::invalid_argument: initial_pool_ratio length must match number of layer groups');
+    const old = await run(['plan', '--engine', 'trtllm-v2@15401', '--pool-ratio', '0.5,0.5']);
+    expect(old.code).toBe(1);
+    expect(old.err).toContain('AssertionError: Wrong ratio_list length. Expected 3, got 2');
+  });
   it('a scenario with quota 0 reports the engine refusal as JSON and exits 1', async () => {
     const s = { ...(cases[0].input as Record<string, unknown>), gpu_quota_bytes: 0 };
     const { code, out } = await run(['plan', '--scenario', 's.json', '--json'], { 's.json': JSON.stringify(s) });

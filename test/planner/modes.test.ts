@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { getPreset, listPresets } from '../../src/model/presets.ts';
 import { CONSTRAINT_MODES, type ModelKnobs, planModel, planScenario } from '../../src/planner/index.ts';
 
+// These are the #15401-era numbers: pin the version (presets default to trtllm-v2@main).
+const V15401 = 'trtllm-v2@15401';
+
 const GiB = 1024 ** 3;
 const issueKnobs = (over: Partial<ModelKnobs> = {}): ModelKnobs => ({
   tokensPerBlock: 256,
@@ -20,7 +23,7 @@ const flash = () => getPreset('deepseek-v4-flash');
 
 describe('#15401 from the preset and engine knobs', () => {
   it('slot bytes of the three pool groups', () => {
-    const { plan } = planModel(flash(), issueKnobs(), 'as-shipped');
+    const { plan } = planModel(flash(), issueKnobs(), 'as-shipped', undefined, V15401);
     expect(plan.poolGroups.map((g) => [g.name, g.slotBytes])).toEqual([
       ['SWA', 26607616],
       ['COMPRESS', 886016],
@@ -28,19 +31,19 @@ describe('#15401 from the preset and engine knobs', () => {
     ]);
   });
   it('min_slots per constraint mode', () => {
-    expect(planModel(flash(), issueKnobs(), 'as-shipped').plan.minSlots).toEqual([1, 539, 1]);
-    expect(planModel(flash(), issueKnobs(), 'issue-fix').plan.minSlots).toEqual([64, 539, 64]);
-    expect(planModel(flash(), issueKnobs(), 'upstream').plan.minSlots).toEqual([64, 602, 64]);
+    expect(planModel(flash(), issueKnobs(), 'as-shipped', undefined, V15401).plan.minSlots).toEqual([1, 539, 1]);
+    expect(planModel(flash(), issueKnobs(), 'issue-fix', undefined, V15401).plan.minSlots).toEqual([64, 539, 64]);
+    expect(planModel(flash(), issueKnobs(), 'upstream', undefined, V15401).plan.minSlots).toEqual([64, 602, 64]);
   });
   it('default typical step: [324, 18535, 323] under either floor', () => {
-    expect(planModel(flash(), issueKnobs(), 'as-shipped').plan.slotCounts).toEqual([324, 18535, 323]);
-    expect(planModel(flash(), issueKnobs(), 'issue-fix').plan.slotCounts).toEqual([324, 18535, 323]);
+    expect(planModel(flash(), issueKnobs(), 'as-shipped', undefined, V15401).plan.slotCounts).toEqual([324, 18535, 323]);
+    expect(planModel(flash(), issueKnobs(), 'issue-fix', undefined, V15401).plan.slotCounts).toEqual([324, 18535, 323]);
   });
   it('skewed pool ratio: [16, 47473, 7] as shipped, [64, 42555, 64] with the fix', () => {
     const poolRatio = [0.01, 0.98, 0.01];
-    const shipped = planModel(flash(), issueKnobs({ poolRatio }), 'as-shipped');
+    const shipped = planModel(flash(), issueKnobs({ poolRatio }), 'as-shipped', undefined, V15401);
     expect(shipped.plan.slotCounts).toEqual([16, 47473, 7]);
-    expect(planModel(flash(), issueKnobs({ poolRatio }), 'issue-fix').plan.slotCounts).toEqual([64, 42555, 64]);
+    expect(planModel(flash(), issueKnobs({ poolRatio }), 'issue-fix', undefined, V15401).plan.slotCounts).toEqual([64, 42555, 64]);
     // the finding in plain words, as the issue phrases it
     expect(shipped.diagnostics.findings.map((f) => f.text)).toContain(
       'pool group 2 STATE (window 8): min_slots 1 is below maxBatchSize 64; with initial_pool_ratio [0.01, 0.98, 0.01] it gets 7 slots, so at most 7 requests can decode at once.',
@@ -49,13 +52,13 @@ describe('#15401 from the preset and engine knobs', () => {
     expect(shipped.diagnostics.limitingPoolGroup).toBe(2);
   });
   it('the fix still falls short at a block boundary: 64 SWA slots serve 32 straddling decodes', () => {
-    const fixed = planModel(flash(), issueKnobs({ poolRatio: [0.01, 0.98, 0.01] }), 'issue-fix');
+    const fixed = planModel(flash(), issueKnobs({ poolRatio: [0.01, 0.98, 0.01] }), 'issue-fix', undefined, V15401);
     const swa = fixed.diagnostics.poolGroups[0];
     expect([swa.decodeBlocksBest, swa.decodeBlocksWorst, swa.decodesBest, swa.decodesWorst]).toEqual([1, 2, 64, 32]);
     expect(fixed.diagnostics.findings.some((f) => f.poolGroup === 0 && /straddle/.test(f.text))).toBe(true);
   });
   it('safe floors cover maxBatchSize decodes at the straddle plus a context chunk', () => {
-    const safe = planModel(flash(), issueKnobs({ maxNumTokens: 8192, poolRatio: [0.01, 0.98, 0.01] }), 'safe');
+    const safe = planModel(flash(), issueKnobs({ maxNumTokens: 8192, poolRatio: [0.01, 0.98, 0.01] }), 'safe', undefined, V15401);
     // 64 decodes x 2 blocks + a 32-block chunk (8192 / 256) in each windowed pool
     expect(safe.plan.minSlots[0]).toBe(160);
     expect(safe.plan.minSlots[2]).toBe(160);
@@ -70,7 +73,7 @@ describe('#15401 from the preset and engine knobs', () => {
     expect(rebalanced('issue-fix')).toEqual([64, 23405, 64]);
   });
   it('BF16 slot bytes (spec §1.3)', () => {
-    expect(planModel(flash(), issueKnobs({ kvDtype: 'bf16' }), 'as-shipped').plan.poolGroups.map((g) => g.slotBytes)).toEqual([32243712, 1594624, 55050240]);
+    expect(planModel(flash(), issueKnobs({ kvDtype: 'bf16' }), 'as-shipped', undefined, V15401).plan.poolGroups.map((g) => g.slotBytes)).toEqual([32243712, 1594624, 55050240]);
   });
 });
 

@@ -1,6 +1,6 @@
-/** Hand-built plans for simulator tests: only the fields the simulator reads carry meaning. */
+/** Hand-built pool layouts for simulator tests: exactly the fields the simulator reads. */
 import type { LifeCycle } from '../../src/planner/lifecycle.ts';
-import type { Plan } from '../../src/planner/types.ts';
+import type { PoolLayout } from '../../src/planner/types.ts';
 
 export interface TinyPlan {
   tokensPerBlock: number;
@@ -11,7 +11,7 @@ export interface TinyPlan {
   names?: string[];
 }
 
-export function tinyPlan(t: TinyPlan): Plan {
+export function tinyPlan(t: TinyPlan): PoolLayout {
   const groups = t.slotCounts.map((_, pg) => ({
     index: pg,
     name: t.names?.[pg] ?? `PG${pg}`,
@@ -21,29 +21,13 @@ export function tinyPlan(t: TinyPlan): Plan {
     roles: ['key'],
     layerIds: [],
   }));
+  // Only the PoolLayout fields: the simulator must run on any engine's pools, not only trtllm plans.
   return {
-    scenario: { tokens_per_block: t.tokensPerBlock, layers: [], gpu_quota_bytes: 1, typical_step: null, constraints: [], initial_pool_ratio: null },
     tokensPerBlock: t.tokensPerBlock,
     lifeCycles: t.lifeCycles,
     lifeCyclePoolGroup: t.lifeCyclePoolGroup,
     poolGroups: groups,
-    granularityBytes: 1,
-    typicalStep: null,
-    constraints: [],
-    typicalStepSlots: null,
-    constraintSlots: [],
-    minSlots: t.slotCounts.map(() => 1),
-    minQuotaBytes: 0,
-    quotaRoundedBytes: 0,
-    effectiveQuotaBytes: 0,
-    quotaRaisedToMin: false,
-    totalGrains: 0,
-    ratioSource: 'constraints',
-    initialRatio: t.slotCounts.map(() => 1 / t.slotCounts.length),
     slotCounts: t.slotCounts,
-    grainsPerPoolGroup: t.slotCounts,
-    bytesPerPoolGroup: t.slotCounts,
-    rebalance: null,
     error: null,
   };
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { referencePagedDecode } from '../../src/attn/reference.ts';
 import { InputError } from '../../src/model/errors.ts';
-import { knobsFrom, planFor, uiFieldOf } from '../../src/ui/core-adapter.ts';
-import { attentionWeights, buildBatch, contextLenOf, probeWeights, weightProbe } from '../../src/ui/inspector-model.ts';
-import { fixModeFor } from '../../src/ui/plan-view.ts';
-import { computeRun } from '../../src/ui/sim-adapter.ts';
-import { baseState, toBase64Url } from '../../src/ui/url-state.ts';
-import type { FrameView, PoolGroupView } from '../../src/ui/view-model.ts';
+import { attentionWeights, buildBatch, contextLenOf, probeWeights, weightProbe } from '../../src/ui/bridge/attention.ts';
+import { fixModeFor } from '../../src/ui/bridge/page-model.ts';
+import { knobsFrom, planFor, uiFieldOf } from '../../src/ui/bridge/plan.ts';
+import { computeRun } from '../../src/ui/bridge/run.ts';
+import type { FrameView, PoolGroupView } from '../../src/ui/model.ts';
+import { baseState } from '../../src/ui/state/codec.ts';
+import { toBase64Url, type UiState } from '../../src/ui/state/params.ts';
 
 describe('core adapter', () => {
   it('maps UI knobs to engine knobs', () => {
@@ -49,7 +50,7 @@ describe('sim adapter', () => {
     let maxHolders = 0;
     for (let t = 0; t < bad.stepCount; t++) maxHolders = Math.max(maxHolders, bad.used[2][t] + bad.held[2][t]);
     expect(maxHolders).toBeLessThanOrEqual(7);
-    const good = computeRun({ ...baseState('trtllm-15401'), mode: fixModeFor('as-shipped') }, null).run;
+    const good = computeRun({ ...baseState('trtllm-15401'), mode: fixModeFor('as-shipped') as UiState['mode'] }, null).run;
     expect(good.summary.outcome).toBe('completed');
     expect(good.summary.completedRequests).toBe(64);
   });

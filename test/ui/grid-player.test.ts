@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hslToRgb, Palette, packRgba, runningRgb } from '../../src/ui/colors.ts';
-import { applyKey, keyAction, Player } from '../../src/ui/player.ts';
-import { gridLayout, paintSlots, slotAt } from '../../src/ui/slot-grid.ts';
-import { SLOT_FREE, SLOT_RUNNING, SLOT_SUSPENDED } from '../../src/ui/view-model.ts';
+import { SLOT_FREE, SLOT_RUNNING, SLOT_SUSPENDED } from '../../src/ui/model.ts';
+import { initialState } from '../../src/ui/state/actions.ts';
+import { keyAction, playerOp, seek, tick } from '../../src/ui/state/player.ts';
+import { hslToRgb, Palette, packRgba, runningRgb } from '../../src/ui/views/colors.ts';
+import { gridLayout, paintSlots, slotAt } from '../../src/ui/views/slot-grid.ts';
 
 describe('slot grid layout', () => {
   it('picks the largest cell that fits', () => {
@@ -65,42 +66,49 @@ describe('colours', () => {
   });
 });
 
-describe('player', () => {
+describe('player (pure functions over the one state; the step lives in params only)', () => {
+  const at = (step = 0) => {
+    const s = initialState('');
+    return { ...s, params: { ...s.params, step } };
+  };
+
   it('steps, clamps and stops at the end', () => {
-    const p = new Player();
-    p.setTotal(10);
-    p.stepBy(-1);
-    expect(p.step).toBe(0);
-    p.stepBy(3);
-    expect(p.step).toBe(3);
-    p.speed = 10;
-    p.play();
-    expect(p.tick(100)).toBe(true); // 10 steps/s * 0.1 s = 1 step
-    expect(p.step).toBe(4);
-    expect(p.tick(40)).toBe(false); // 0.4 step carried
-    expect(p.tick(60)).toBe(true);
-    expect(p.step).toBe(5);
-    for (let i = 0; i < 20; i++) p.tick(250);
-    expect(p.step).toBe(9);
-    expect(p.playing).toBe(false);
-    p.play(); // from the end restarts
-    expect(p.step).toBe(0);
+    let s = playerOp(at(), 'back', 10);
+    expect(s.params.step).toBe(0);
+    s = seek(s, 3, 10);
+    expect(s.params.step).toBe(3);
+    s = { ...s, params: { ...s.params, speed: 10 } };
+    s = playerOp(s, 'play', 10);
+    s = tick(s, 100, 10); // 10 steps/s * 0.1 s = 1 step
+    expect(s.params.step).toBe(4);
+    s = tick(s, 40, 10); // 0.4 step carried
+    expect(s.params.step).toBe(4);
+    s = tick(s, 60, 10);
+    expect(s.params.step).toBe(5);
+    for (let i = 0; i < 20; i++) s = tick(s, 250, 10);
+    expect(s.params.step).toBe(9);
+    expect(s.playing).toBe(false);
+    s = playerOp(s, 'play', 10); // from the end restarts
+    expect(s.params.step).toBe(0);
+    expect(seek(s, 1e9, 10).params.step).toBe(9);
   });
 
   it('keys map to actions', () => {
-    const p = new Player();
-    p.setTotal(100);
-    applyKey(p, keyAction('ArrowRight', true)!);
-    expect(p.step).toBe(10);
-    applyKey(p, keyAction('ArrowLeft', false)!);
-    expect(p.step).toBe(9);
-    applyKey(p, keyAction('End', false)!);
-    expect(p.step).toBe(99);
-    applyKey(p, keyAction(' ', false)!);
-    expect(p.playing).toBe(true);
+    let s = at();
+    const key = (k: string, shift = false) => {
+      s = playerOp(s, keyAction(k, shift)!, 100);
+    };
+    key('ArrowRight', true);
+    expect(s.params.step).toBe(10);
+    key('ArrowLeft');
+    expect(s.params.step).toBe(9);
+    key('End');
+    expect(s.params.step).toBe(99);
+    key(' ');
+    expect(s.playing).toBe(true);
     expect(keyAction('x', false)).toBeNull();
-    const s = p.speed;
-    applyKey(p, 'faster');
-    expect(p.speed).toBeGreaterThan(s);
+    const speed = s.params.speed;
+    s = playerOp(s, 'faster', 100);
+    expect(s.params.speed).toBeGreaterThan(speed);
   });
 });

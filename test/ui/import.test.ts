@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/model/errors.ts';
-import { planFor } from '../../src/ui/core-adapter.ts';
-import { isPlan, isTrace, parseJsonFile, planJsonRows, playgroundQuery, traceJsonToRunView, withPlayground } from '../../src/ui/import.ts';
-import { computeRun } from '../../src/ui/sim-adapter.ts';
-import { baseState, serializeUrlState } from '../../src/ui/url-state.ts';
+import { isPlan, isTrace, parseJsonFile, planJsonRows, playgroundQuery, traceJsonToRunView, withPlayground } from '../../src/ui/bridge/import.ts';
+import { planFor } from '../../src/ui/bridge/plan.ts';
+import { computeRun } from '../../src/ui/bridge/run.ts';
+import { baseState, serializeUrlState } from '../../src/ui/state/codec.ts';
 
 function fieldOf(fn: () => unknown): string {
   try {

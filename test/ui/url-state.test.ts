@@ -1,24 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  baseState,
-  DEFAULT_STATE,
-  DISTS,
-  DTYPES,
-  describeProblem,
-  fromBase64Url,
-  MODES,
-  PARAMS,
-  POLICIES,
-  parseUrlState,
-  runKey,
-  SCENARIOS,
-  serializeUrlState,
-  toBase64Url,
-  type UiState,
-  VIEWS,
-  WORKLOADS,
-} from '../../src/ui/url-state.ts';
+import { baseState, DEFAULT_STATE, describeProblem, parseUrlState, runKey, serializeUrlState } from '../../src/ui/state/codec.ts';
+import { DISTS, DTYPES, fromBase64Url, MODES, PARAMS, POLICIES, SCENARIOS, toBase64Url, type UiState, VIEWS, WORKLOADS } from '../../src/ui/state/params.ts';
 
 describe('url state table', () => {
   it('an empty query gives the trtllm-15401 defaults and no problems', () => {
@@ -114,7 +97,7 @@ describe('url state table', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  const stateArb: fc.Arbitrary<UiState> = fc.record({
+  const stateArb = fc.record({
     scenario: fc.constantFrom(...SCENARIOS),
     preset: fc.constantFrom('deepseek-v4-flash', 'gemma-2-9b', 'llama-3.1-8b', 'qwen3-next-80b-a3b'),
     tokensPerBlock: fc.integer({ min: 1, max: 4096 }),
@@ -144,11 +127,14 @@ describe('url state table', () => {
     speed: fc.double({ min: 0.25, max: 10_000, noNaN: true }),
     config: fc.string({ maxLength: 40 }).map(toBase64Url),
     requestTrace: fc.string({ maxLength: 40 }).map(toBase64Url),
+    maxSteps: fc.integer({ min: 1, max: 1_000_000 }),
+    lesson: fc.constantFrom('', 'paged-kv', 'windows'),
+    lessonStep: fc.integer({ min: 0, max: 999 }),
   });
 
   it('parse(serialize(s)) = s for any valid state, with no problems', () => {
     fc.assert(
-      fc.property(stateArb, (s) => {
+      fc.property(stateArb, (s: UiState) => {
         const { state, problems } = parseUrlState(serializeUrlState(s));
         expect(problems).toEqual([]);
         expect(state).toEqual(s);

@@ -1,0 +1,72 @@
+/**
+ * The engine sizer interface: one engine (and version) that turns an engine scenario into pools.
+ * The CLI flags, `--help`, the page's engine picker and its URL values are all read from the
+ * declarations here, never from a switch on the engine id.
+ *
+ * Adding an engine is two steps:
+ *   1. one sizer file in src/planner/engines/ (or your own folder) exporting an `EngineSizer`;
+ *   2. one line in src/planner/engines/registry.ts listing it.
+ * Its `size` must return a `PoolLayout` so the simulator, pool grids, timeline and explainer run
+ * on its pools unchanged; `json` is the engine's own output format.
+ */
+import type { PlanDiagnostics } from '../diagnostics.ts';
+import type { EngineScenario } from '../scenario.ts';
+import type { PlanError, PoolLayout } from '../types.ts';
+
+/** Value of one knob: numbers, flags, names, lists of numbers (ratios); null = unset. */
+export type KnobValue = number | boolean | string | readonly number[] | null;
+export type KnobValues = Readonly<Record<string, KnobValue>>;
+
+export interface KnobSpec {
+  /** camelCase name, the key in `KnobValues`. */
+  readonly name: string;
+  /** CLI flag without the dashes, e.g. `max-util-for-resume`. */
+  readonly flag: string;
+  /** Query-string key on the page. */
+  readonly urlKey: string;
+  readonly type: 'int' | 'number' | 'bool' | 'enum' | 'numbers';
+  readonly default: KnobValue;
+  /** Valid range, for int/number: inclusive bounds unless `minExclusive`. */
+  readonly min?: number;
+  readonly minExclusive?: boolean;
+  readonly max?: number;
+  /** Valid values, for enum. */
+  readonly values?: readonly string[];
+  readonly help: string;
+}
+
+/** Constraint modes (how the wrapper builds typical step and constraints) an engine accepts. */
+export interface EngineModes {
+  /** The modes the engine itself ships (the rest are what-ifs). */
+  readonly shipped: readonly string[];
+  readonly all: readonly string[];
+  readonly default: string;
+}
+
+/** What `size` gets: the engine-shaped scenario (layers, tpb, quota, batches) and its framing. */
+export interface SizerInput {
+  readonly scenario: EngineScenario;
+  /** Frames the diagnostics' findings (decodes per pool at maxBatchSize, long requests). */
+  readonly context: { readonly maxBatchSize: number; readonly maxSeqLen: number; readonly draftTokens?: number };
+}
+
+export interface SizeResult<P extends PoolLayout = PoolLayout> {
+  /** The pools, for the simulator and the views (its `error` is the same as `error`). */
+  readonly layout: P;
+  /** The engine's own output format (snake_case for TensorRT-LLM). */
+  readonly json: Readonly<Record<string, unknown>>;
+  readonly diagnostics: PlanDiagnostics | null;
+  /** Non-null when the engine refuses the input (then the CLI exits 1 with this message). */
+  readonly error: PlanError | null;
+}
+
+export interface EngineSizer<P extends PoolLayout = PoolLayout> {
+  /** `family@version`, e.g. `trtllm-v2@main`: the CLI `--engine` and the URL `engine` value. */
+  readonly id: string;
+  readonly label: string;
+  /** One line: which engine code this reproduces (files, commits). */
+  readonly source: string;
+  readonly knobs: readonly KnobSpec[];
+  readonly modes: EngineModes | null;
+  size(input: SizerInput, knobs: KnobValues): SizeResult<P>;
+}

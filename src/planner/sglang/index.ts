@@ -1,0 +1,124 @@
+/**
+ * The `sglang` engine: SGLang's full + SWA pool split (a port of the formulas at
+ * sgl-project/sglang@003fca8, see configurator.ts) for one of our hybrid-SWA models, as a table,
+ * SGLang-named JSON and a simulator layout of two pool groups, FULL and SWA, in pages.
+ *
+ * From our model: full layers give F = kv_heads x (head + v_head) x dtype bytes, sliding layers S
+ * likewise (SGLang assumes one shape per kind and one window; we take the first layer of each and
+ * refuse models that mix others in).
+ */
+
+import type { KvDtype } from '../../model/dtype.ts';
+import { bytesForElements } from '../../model/dtype.ts';
+import { InputError } from '../../model/errors.ts';
+import type { ModelSpec } from '../../model/spec.ts';
+import type { Plan } from '../types.ts';
+import type { SglangInput, SglangResult } from './configurator.ts';
+
+export { chunkCapApplies, type SglangInput, type SglangPools, type SglangResult, sglangPoolSizes, swaChunkCap } from './configurator.ts';
+
+export type SglangLayout = Pick<Plan, 'tokensPerBlock' | 'lifeCycles' | 'lifeCyclePoolGroup' | 'poolGroups' | 'slotCounts' | 'error'>;
+
+/** The knobs SGLang adds to the shared ones. */
+export const SGLANG_KNOBS = [
+  { name: 'swaFullTokensRatio', flag: 'swa-full-tokens-ratio', urlKey: 'sglRatio', type: 'number', default: 0.8, min: 0, max: 1, help: 'sglang: --swa-full-tokens-ratio, SWA tokens / full tokens (default 0.8)' },
+  { name: 'disableRadixCache', flag: 'disable-radix-cache', urlKey: 'sglNoRadix', type: 'bool', default: false, help: 'sglang: --disable-radix-cache (with --max-batch-size and chunked prefill: the chunk-capped SWA pool)' },
+  { name: 'disableOverlapSchedule', flag: 'disable-overlap-schedule', urlKey: 'sglNoOverlap', type: 'bool', default: false, help: 'sglang: --disable-overlap-schedule (one prefill chunk in flight instead of two)' },
+  { name: 'swaEvictionInterval', flag: 'swa-eviction-interval', urlKey: 'sglEvict', type: 'int', default: 128, min: 1, max: 1 << 20, help: 'sglang: SGLANG_SWA_EVICTION_INTERVAL, decode batches between SWA evictions (default 128)' },
+] as const;
+
+export interface SglangModelKnobs {
+  readonly pageSize: number;
+  readonly quotaBytes: number;
+  readonly kvDtype: KvDtype;
+  /** --max-batch-size when the user set it (SGLang's --max-running-requests), else null. */
+  readonly maxRunningRequests: number | null;
+  /** --max-num-tokens (SGLang's --chunked-prefill-size), null = chunked prefill off. */
+  readonly chunkedPrefillSize: number | null;
+  readonly swaFullTokensRatio: number;
+  readonly disableRadixCache: boolean;
+  readonly disableOverlapSchedule: boolean;
+  readonly swaEvictionInterval: number;
+}
+
+export function sglangInputFromModel(model: ModelSpec, k: SglangModelKnobs): SglangInput {
+  const perToken = (l: { numKvHeads: number; headDimK: number; headDimV: number }) => l.numKvHeads * (bytesForElements(k.kvDtype, l.headDimK) + bytesForElements(k.kvDtype, l.headDimV));
+  const fulls = model.layers.filter((l) => l.kind === 'full');
+  const swas = model.layers.flatMap((l) => (l.kind === 'swa' ? [l] : []));
+  const other = model.layers.find((l) => l.kind !== 'full' && l.kind !== 'swa' && l.kind !== 'none' && l.kind !== 'shared');
+  if (other || swas.length === 0) throw new InputError('--preset', model.id, 'a hybrid sliding-window model (full + SWA layers only) for --engine sglang: its HybridSWA pool split is what this port covers');
+  const windows = new Set(swas.map((l) => l.windowTokens));
+  if (windows.size > 1) throw new InputError('--preset', model.id, 'one sliding window size (SGLang sizes hybrid SWA with a single window)');
+  return {
+    availableBytes: k.quotaBytes,
+    pageSize: k.pageSize,
+    fullPerToken: fulls.length > 0 ? perToken(fulls[0] as never) : 0,
+    swaPerToken: perToken(swas[0]),
+    fullLayers: fulls.length,
+    swaLayers: swas.length,
+    slidingWindow: swas[0].windowTokens,
+    swaFullTokensRatio: k.swaFullTokensRatio,
+    maxRunningRequests: k.maxRunningRequests,
+    disableRadixCache: k.disableRadixCache,
+    chunkedPrefillSize: k.chunkedPrefillSize,
+    disableOverlapSchedule: k.disableOverlapSchedule,
+    swaEvictionInterval: k.swaEvictionInterval,
+  };
+}
+
+/** FULL (pool group 0, no window) and SWA (pool group 1, window W), in pages of pageSize tokens. */
+export function sglangLayout(input: SglangInput, r: SglangResult): SglangLayout | null {
+  if (!r.ok) return null;
+  const pg = (name: string, index: number, perToken: number, layers: number) => ({
+    index,
+    name,
+    lifeCycleIds: [index],
+    slotSizeList: [perToken * layers * input.pageSize],
+    slotBytes: perToken * layers * input.pageSize,
+    roles: [name === 'FULL' ? 'full attention' : `window ${input.slidingWindow}`],
+    layerIds: [index],
+  });
+  return {
+    tokensPerBlock: input.pageSize,
+    lifeCycles: [
+      { id: 0, kind: 'attn', windowTokens: null, sinkBlocks: 0 },
+      { id: 1, kind: 'attn', windowTokens: input.slidingWindow, sinkBlocks: 0 },
+    ],
+    lifeCyclePoolGroup: [0, 1],
+    poolGroups: [pg('FULL', 0, input.fullPerToken, input.fullLayers), pg('SWA', 1, input.swaPerToken, input.swaLayers)],
+    slotCounts: [r.pools.fullTokens / input.pageSize, r.pools.swaTokens / input.pageSize],
+    error: null,
+  };
+}
+
+export function sglangJson(input: SglangInput, r: SglangResult): Record<string, unknown> {
+  if (!r.ok) return { engine: 'sglang', error: r.error };
+  const p = r.pools;
+  return {
+    engine: 'sglang',
+    error: null,
+    configurator: p.configurator,
+    max_total_num_tokens: p.fullTokens === 0 ? p.swaTokens : p.fullTokens,
+    full_max_total_num_tokens: p.fullTokens,
+    swa_max_total_num_tokens: p.swaTokens,
+    cell_size_bytes_per_token: p.cellBytes,
+    swa_cap_tokens: p.swaCapTokens,
+    page_size: input.pageSize,
+    swa_full_tokens_ratio: input.swaFullTokensRatio,
+    log: p.log,
+    note: 'a port of the formulas in pool_configurator.py at sgl-project/sglang@003fca8; no golden cases exist for SGLang',
+  };
+}
+
+export function renderSglang(title: string, input: SglangInput, r: SglangResult): string {
+  const head = `${title}: SGLang hybrid SWA pools (a port of pool_configurator.py at sgl-project/sglang@003fca8; formula, no golden cases)`;
+  if (!r.ok) return `${head}\nerror: ${r.error.type}: ${r.error.message}\n`;
+  const p = r.pools;
+  const rows = [
+    `configurator: ${p.configurator}${p.swaCapTokens !== null ? ` (SWA cap ${p.swaCapTokens} tokens)` : ` (swa_full_tokens_ratio ${input.swaFullTokensRatio})`}`,
+    `FULL pool: ${p.fullTokens} tokens x ${input.fullLayers} full layers x ${input.fullPerToken} B/token`,
+    `SWA pool:  ${p.swaTokens} tokens x ${input.swaLayers} SWA layers x ${input.swaPerToken} B/token (window ${input.slidingWindow}, page ${input.pageSize})`,
+    'two static pools: neither can borrow from the other; a request needs room in both',
+  ];
+  return `${head}\n${rows.join('\n')}\n`;
+}

@@ -1,0 +1,198 @@
+/**
+ * State -> PageModel, memoised: the run (by run key), the frame at the step (by run and step), the
+ * controls model, the Compare runs (only when read). Nothing derived is stored in the state, and
+ * nothing here is computed twice for the same inputs.
+ */
+import type { CompareModel, FrameView, PageModel, RunView } from '../model.ts';
+import { runKey, serializeUrlState } from '../state/codec.ts';
+import { MODES, PARAMS, POLICIES, SCENARIOS, type UiState } from '../state/params.ts';
+import type { AppState } from '../state/types.ts';
+import { VIEW_REGISTRY } from '../views/registry.ts';
+import { controlsModel } from './controls.ts';
+import { customConfig } from './custom.ts';
+import { withPlayground } from './import.ts';
+import { scenarioStory } from './run.ts';
+import type { RunOutcome } from './runs.ts';
+
+/** Where runs come from (synchronous now; a worker pool answers later with `pending`). */
+export interface RunSource {
+  /** The outcome for these parameters, or null while it is being made. */
+  run(params: UiState): RunOutcome | null;
+  progress(): string;
+}
+
+export interface KernelSource {
+  kernel(s: AppState, run: RunView | null, frame: FrameView | null): PageModel['inspector']['kernel'];
+}
+
+export function fixModeFor(mode: string): string {
+  return mode === 'issue-fix' || mode === 'upstream' ? 'safe' : 'issue-fix';
+}
+
+const CHOICES: Record<string, readonly string[]> = { mode: MODES, policy: POLICIES, cmpMode: MODES, cmpPolicy: POLICIES };
+
+function memo1<A, R>(f: (a: A) => R): (a: A) => R {
+  let k: A | undefined;
+  let v: R | undefined;
+  let has = false;
+  return (a) => {
+    if (has && k === a) return v as R;
+    has = true;
+    k = a;
+    v = f(a);
+    return v;
+  };
+}
+
+export class PageModels {
+  private readonly runs: RunSource;
+  private readonly kernels: KernelSource;
+  private readonly href: (query: string) => string;
+  private frameMemo: { run: RunView; step: number; frame: FrameView } | null = null;
+  private controlsMemo: { key: string; model: PageModel['controls'] } | null = null;
+  private shellMemo: { key: string; model: PageModel['shell'] } | null = null;
+  private statusMemo: { key: string; model: PageModel['status'] } | null = null;
+  private compareMemo: { key: string; model: CompareModel } | null = null;
+  private dataMemo: { imported: AppState['imported']; shown: RunOutcome | null; model: PageModel['data'] } | null = null;
+  private readonly paramsOf = memo1((p: UiState) => Object.fromEntries(PARAMS.map((spec) => [spec.url, (spec.serialize as (v: unknown) => string)(p[spec.key])])));
+
+  constructor(runs: RunSource, kernels: KernelSource, href: (query: string) => string) {
+    this.runs = runs;
+    this.kernels = kernels;
+    this.href = href;
+  }
+
+  private latest: UiState | null = null;
+  private lastGood: RunOutcome | null = null;
+
+  model(s: AppState): PageModel {
+    const p = s.params;
+    this.latest = p;
+    const cfg = customConfig(p.config);
+    const live = this.runs.run(p);
+    // The last good run stays on screen, dimmed, while a newer one is made or has failed.
+    if (live?.result) this.lastGood = live;
+    const shown = live?.result ? live : this.lastGood;
+    const importedRun = s.imported.run;
+    const run = importedRun ?? shown?.result?.run ?? null;
+    const total = run?.stepCount ?? 1;
+    const step = Math.min(p.step, total - 1);
+    const frame = run ? this.frameAt(run, step) : null;
+    const error = live?.error ?? null;
+    const self = this;
+    return {
+      view: p.view,
+      theme: s.theme,
+      highlight: s.highlight,
+      step,
+      run,
+      runStale: !importedRun && (live === null || error !== null),
+      frame,
+      plan: importedRun ? null : (shown?.result?.planView ?? null),
+      params: this.paramsOf(p),
+      choices: CHOICES,
+      shell: this.shell(s),
+      transport: { step, total, playing: s.playing, speed: p.speed },
+      status: this.status(s, live, importedRun),
+      explainer: { summary: run?.summary ?? null, mode: p.mode, fixMode: fixModeFor(p.mode), step, error: error && !importedRun ? error.message : null },
+      controls: this.controls(s, live, cfg),
+      inspector: { request: p.request, lc: p.inspectLc, kernel: this.kernels.kernel(s, run, frame) },
+      get compare() {
+        return p.view === 'compare' ? self.compare(s, live) : null;
+      },
+      data: this.data(s, shown),
+    };
+  }
+
+  private frameAt(run: RunView, step: number): FrameView {
+    const m = this.frameMemo;
+    if (m && m.run === run && m.step === step) return m.frame;
+    const frame = run.frameAt(step);
+    this.frameMemo = { run, step, frame };
+    return frame;
+  }
+
+  private shell(s: AppState): PageModel['shell'] {
+    const p = s.params;
+    const link = this.href(serializeUrlState(p));
+    const key = `${p.scenario}|${link}`;
+    if (this.shellMemo?.key === key && this.shellMemo.model.problems === s.problems) return this.shellMemo.model;
+    const model = {
+      scenarios: SCENARIOS.filter((n) => n !== 'custom').map((name) => ({ name, pressed: name === p.scenario })),
+      story: scenarioStory(p.scenario),
+      problems: s.problems,
+      tabs: VIEW_REGISTRY.map((v) => ({ id: v.id, label: v.label })),
+      link,
+    };
+    this.shellMemo = { key, model };
+    return model;
+  }
+
+  private status(s: AppState, live: RunOutcome | null, imported: RunView | null): PageModel['status'] {
+    const p = s.params;
+    const r = live?.result;
+    const text = imported
+      ? `Imported trace. ${imported.story}`
+      : r
+        ? `Planned and simulated in ${Math.round(live.ms)} ms: ${r.run.summary.steps} scheduler passes, policy ${p.policy}, constraints ${p.mode}, slots [${r.run.summary.slotCounts.join(', ')}].${r.run.summary.outcome === 'step-limit' ? ` Stopped at the step limit (${p.maxSteps} passes).` : ''}`
+        : '';
+    const progress = live === null ? this.runs.progress() : '';
+    const key = `${text}|${progress}|${live === null}`;
+    if (this.statusMemo?.key === key) return this.statusMemo.model;
+    const model = { text, busy: live === null, progress };
+    this.statusMemo = { key, model };
+    return model;
+  }
+
+  private controls(s: AppState, live: RunOutcome | null, cfg: ReturnType<typeof customConfig>): PageModel['controls'] {
+    const err = live?.error ?? null;
+    const runFieldError = err?.field ? { url: err.field, message: err.message } : null;
+    const configError = s.fieldErrors.cfg ?? (runFieldError?.url === 'cfg' ? runFieldError.message : cfg.error);
+    const key = JSON.stringify([runKey(s.params), s.fieldErrors, runFieldError, configError, s.configSource]);
+    if (this.controlsMemo?.key === key) return this.controlsMemo.model;
+    const model = controlsModel({
+      params: s.params,
+      fieldErrors: s.fieldErrors,
+      runFieldError,
+      configError,
+      configOk: cfg.custom ? `Using ${s.configSource || 'config from the link'}: ${cfg.what}` : '',
+      configText: cfg.text,
+      customLoaded: cfg.custom !== null,
+    });
+    this.controlsMemo = { key, model };
+    return model;
+  }
+
+  private compare(s: AppState, live: RunOutcome | null): CompareModel {
+    const p = s.params;
+    const right = { ...p, mode: p.compareMode, policy: p.comparePolicy } as UiState;
+    const key = JSON.stringify([runKey(p), p.compareMode, p.comparePolicy, live === null]);
+    if (this.compareMemo?.key === key) return this.compareMemo.model;
+    const other = this.runs.run(right);
+    const model: CompareModel = {
+      mode: p.compareMode,
+      policy: p.comparePolicy,
+      modes: MODES,
+      policies: POLICIES,
+      left: { title: `${p.mode} · ${p.policy}`, run: live?.result?.run ?? null, error: live?.error?.message ?? null },
+      right: { title: `${p.compareMode} · ${p.comparePolicy}`, run: other?.result?.run ?? null, error: other?.error?.message ?? null },
+      pending: live === null || other === null,
+    };
+    if (!model.pending) this.compareMemo = { key, model };
+    return model;
+  }
+
+  private data(s: AppState, shown: RunOutcome | null): PageModel['data'] {
+    const m = this.dataMemo;
+    if (m && m.imported === s.imported && m.shown === shown) return m.model;
+    const run = shown?.result?.run ?? null;
+    const model = {
+      message: s.imported.message,
+      identical: s.imported.identical,
+      importedPlan: s.imported.plan,
+      traceJson: () => (run && this.latest ? withPlayground(run.toJson(), serializeUrlState({ ...this.latest, view: 'pools' })) : null),
+    };
+    this.dataMemo = { imported: s.imported, shown, model };
+    return model;
+  }
+}

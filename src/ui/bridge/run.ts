@@ -1,0 +1,144 @@
+/**
+ * UI state -> plan + simulator trace -> view models. Named scenarios run through the simulator's
+ * own scenario builder (its model, request list and knobs), with the knobs the user changed passed
+ * as overrides; anything else (another preset, a pasted config) is planned here and run on a
+ * generated workload.
+ */
+import { InputError } from '../../model/errors.ts';
+import type { ModelKnobs } from '../../planner/index.ts';
+import type { Plan } from '../../planner/types.ts';
+import { NAMED_SCENARIOS, parseTrace, type RequestSpec, runSimulation, type SimInput, scenarioConfig, type Trace, traceToJson, type WorkloadSpec } from '../../sim/index.ts';
+import type { FrameView, PlanView, RequestView, RunView } from '../model.ts';
+import { baseState } from '../state/codec.ts';
+import { fromBase64Url, type UiState } from '../state/params.ts';
+import { type CustomModel, knobsFrom, planFor, planViewOf, poolGroupViews } from './plan.ts';
+
+/** The engine's default per-iteration token budget when maxNumTokens is unset. */
+export const ENGINE_MAX_NUM_TOKENS = 8192;
+
+/** The named scenario's story as the core tells it (title: story); one line for anything else. */
+export function scenarioStory(name: string): string {
+  const s = NAMED_SCENARIOS.find((n) => n.name === name);
+  return s ? `${s.title}. ${s.story}` : 'Your own model, engine settings and workload.';
+}
+
+function workloadSpec(s: UiState): WorkloadSpec {
+  // Lengths centre on the prompt/output knobs; `spread` widens them (log-normal capped at 20x).
+  const len = (v: number) =>
+    s.dist === 'fixed'
+      ? ({ kind: 'fixed', value: v } as const)
+      : s.dist === 'uniform'
+        ? ({ kind: 'uniform', min: Math.max(1, Math.round(v * (1 - Math.min(1, s.spread)))), max: Math.max(1, Math.round(v * (1 + s.spread))) } as const)
+        : ({ kind: 'lognormal', median: v, sigma: s.spread, min: 1, max: Math.max(1, v * 20) } as const);
+  return { requests: s.requests, prompt: len(s.promptLen), output: len(s.outputLen), arrivalRate: s.arrivalRate > 0 ? s.arrivalRate : null, seed: s.seed };
+}
+
+/** Knobs the user changed relative to the named scenario's starting point. */
+function knobOverrides(s: UiState): Partial<ModelKnobs> {
+  const base = knobsFrom(baseState(s.scenario));
+  const cur = knobsFrom(s);
+  const out: Partial<ModelKnobs> = {};
+  const keys = ['tokensPerBlock', 'maxSeqLen', 'maxBatchSize', 'maxNumTokens', 'quotaBytes'] as const;
+  for (const k of keys) if (cur[k] !== base[k]) (out as Record<string, unknown>)[k] = cur[k];
+  if (JSON.stringify(cur.poolRatio) !== JSON.stringify(base.poolRatio)) out.poolRatio = cur.poolRatio;
+  if (s.kvDtype !== baseState(s.scenario).kvDtype) out.kvDtype = s.kvDtype;
+  return out;
+}
+
+/** The requests of the run: the scenario's own (undefined), an imported trace, or generated. */
+function workloadOf(s: UiState, named: boolean): { kind: 'spec'; spec: WorkloadSpec } | readonly RequestSpec[] | undefined {
+  if (s.workload === 'trace') {
+    if (!s.requestTrace) throw new InputError('requestTrace', '', 'a request trace file (JSON or CSV with arrival, prompt, output)');
+    let text: string;
+    try {
+      text = fromBase64Url(s.requestTrace);
+    } catch {
+      throw new InputError('requestTrace', s.requestTrace.slice(0, 20), 'base64url of UTF-8 text');
+    }
+    return parseTrace(text);
+  }
+  if (named && s.workload === 'scenario') return undefined;
+  return { kind: 'spec', spec: workloadSpec(s) };
+}
+
+export interface RunResult {
+  readonly plan: Plan;
+  readonly planView: PlanView;
+  readonly trace: Trace;
+  readonly run: RunView;
+}
+
+/** Plan and simulate. Throws InputError (naming the field) for anything the user can fix. */
+export function computeRun(s: UiState, custom: CustomModel | null): RunResult {
+  const named = s.scenario !== 'custom' && !custom;
+  const workload = workloadOf(s, named);
+  let input: SimInput;
+  let plan: Plan;
+  if (named) {
+    const ko = knobOverrides(s);
+    const built = scenarioConfig(s.scenario, { constraints: s.mode, policy: s.policy, knobs: ko, maxUtilForResume: s.maxUtilForResume, seed: s.seed, maxSteps: s.maxSteps, ...(workload ? { workload } : {}) });
+    plan = built.plan;
+    input = { ...built.config, suggestFloor: 'bisect' };
+  } else {
+    plan = planFor(s, custom).plan;
+    input = {
+      plan,
+      policy: s.policy,
+      workload: workload ?? { kind: 'spec', spec: workloadSpec(s) },
+      maxBatchSize: s.maxBatchSize,
+      maxNumTokens: s.maxNumTokens > 0 ? s.maxNumTokens : ENGINE_MAX_NUM_TOKENS,
+      maxUtilForResume: s.maxUtilForResume,
+      maxSteps: s.maxSteps,
+      seed: s.seed,
+    };
+  }
+  if (plan.error) throw new InputError('quotaGiB', s.quotaGiB, `a configuration the engine accepts (${plan.error.type}: ${plan.error.message})`);
+  const planView = planViewOf(plan, { maxBatchSize: s.maxBatchSize, maxSeqLen: s.maxSeqLen });
+  const trace = runSimulation(input);
+  const source = s.workload === 'trace' ? ' (imported request trace)' : workload ? ' (generated workload)' : '';
+  const story = named ? `${scenarioStory(s.scenario)}${source}` : `${scenarioStory('custom')}${source}`;
+  return { plan, planView, trace, run: traceToRunView(trace, plan, story) };
+}
+
+export function traceToRunView(trace: Trace, plan: Plan, story: string): RunView {
+  const s = trace.summary;
+  const d = s.deadlock;
+  return {
+    poolGroups: poolGroupViews(plan),
+    tokensPerBlock: plan.tokensPerBlock,
+    stepCount: Math.max(1, trace.steps),
+    used: trace.columns.map((c) => c.used),
+    held: trace.columns.map((c) => c.heldSuspended),
+    events: trace.events.map((e) => ({ step: e.step, kind: e.kind, requestId: e.request, poolGroup: e.poolGroup })),
+    summary: {
+      outcome: s.outcome,
+      steps: s.steps,
+      completedRequests: s.completedRequests,
+      totalRequests: s.requests,
+      maxConcurrentDecodes: s.maxConcurrentDecodes,
+      peakUsedSlots: s.peakUsedSlots,
+      slotCounts: s.slotCounts,
+      deadlock: d
+        ? { poolGroup: d.poolGroup, poolName: d.poolName, neededSlots: d.neededSlots, freeSlots: d.freeSlots, heldByRunning: d.heldByRunning, heldBySuspended: d.heldBySuspended, suggestedMinSlots: d.suggestedMinSlots, cause: d.cause, message: d.message, firstStalledStep: d.firstStalledStep, stalledPasses: d.stalledPasses }
+        : null,
+    },
+    story,
+    frameAt(step: number): FrameView {
+      const f = trace.frameAt(step);
+      let requests: RequestView[] | null = null;
+      return {
+        step: f.step,
+        slotOwner: f.pools.map((p) => p.ownerRequest),
+        slotState: f.pools.map((p) => p.slotState),
+        slotBlock: f.pools.map((p) => p.ownerBlock),
+        slotLifeCycle: f.pools.map((p) => p.ownerLifeCycle),
+        // Built on first use (the inspector): playing the pools view never pays for it.
+        get requests(): RequestView[] {
+          requests ??= f.requests.map((r) => ({ id: r.id, state: r.state, capacity: r.capacity, history: r.history, blockTables: r.blockTables.map((g) => g.map((t) => t.slots)) }));
+          return requests;
+        },
+      };
+    },
+    toJson: () => traceToJson(trace),
+  };
+}

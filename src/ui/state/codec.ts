@@ -1,0 +1,147 @@
+/**
+ * The link's text: parse (never trusting it: validate, report, keep the default) and serialize
+ * (only what differs from the scenario's base state), plus the run key (the parameters that change
+ * the simulated run; anything else is only a view of the same run).
+ */
+import { PARAMS, type ParamSpec, type ScenarioName, scenarioDefaults, type UiState } from './params.ts';
+
+const GENERIC: UiState = {
+  scenario: 'trtllm-15401',
+  preset: 'deepseek-v4-flash',
+  tokensPerBlock: 256,
+  maxSeqLen: 137_984,
+  maxBatchSize: 64,
+  maxNumTokens: 0,
+  quotaGiB: 40,
+  kvDtype: 'fp8',
+  mode: 'as-shipped',
+  poolRatio: [],
+  policy: 'trtllm-v2',
+  maxUtilForResume: 0.95,
+  workload: 'scenario',
+  requests: 64,
+  promptLen: 200,
+  outputLen: 1000,
+  dist: 'fixed',
+  spread: 0.5,
+  arrivalRate: 0,
+  seed: 1,
+  step: 0,
+  view: 'pools',
+  request: -1,
+  inspectLc: '',
+  compareMode: 'issue-fix',
+  comparePolicy: 'trtllm-v2',
+  speed: 30,
+  config: '',
+  requestTrace: '',
+  maxSteps: 100_000,
+  lesson: '',
+  lessonStep: 0,
+};
+
+/** The page with no query: the trtllm-15401 scenario as the core defines it. */
+export const DEFAULT_STATE: Readonly<UiState> = Object.freeze({ ...GENERIC, ...scenarioDefaults('trtllm-15401') });
+
+export function baseState(scenario: ScenarioName): UiState {
+  const own = scenario === 'custom' ? { poolRatio: [], workload: 'generated' as const } : scenarioDefaults(scenario);
+  return { ...DEFAULT_STATE, poolRatio: [...DEFAULT_STATE.poolRatio], ...own, ...(own.poolRatio ? { poolRatio: [...own.poolRatio] } : {}), scenario };
+}
+
+export interface UrlProblem {
+  readonly param: string;
+  readonly value: string;
+  readonly expected: string;
+}
+
+/** Human-readable, one line; the value is quoted and truncated (it is shown with textContent). */
+export function describeProblem(p: UrlProblem): string {
+  const v = p.value.length > 40 ? `${p.value.slice(0, 37)}...` : p.value;
+  return `URL parameter "${p.param}": got ${JSON.stringify(v)}; expected ${p.expected}. Using the default.`;
+}
+
+const KNOWN_URL_KEYS = new Set(PARAMS.map((p) => p.url));
+
+function set<K extends keyof UiState>(state: UiState, key: K, value: UiState[K]): void {
+  state[key] = value;
+}
+
+/** Parse a query string (with or without '?'). Never throws. */
+export function parseUrlState(search: string): { state: UiState; problems: UrlProblem[] } {
+  const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
+  const problems: UrlProblem[] = [];
+  const scenarioSpec = PARAMS[0] as ParamSpec<'scenario'>;
+  const rawScenario = params.get('scenario');
+  let scenario: ScenarioName = DEFAULT_STATE.scenario;
+  if (rawScenario !== null) {
+    const r = scenarioSpec.parse(rawScenario);
+    if (typeof r === 'object') problems.push({ param: 'scenario', value: rawScenario, expected: r.error });
+    else scenario = r;
+  }
+  const state = baseState(scenario);
+  for (const spec of PARAMS) {
+    if (spec.key === 'scenario') continue;
+    const raw = params.get(spec.url);
+    if (raw === null) continue;
+    const r = (spec.parse as (s: string) => unknown)(raw);
+    if (r !== null && typeof r === 'object' && !Array.isArray(r)) {
+      problems.push({ param: spec.url, value: raw, expected: (r as { error: string }).error });
+    } else {
+      set(state, spec.key, r as never);
+    }
+  }
+  for (const k of params.keys()) {
+    if (!KNOWN_URL_KEYS.has(k)) problems.push({ param: k, value: params.get(k) ?? '', expected: 'no such parameter (ignored)' });
+  }
+  return { state, problems };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
+/** Serialize: only what differs from the scenario's base state; `scenario` always first. */
+export function serializeUrlState(state: UiState): string {
+  const base = baseState(state.scenario);
+  const out = new URLSearchParams();
+  out.set('scenario', state.scenario);
+  for (const spec of PARAMS) {
+    if (spec.key === 'scenario') continue;
+    const v = state[spec.key];
+    if (sameValue(v, base[spec.key])) continue;
+    out.set(spec.url, (spec.serialize as (x: unknown) => string)(v));
+  }
+  return `?${out.toString()}`;
+}
+
+/** Keys that change the simulated run (anything else is only a view of the same run). */
+export const RUN_KEYS: readonly (keyof UiState)[] = [
+  'scenario',
+  'preset',
+  'tokensPerBlock',
+  'maxSeqLen',
+  'maxBatchSize',
+  'maxNumTokens',
+  'quotaGiB',
+  'kvDtype',
+  'mode',
+  'poolRatio',
+  'policy',
+  'maxUtilForResume',
+  'workload',
+  'requests',
+  'promptLen',
+  'outputLen',
+  'dist',
+  'spread',
+  'arrivalRate',
+  'seed',
+  'config',
+  'requestTrace',
+  'maxSteps',
+];
+
+export function runKey(state: UiState): string {
+  return JSON.stringify(RUN_KEYS.map((k) => state[k]));
+}

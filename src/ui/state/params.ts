@@ -1,0 +1,272 @@
+/**
+ * URL state as a declared table (DESIGN convention 11, TensorFlow Playground style).
+ *
+ * Every control of the playground is one row below: its URL key, its default, a parser that never
+ * trusts the URL (validate, clamp, report) and a serializer. `parseUrlState` returns the state plus a
+ * list of problems; an invalid value is reported and replaced by its default, never executed and
+ * never put into the page as markup (the views only ever use textContent).
+ *
+ * Named scenarios set their own defaults for the other rows, so a URL only carries what differs
+ * from "table default + scenario defaults":
+ *
+ *   ?scenario=trtllm-15401&mode=issue-fix&step=120&view=pools
+ */
+
+import { KV_DTYPES } from '../../model/dtype.ts';
+import { CONSTRAINT_MODES } from '../../planner/build.ts';
+import { NAMED_SCENARIOS } from '../../sim/scenarios.ts';
+import { POLICY_NAMES } from '../../sim/types.ts';
+import { VIEW_IDS } from '../views/registry.ts';
+import { MAX_CONFIG_CHARS } from './b64.ts';
+
+export { fromBase64Url, MAX_CONFIG_CHARS, toBase64Url } from './b64.ts';
+
+// Value lists come from the core (and the view registry), never copies: a new named scenario,
+// constraint mode, policy or dtype in the core is a new valid URL value here without an edit.
+export const SCENARIOS = [...NAMED_SCENARIOS.map((s) => s.name), 'custom'] as const;
+export const MODES = CONSTRAINT_MODES;
+export const POLICIES = POLICY_NAMES;
+export const DTYPES = KV_DTYPES;
+export const DISTS = ['fixed', 'uniform', 'lognormal'] as const;
+export const VIEWS = VIEW_IDS;
+/** 'scenario' = the named scenario's own request list; 'generated' = from the workload knobs;
+ * 'trace' = an imported request trace (arrival, prompt, output), carried in the link. */
+export const WORKLOADS = ['scenario', 'generated', 'trace'] as const;
+
+export type ScenarioName = string;
+export type ConstraintMode = (typeof MODES)[number];
+export type PolicyName = (typeof POLICIES)[number];
+export type KvDtypeName = (typeof DTYPES)[number];
+export type DistName = (typeof DISTS)[number];
+export type ViewName = string;
+export type WorkloadSource = (typeof WORKLOADS)[number];
+
+export interface UiState {
+  scenario: ScenarioName;
+  preset: string;
+  tokensPerBlock: number;
+  maxSeqLen: number;
+  maxBatchSize: number;
+  /** 0 = no token budget (null in the planner). */
+  maxNumTokens: number;
+  quotaGiB: number;
+  kvDtype: KvDtypeName;
+  mode: ConstraintMode;
+  /** Empty = no explicit pool ratio. */
+  poolRatio: number[];
+  policy: PolicyName;
+  maxUtilForResume: number;
+  workload: WorkloadSource;
+  requests: number;
+  promptLen: number;
+  outputLen: number;
+  dist: DistName;
+  /** Spread of the length distribution: uniform = v(1 +- spread); log-normal sigma = spread. */
+  spread: number;
+  /** Requests per step (Poisson); 0 = all arrive at step 0. */
+  arrivalRate: number;
+  seed: number;
+  step: number;
+  view: ViewName;
+  /** Request inspected in the attention inspector; -1 = first active one. */
+  request: number;
+  /** Pool group and life cycle shown by the inspector, "pg:lc" ('' = the first). */
+  inspectLc: string;
+  /** Second constraint mode of the compare view. */
+  compareMode: ConstraintMode;
+  comparePolicy: PolicyName;
+  speed: number;
+  /** A pasted config.json / engine scenario, minified JSON as base64url ('' = none). */
+  config: string;
+  /** An imported request trace (JSON or CSV text) as base64url ('' = none). */
+  requestTrace: string;
+  /** Passes after which the simulator stops ("step-limit"); the run says so. */
+  maxSteps: number;
+  /** Guided lesson id ('' = none) and the step of it on screen (`step` stays the timeline's pass). */
+  lesson: string;
+  lessonStep: number;
+}
+
+export interface ParamSpec<K extends keyof UiState> {
+  readonly key: K;
+  /** Short key used in the URL. */
+  readonly url: string;
+  readonly label: string;
+  /** Returns the parsed value or a string saying what is valid. */
+  readonly parse: (raw: string) => UiState[K] | { error: string };
+  readonly serialize: (v: UiState[K]) => string;
+}
+
+type AnySpec = { [K in keyof UiState]: ParamSpec<K> }[keyof UiState];
+
+function intParam<K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number): ParamSpec<K> {
+  return {
+    key,
+    url,
+    label,
+    parse: (raw) => {
+      if (!/^-?\d+$/.test(raw)) return { error: `an integer in [${min}, ${max}]` };
+      const n = Number(raw);
+      if (!Number.isSafeInteger(n) || n < min || n > max) return { error: `an integer in [${min}, ${max}]` };
+      return n as UiState[K];
+    },
+    serialize: (v) => String(v),
+  };
+}
+
+function numParam<K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number): ParamSpec<K> {
+  return {
+    key,
+    url,
+    label,
+    parse: (raw) => {
+      if (!/^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(raw)) return { error: `a number in [${min}, ${max}]` };
+      const n = Number(raw);
+      if (!Number.isFinite(n) || n < min || n > max) return { error: `a number in [${min}, ${max}]` };
+      return n as UiState[K];
+    },
+    serialize: (v) => String(v),
+  };
+}
+
+function enumParam<K extends keyof UiState>(key: K, url: string, label: string, values: readonly string[]): ParamSpec<K> {
+  return {
+    key,
+    url,
+    label,
+    parse: (raw) => (values.includes(raw) ? (raw as UiState[K]) : { error: `one of ${values.join(', ')}` }),
+    serialize: (v) => String(v),
+  };
+}
+
+const PRESET_ID = /^[a-z0-9][a-z0-9.\-_]{0,63}$/;
+
+/** The declared table: order = order of the controls and of the URL. */
+export const PARAMS: readonly AnySpec[] = [
+  enumParam('scenario', 'scenario', 'Scenario', SCENARIOS),
+  {
+    key: 'preset',
+    url: 'preset',
+    label: 'Model preset',
+    parse: (raw) => (PRESET_ID.test(raw) ? raw : { error: 'a preset id such as deepseek-v4-flash' }),
+    serialize: (v) => v,
+  },
+  intParam('tokensPerBlock', 'tpb', 'Tokens per block', 1, 4096),
+  intParam('maxSeqLen', 'maxSeqLen', 'maxSeqLen', 1, 16_777_216),
+  intParam('maxBatchSize', 'maxBatch', 'maxBatchSize', 1, 4096),
+  intParam('maxNumTokens', 'maxTokens', 'maxNumTokens (0 = unset; scheduler 8192)', 0, 16_777_216),
+  {
+    key: 'quotaGiB',
+    url: 'quota',
+    label: 'Quota (GiB, or with B/KiB/MiB)',
+    parse: (raw) => {
+      const m = /^((?:\d+\.?\d*|\.\d+)(?:e-?\d+)?)\s*(B|KiB|MiB|GiB)?$/i.exec(raw.trim());
+      const unit = (m?.[2] ?? 'GiB').toLowerCase();
+      const scale: Record<string, number> = { b: 2 ** -30, kib: 2 ** -20, mib: 2 ** -10, gib: 1 };
+      const v = m ? Number(m[1]) * scale[unit] : Number.NaN;
+      return Number.isFinite(v) && v >= 1e-10 && v <= 4096 ? v : { error: 'a quota in GiB in [1e-10, 4096], or with a unit: 512MiB, 1B' };
+    },
+    // Tiny whole-byte quotas (the straddle scenario's 1 byte) read better in bytes.
+    serialize: (v) => (v < 2 ** -20 && Number.isInteger(v * 2 ** 30) ? `${v * 2 ** 30}B` : String(v)),
+  },
+  enumParam('kvDtype', 'dtype', 'KV dtype', DTYPES),
+  enumParam('mode', 'mode', 'Constraint mode', MODES),
+  {
+    key: 'poolRatio',
+    url: 'ratio',
+    label: 'Pool ratio (comma list, empty = none)',
+    parse: (raw) => {
+      if (raw === '') return [];
+      const parts = raw.split(',');
+      if (parts.length > 16) return { error: 'at most 16 comma-separated numbers >= 0' };
+      const out: number[] = [];
+      for (const p of parts) {
+        const n = Number(p);
+        if (p.trim() === '' || !Number.isFinite(n) || n < 0) return { error: 'comma-separated numbers >= 0, e.g. 0.01,0.98,0.01' };
+        out.push(n);
+      }
+      if (!out.some((n) => n > 0)) return { error: 'at least one positive entry' };
+      return out;
+    },
+    serialize: (v) => v.join(','),
+  },
+  enumParam('policy', 'policy', 'Scheduler policy', POLICIES),
+  numParam('maxUtilForResume', 'util', 'maxUtilForResume', 0, 1),
+  enumParam('workload', 'workload', 'Requests from', WORKLOADS),
+  intParam('requests', 'requests', 'Requests', 1, 4096),
+  intParam('promptLen', 'prompt', 'Prompt length (tokens)', 1, 16_777_216),
+  intParam('outputLen', 'output', 'Output length (tokens)', 1, 16_777_216),
+  enumParam('dist', 'dist', 'Length distribution', DISTS),
+  numParam('spread', 'spread', 'Spread (uniform ±, log-normal σ)', 0, 4),
+  numParam('arrivalRate', 'rate', 'Arrival rate (req/step, 0 = all at once)', 0, 4096),
+  intParam('seed', 'seed', 'Seed', 0, 4_294_967_295),
+  intParam('maxSteps', 'maxSteps', 'Step limit (passes)', 1, 1_000_000),
+  intParam('step', 'step', 'Step', 0, 100_000_000),
+  enumParam('view', 'view', 'View', VIEWS),
+  intParam('request', 'req', 'Inspected request', -1, 1_000_000),
+  {
+    key: 'inspectLc',
+    url: 'ilc',
+    label: 'Inspected pool group : life cycle',
+    parse: (raw) => (/^(\d{1,3}:\d{1,3})?$/.test(raw) ? raw : { error: 'pool group and life cycle index as "2:0"' }),
+    serialize: (v) => v,
+  },
+  enumParam('compareMode', 'cmpMode', 'Compare: constraint mode', MODES),
+  enumParam('comparePolicy', 'cmpPolicy', 'Compare: policy', POLICIES),
+  numParam('speed', 'speed', 'Speed (steps/s)', 0.25, 10_000),
+  {
+    key: 'config',
+    url: 'cfg',
+    label: 'Pasted config (base64url JSON)',
+    // Only the alphabet and the size are checked here; decoding and JSON/field validation happen
+    // where the config is used, and their errors are shown next to the config box.
+    parse: (raw) => (raw.length <= MAX_CONFIG_CHARS && /^[A-Za-z0-9_-]*$/.test(raw) ? raw : { error: `base64url text of at most ${MAX_CONFIG_CHARS} characters` }),
+    serialize: (v) => v,
+  },
+  {
+    key: 'requestTrace',
+    url: 'reqs',
+    label: 'Request trace (base64url JSON or CSV)',
+    parse: (raw) => (raw.length <= MAX_CONFIG_CHARS && /^[A-Za-z0-9_-]*$/.test(raw) ? raw : { error: `base64url text of at most ${MAX_CONFIG_CHARS} characters` }),
+    serialize: (v) => v,
+  },
+  {
+    key: 'lesson',
+    url: 'lesson',
+    label: 'Lesson',
+    // The lesson registry checks the id exists; here only its shape (it is shown with textContent).
+    parse: (raw) => (/^[a-z0-9-]{0,40}$/.test(raw) ? raw : { error: 'a lesson id such as paged-kv' }),
+    serialize: (v) => v,
+  },
+  intParam('lessonStep', 'lstep', 'Lesson step', 0, 999),
+];
+
+const GiB = 2 ** 30;
+
+/**
+ * What a named scenario starts from, read from the core's scenario (its knobs, its default
+ * constraints and its request list), never copied here. Built once per scenario on first use.
+ */
+const scenarioCache = new Map<string, Partial<UiState>>();
+export function scenarioDefaults(name: string): Partial<UiState> {
+  const hit = scenarioCache.get(name);
+  if (hit) return hit;
+  const s = NAMED_SCENARIOS.find((n) => n.name === name);
+  if (!s) return { poolRatio: [], workload: 'generated' };
+  const { knobs: k, config } = s.build();
+  const reqs = Array.isArray(config.workload) ? (config.workload as readonly { prompt: number; output: number }[]) : [];
+  const out: Partial<UiState> = {
+    mode: s.defaultConstraints,
+    tokensPerBlock: k.tokensPerBlock,
+    maxSeqLen: k.maxSeqLen,
+    maxBatchSize: k.maxBatchSize,
+    maxNumTokens: k.maxNumTokens ?? 0,
+    quotaGiB: k.quotaBytes / GiB,
+    kvDtype: k.kvDtype,
+    poolRatio: k.poolRatio ? [...k.poolRatio] : [],
+    workload: 'scenario',
+    ...(reqs.length > 0 ? { requests: reqs.length, promptLen: reqs[0].prompt, outputLen: reqs[0].output } : {}),
+  };
+  scenarioCache.set(name, out);
+  return out;
+}

@@ -1,0 +1,20 @@
+/**
+ * The views of the page, in tab order. A view is one file exporting a ViewDef; adding one is that
+ * file plus one line here. The tabs and the valid `?view=` values are read from this list.
+ */
+import type { ViewDef } from '../model.ts';
+import { compareView } from './compare.ts';
+import { dataView } from './data.ts';
+import { inspectorView } from './inspector.ts';
+import { planView } from './plan.ts';
+import { poolsView } from './pools.ts';
+
+export const VIEW_REGISTRY: readonly ViewDef[] = [
+  poolsView,
+  planView,
+  inspectorView,
+  compareView,
+  dataView,
+];
+
+export const VIEW_IDS: readonly string[] = VIEW_REGISTRY.map((v) => v.id);

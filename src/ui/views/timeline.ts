@@ -1,0 +1,149 @@
+/**
+ * Pressure over time with uPlot (column arrays, canvas drawing): per pool group the share of its
+ * slots that are used, and used + held by suspended requests; 100% is the pool's total. Event
+ * markers (admit, finish, suspend, stall, deadlock) are ticks along the bottom and a red line for a
+ * deadlock; the current step is a vertical line; clicking the plot scrubs.
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { Dispatch, EventKind, PageModel, RunView } from '../model.ts';
+import { h } from './dom.ts';
+
+const GROUP_COLOURS = ['#2563eb', '#d97706', '#dc2626', '#059669', '#7c3aed', '#db2777', '#0891b2', '#65a30d'];
+const EVENT_COLOURS: Record<EventKind, string> = {
+  admit: '#16a34a',
+  finish: '#2563eb',
+  suspend: '#d97706',
+  resume: '#0891b2',
+  preempt: '#a21caf',
+  stall: '#f97316',
+  deadlock: '#dc2626',
+};
+
+export class Timeline {
+  readonly root = h('section', { class: 'panel timeline', id: 'timeline', 'aria-label': 'Pressure timeline', 'data-region': 'timeline' });
+  private plot: uPlot | null = null;
+  private run: RunView | null = null;
+  private step = 0;
+  private theme = '';
+  private readonly onSeek: (step: number) => void;
+  private readonly chartHost = h('div');
+  private readonly markerLegend = h('div', { class: 'legend' });
+  private readonly cursorLine = h('div', { class: 'step-line', 'aria-hidden': 'true' });
+
+  constructor(dispatch: Dispatch) {
+    this.onSeek = (step) => dispatch({ type: 'seek', step });
+    let resizeTimer = 0;
+    window.addEventListener('resize', () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = window.setTimeout(() => this.resize(), 100);
+    });
+    this.root.append(
+      h('h2', {}, 'Timeline: share of each pool in use, per step ', h('span', { class: 'kbd', text: '(click: go to a step · drag: zoom · double-click: whole run)' })),
+      this.chartHost,
+      this.markerLegend,
+    );
+  }
+
+  render(m: PageModel): void {
+    this.root.classList.toggle('stale', m.runStale);
+    if (m.run && (m.run !== this.run || m.theme !== this.theme)) {
+      this.theme = m.theme;
+      this.setRun(m.run);
+    }
+    if (m.step !== this.step) this.setStep(m.step);
+  }
+
+  private setRun(run: RunView): void {
+    this.run = run;
+    this.plot?.destroy();
+    const n = run.stepCount;
+    const x = new Float64Array(n);
+    for (let i = 0; i < n; i++) x[i] = i;
+    const data: (ArrayLike<number> | number[])[] = [x];
+    const series: uPlot.Series[] = [{ label: 'step' }];
+    run.poolGroups.forEach((g, i) => {
+      const total = Math.max(1, g.slotCount);
+      const used = new Float64Array(n);
+      const withHeld = new Float64Array(n);
+      for (let t = 0; t < n; t++) {
+        used[t] = (100 * run.used[i][t]) / total;
+        withHeld[t] = (100 * (run.used[i][t] + run.held[i][t])) / total;
+      }
+      const stroke = GROUP_COLOURS[i % GROUP_COLOURS.length];
+      const abs = (arr: ArrayLike<number>) => (_u: uPlot, v: number | null, _s: number, idx: number | null) =>
+        v === null || idx === null ? '-' : `${arr[idx]}/${g.slotCount} (${v.toFixed(1)}%)`;
+      const usedAbs = run.used[i];
+      const heldAbs = { length: n } as { length: number; [k: number]: number };
+      for (let t = 0; t < n; t++) heldAbs[t] = run.used[i][t] + run.held[i][t];
+      data.push(used, withHeld);
+      series.push({ label: `${g.name} used`, stroke, width: 2, value: abs(usedAbs) });
+      series.push({ label: `${g.name} used+held`, stroke, width: 1, dash: [4, 3], value: abs(heldAbs) });
+    });
+    const width = Math.max(300, this.root.clientWidth - 28);
+    const fg = getComputedStyle(this.root).color || '#333';
+    const opts: uPlot.Options = {
+      width,
+      height: 180,
+      series,
+      scales: { x: { time: false }, y: { range: [0, 105] } },
+      // Canvas text cannot use currentColor: take the theme's text colour now (restyle() on a theme change).
+      axes: [
+        { label: 'step', stroke: fg, grid: { stroke: 'rgba(128,128,128,0.2)' }, ticks: { stroke: 'rgba(128,128,128,0.4)' } },
+        { label: '% of pool', stroke: fg, grid: { stroke: 'rgba(128,128,128,0.2)' }, ticks: { stroke: 'rgba(128,128,128,0.4)' } },
+      ],
+      legend: { live: true },
+      // Drag to zoom into a range of steps (double-click resets); a plain click jumps to a step.
+      cursor: { drag: { x: true, y: false, dist: 6 } },
+      hooks: { draw: [(u) => this.drawOverlay(u)], setScale: [() => this.setStep(this.step)] },
+    };
+    this.plot = new uPlot(opts, data as uPlot.AlignedData, this.chartHost);
+    this.plot.over.appendChild(this.cursorLine);
+    this.setStep(this.step);
+    this.plot.over.addEventListener('click', () => {
+      const u = this.plot;
+      if (!u || u.cursor.left === undefined || u.cursor.left < 0) return;
+      this.onSeek(Math.round(u.posToVal(u.cursor.left, 'x')));
+    });
+    const kinds = [...new Set(run.events.map((e) => e.kind))];
+    this.markerLegend.replaceChildren(
+      h('span', { text: 'markers:' }),
+      ...kinds.map((k) => h('span', {}, h('span', { class: 'sw', style: `background:${EVENT_COLOURS[k]}` }), `${k} (${run.events.filter((e) => e.kind === k).length})`)),
+    );
+  }
+
+  private resize(): void {
+    if (this.plot) this.plot.setSize({ width: Math.max(300, this.root.clientWidth - 28), height: 180 });
+    this.setStep(this.step);
+  }
+
+  /** Moves a positioned line over the plot: no canvas redraw per step (cheap at 100k steps). */
+  private setStep(step: number): void {
+    this.step = step;
+    const u = this.plot;
+    if (!u) return;
+    const x = u.valToPos(step, 'x');
+    this.cursorLine.hidden = !(x >= 0 && x <= u.over.clientWidth);
+    this.cursorLine.style.transform = `translateX(${Math.round(x)}px)`;
+  }
+
+  private drawOverlay(u: uPlot): void {
+    const run = this.run;
+    if (!run) return;
+    const ctx = u.ctx;
+    const { top, height } = u.bbox;
+    ctx.save();
+    const dpr = devicePixelRatio || 1;
+    for (const e of run.events) {
+      const px = Math.round(u.valToPos(e.step, 'x', true));
+      ctx.fillStyle = EVENT_COLOURS[e.kind];
+      if (e.kind === 'deadlock') {
+        ctx.fillRect(px - dpr, top, 2 * dpr, height);
+      } else {
+        const row = e.kind === 'admit' ? 0 : e.kind === 'finish' ? 1 : 2;
+        ctx.fillRect(px, top + height - (row + 1) * 5 * dpr, dpr, 4 * dpr);
+      }
+    }
+    ctx.restore();
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Progress certificates: an argument, per scheduler policy, that every workload within the limits
+ * (maxBatchSize concurrent requests, maxSeqLen tokens each, the pass's token budget) keeps making
+ * progress. Each rule states what it needs per pool group and checks it against the slot counts.
+ * A policy without a rule gets no certificate (the verdict is then decided by search alone).
+ *
+ * One rule per policy, in a registry: a policy added to src/sim/policies adds its argument here.
+ */
+import type { Plan } from '../planner/types.ts';
+import { worstBlocks } from '../sim/policies/no-evict.ts';
+import type { RequestSpec } from '../sim/types.ts';
+import { type Bounds, type PoolGroupBound, requestFootprint } from './bounds.ts';
+import { type Subject, schedulerTokens } from './subject.ts';
+
+export interface GroupCertificate {
+  readonly poolGroup: number;
+  readonly name: string;
+  readonly slots: number;
+  readonly needed: number;
+  readonly holds: boolean;
+  /** The numbers the requirement rests on, in words. */
+  readonly why: string;
+}
+
+export interface Certificate {
+  readonly policy: string;
+  /** Which argument: e.g. 'no-failure' (no allocation can fail) or 'oldest-progresses'. */
+  readonly argument: string;
+  /** What the policy can free and why that is enough. */
+  readonly frees: string;
+  readonly holds: boolean;
+  readonly poolGroups: readonly GroupCertificate[];
+  /** Conditions besides slot counts (e.g. the holder bound needs d = 0 or a large budget). */
+  readonly conditions: readonly string[];
+}
+
+type Rule = (s: Subject, b: Bounds, holders: number) => Certificate[];
+
+/** Proves that one concrete request list cannot deadlock (lets the search skip it), or says nothing. */
+type ListProof = (s: Subject, plan: Plan, list: readonly RequestSpec[]) => boolean;
+
+const windowWords = (g: PoolGroupBound) => g.windows.map((w) => (w === 'ssm' ? 'recurrent state' : w === null ? 'full attention' : `window ${w}`)).join(' + ');
+
+/**
+ * No allocation can fail: at most `holders` requests hold slots (the generation phase schedules
+ * every decode before the context phase admits anyone, and admits only while the batch has room),
+ * each holds at most the worst decode, plus at most one cut chunk and one fresh chunk per pass.
+ * Then every pass schedules the oldest request: progress. Suspension is never needed, so it does
+ * not matter that on a GPU-only tier it frees nothing.
+ */
+function noFailure(s: Subject, b: Bounds, holders: number): Certificate {
+  const d = s.knobs.draftTokens;
+  const B = schedulerTokens(s);
+  const conditions: string[] = [];
+  // With draft tokens a budget that cannot fit every decode leaves room to admit past maxBatchSize holders.
+  const holderBound = d === 0 || B >= holders * (1 + d);
+  conditions.push(holderBound ? `at most ${holders} requests hold slots at once (draft ${d}, budget ${B})` : `holder bound fails: draft ${d} with budget ${B} < ${holders} x ${1 + d} can admit past maxBatchSize`);
+  const poolGroups = b.poolGroups.map((g) => {
+    const w = g.worstPass(holders);
+    return {
+      poolGroup: g.poolGroup,
+      name: g.name,
+      slots: g.slots,
+      needed: w.blocks,
+      holds: g.slots >= w.blocks,
+      why: `${holders} requests x ${g.decodeBlocksWorst} blocks at worst alignment (${windowWords(g)}, tpb ${b.tokensPerBlock}, up to maxSeqLen ${b.maxSeqLen}) + ${w.extra} more for the pass's prefill chunks (budget ${B}) = ${w.blocks}`,
+    };
+  });
+  return {
+    policy: s.policy,
+    argument: 'no-failure',
+    frees: 'nothing is needed: with these slots no allocation can fail, so no request is ever suspended (on a GPU-only tier suspending frees nothing, and the certificate does not rely on it)',
+    holds: holderBound && poolGroups.every((g) => g.holds),
+    poolGroups,
+    conditions,
+  };
+}
+
+/**
+ * The oldest request always progresses: the policy tears down (recompute) every other request it
+ * needs to, so the oldest competes only with itself; it fits if one request alone fits, and (for
+ * the trtllm-v2 resume gate) if its own blocks keep utilization under max_util_for_resume.
+ */
+function oldestProgresses(s: Subject, b: Bounds, gate: boolean, frees: string): Certificate {
+  const poolGroups = b.poolGroups.map((g) => {
+    const gateNeed = gate ? Math.ceil(g.decodeBlocksWorst / s.maxUtilForResume) : 0;
+    const needed = Math.max(g.singleRequestBlocks, gateNeed);
+    return {
+      poolGroup: g.poolGroup,
+      name: g.name,
+      slots: g.slots,
+      needed,
+      holds: g.slots >= needed,
+      why:
+        `one request alone holds at most ${g.singleRequestBlocks} blocks (decode ${g.decodeBlocksWorst} at worst alignment, fresh chunk ${g.freshChunkBlocks}, continued chunk ${g.continuationBlocks}; ${windowWords(g)})` +
+        (gate ? `; resume gate: ${g.decodeBlocksWorst} held / ${s.maxUtilForResume} = ${gateNeed}` : ''),
+    };
+  });
+  return { policy: s.policy, argument: 'oldest-progresses', frees, holds: poolGroups.every((g) => g.holds), poolGroups, conditions: [] };
+}
+
+function reservation(s: Subject, b: Bounds): Certificate {
+  const poolGroups = b.poolGroups.map((g) => ({
+    poolGroup: g.poolGroup,
+    name: g.name,
+    slots: g.slots,
+    needed: g.reservationBlocks,
+    holds: g.slots >= g.reservationBlocks,
+    why: `the longest request (prompt ${b.maxPrompt}) reserves ${g.reservationBlocks} blocks (${windowWords(g)})`,
+  }));
+  return {
+    policy: s.policy,
+    argument: 'reservation',
+    frees: 'admission reserves each request\'s worst case, so a started request never waits; finishing releases its reservation, and the oldest waiting request fits once the pool is empty',
+    holds: poolGroups.every((g) => g.holds),
+    poolGroups,
+    conditions: [],
+  };
+}
+
+/**
+ * No allocation fails for this list: the requests together never hold more than the slots, each at
+ * the most it can hold over its own life (listFootprint). Then the oldest request is scheduled in
+ * every pass (trtllm-v2, vllm-recompute), so the list completes.
+ */
+const footprintProof: ListProof = (s, plan, list) => {
+  const sum = plan.slotCounts.map(() => 0);
+  const memo = new Map<string, number[]>();
+  for (const r of list) {
+    const key = `${r.prompt}:${r.output}`;
+    let f = memo.get(key);
+    if (!f) memo.set(key, (f = requestFootprint(s, plan, r)));
+    f.forEach((n, pg) => (sum[pg] += n));
+  }
+  return sum.every((n, pg) => n <= plan.slotCounts[pg]);
+};
+
+/** no-evict admits the oldest waiting request once the pool is empty, if its reservation fits at all. */
+const reservationProof: ListProof = (s, plan, list) =>
+  list.every((r) => plan.slotCounts.every((slots, pg) => plan.lifeCycles.reduce((a, lc) => (plan.lifeCyclePoolGroup[lc.id] === pg ? a + worstBlocks(lc, r.prompt, r.output, plan.tokensPerBlock, schedulerTokens(s), s.knobs.draftTokens) : a), 0) <= slots));
+
+const PROOFS: Record<string, ListProof> = { 'trtllm-v2': footprintProof, 'vllm-recompute': footprintProof, 'no-evict': reservationProof };
+
+export function provesList(s: Subject, plan: Plan, list: readonly RequestSpec[]): boolean {
+  const proof = PROOFS[s.policy];
+  return proof ? proof(s, plan, list) : false;
+}
+
+const RULES: Record<string, Rule> = {
+  'trtllm-v2': (s, b, h) =>
+    s.recomputePause
+      ? [noFailure(s, b, h), oldestProgresses(s, b, true, 'recompute-pause tears down every other request from the tail (suspended ones too), freeing all their slots; the oldest request then holds only its own')]
+      : [noFailure(s, b, h)],
+  'vllm-recompute': (s, b, h) => [noFailure(s, b, h), oldestProgresses(s, b, false, 'recompute preemption frees every newer running request (newest first) until the oldest fits')],
+  'no-evict': (s, b) => [reservation(s, b)],
+};
+
+export function hasCertificateRule(policy: string): boolean {
+  return policy in RULES;
+}
+
+/**
+ * The certificate for `holders` concurrent requests (maxBatchSize for the verdict; fewer to prove a
+ * short request list cannot deadlock). Returns the first argument that holds, else the closest
+ * failed one (the first), else null when the policy has no rule.
+ */
+export function certify(s: Subject, b: Bounds, holders = s.knobs.maxBatchSize): Certificate | null {
+  const rule = RULES[s.policy];
+  if (!rule) return null;
+  const certs = rule(s, b, holders);
+  return certs.find((c) => c.holds) ?? certs[0];
+}
