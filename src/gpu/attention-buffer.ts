@@ -5,8 +5,8 @@
  */
 import { batchSize, numSlots, type PagedDecodeInput } from '../attn/inputs.ts';
 import type { SplitPlan } from '../attn/split.ts';
-import { allocatePool, createBuffer, destroyPool, type KvStorage, type PoolBuffers, readBuffer, STORAGE_IN, STORAGE_OUT, UNIFORM, writePool } from './buffers.ts';
 import { headBlock } from './attention-texture.ts';
+import { allocatePool, createBuffer, destroyPool, type KvStorage, type PoolBuffers, readBuffer, STORAGE_IN, STORAGE_OUT, UNIFORM, writePool } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 import { AttentionParams, MergeParams, packStruct } from './layout.ts';
 import { getPipeline, type PipelineVariant } from './pipelines.ts';

@@ -3,6 +3,8 @@
  * Intents from the views become pure actions on the store; every store change renders the page
  * model (memoised, so a played step costs a frame lookup and the visible view's draw).
  */
+
+import { Benches } from './bridge/bench.ts';
 import { checkConfig, customConfig } from './bridge/custom.ts';
 import { importFile, sameSummary } from './bridge/import.ts';
 import { Kernels } from './bridge/kernels.ts';
@@ -40,7 +42,7 @@ export class App {
     this.root = root;
     this.store = new Store(A.initialState(search));
     const runs = new SyncRuns((b64) => customConfig(b64).custom, () => performance.now());
-    this.models = new PageModels(runs, new Kernels(() => this.render()), hrefFor);
+    this.models = new PageModels(runs, new Kernels(() => this.render()), hrefFor, new Benches(() => this.render()));
     const dispatch = (i: Intent) => this.dispatch(i);
     this.shell = new Shell(root, SCENARIOS.filter((s) => s !== 'custom'), VIEW_REGISTRY, dispatch);
     this.controls = new Controls(dispatch);
@@ -99,6 +101,8 @@ export class App {
         return null;
       case 'runKernel':
         return A.requestKernel;
+      case 'runBench':
+        return (s) => A.requestBench(s, i.set);
       case 'theme':
         return (s) => A.toggleTheme(s, matchMedia('(prefers-color-scheme: dark)').matches);
       case 'dismissProblems':

@@ -163,7 +163,7 @@ describe('paged decode attention: GPU vs CPU reference', () => {
     const ctx = await requireGpu();
     const base: CaseSpec = { headDim: 12, group: 1, numKvHeads: 1, tokensPerBlock: 4, windowTokens: null, sinkTokens: 0, lens: [5], seed: 1 };
     await expect(runDecodeOnGpu(ctx, buildCase({ ...base, headDim: 6 }))).rejects.toThrow(/head_dim: got 6/);
-    await expect(runDecodeOnGpu(ctx, buildCase(base), { path: 'texture', lanes: 3 })).rejects.toThrow(/path: got texture/);
+    await expect(runDecodeOnGpu(ctx, buildCase(base), { path: 'texture', lanes: 3 })).rejects.toThrow(/path: got "texture"/);
     await expect(runDecodeOnGpu(ctx, buildCase({ ...base, group: 32, headDim: 8 }))).rejects.toThrow(/num_qo_heads/);
   });
 });
@@ -190,7 +190,7 @@ describe('texture path: path choice, fallback and lane split', () => {
       expect(p.path).toBe('buffer');
       p.destroy();
       expect(maxScaledError(await runDecodeOnGpu(weaker, input), ref)).toBeLessThan(F32_TOL);
-      await expect(runDecodeOnGpu(weaker, input, { path: 'texture' })).rejects.toThrow(/path: got texture/);
+      await expect(runDecodeOnGpu(weaker, input, { path: 'texture' })).rejects.toThrow(/path: got "texture"/);
     }
   });
 

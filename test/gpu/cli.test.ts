@@ -34,7 +34,7 @@ describe('kvpool attention --backend gpu', () => {
     expect(io.stdout).toMatch(/kernel: buffer path/);
     const bad = memoryIo({ 'in.json': example });
     expect(await main(['attention', '--input', 'in.json', '--kernel', 'fast'], bad)).toBe(2);
-    expect(bad.stderr).toMatch(/--kernel: got fast/);
+    expect(bad.stderr).toMatch(/--kernel: got "fast"/);
   });
 
   it('the GPU shape limits are user errors (exit 2)', async () => {

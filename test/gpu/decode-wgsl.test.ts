@@ -27,7 +27,7 @@ describe('generated texture-path kernel', () => {
 
   it('the variants the kernel picks: lanes from the subgroup size, heads split when registers would spill', () => {
     expect(chooseVariant(8, 128, 4, 'f32')).toEqual({ lanes: 8, wg: 8, nj: 4, hb: 4, kb: 4, format: 'rgba32float' });
-    expect(chooseVariant(4, 128, 4, 'f32')).toMatchObject({ lanes: 4, nj: 8, hb: 4, kb: 1 });
+    expect(chooseVariant(4, 128, 4, 'f32')).toMatchObject({ lanes: 4, nj: 8, hb: 4, kb: 2 });
     expect(chooseVariant(32, 128, 4, 'f16')).toMatchObject({ lanes: 32, wg: 32, nj: 1, hb: 4, kb: 4, format: 'rgba16float' });
     expect(chooseVariant(32, 64, 1, 'f32')).toMatchObject({ lanes: 16, wg: 32, nj: 1 });
     expect(chooseVariant(8, 512, 16, 'f32')).toMatchObject({ nj: 16, hb: 4, kb: 1 });

@@ -140,7 +140,7 @@ export async function runBenchCase(ctx: GpuContext, c: BenchCase, o: BenchOption
     prepared[path] = await prepareDecode(ctx, input, { path, storage: c.storage });
   }
   const bytes = limitBytes(work.bytes);
-  const limits = await prepareLimits(ctx, { bytes, texture: best === 'texture', iters: 4096 });
+  const limits = await prepareLimits(ctx, { bytes, texture: best === 'texture', iters: 512 });
   const names = Object.keys(limits) as LimitName[];
   const works = [...names.map((n) => limits[n] as Work), ...paths.map((p) => asWork(prepared[p], work.bytes))];
   const times = await interleave(ctx, works, o);

@@ -4,7 +4,7 @@
  * the caller saves.
  */
 import type { GpuContext } from '../device.ts';
-import { type BenchCase, BENCH_CASES, F16_CASES, QUICK_CASES } from './cases.ts';
+import { BENCH_CASES, type BenchCase, F16_CASES, QUICK_CASES } from './cases.ts';
 import { type BenchRow, runBenchCase } from './run.ts';
 
 export interface BenchAdapter {
