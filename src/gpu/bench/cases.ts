@@ -40,8 +40,8 @@ export const F16_CASES: readonly BenchCase[] = [
 
 /** A small set for a quick run (the browser test, a first look on a slow adapter). */
 export const QUICK_CASES: readonly BenchCase[] = [
-  { name: 'quick-full-1k', batch: 4, contextLen: 1024, window: null, ...GQA },
-  { name: 'quick-win128-2k', batch: 4, contextLen: 2048, window: 128, ...GQA },
+  { name: 'quick-full-1k', batch: 2, contextLen: 1024, window: null, ...GQA },
+  { name: 'quick-win128-2k', batch: 2, contextLen: 2048, window: 128, ...GQA },
 ];
 
 const windowLeft = (c: BenchCase) => (c.window === null ? -1 : c.window - 1);
