@@ -18,7 +18,8 @@ try {
   const page = h.page;
   // Quota chosen so the COMPRESS pool of the #15401 layout has ~200k slots (checked below).
   await page.goto(`${h.baseUrl}?scenario=trtllm-15401&quota=170&view=pools`, { waitUntil: 'load' });
-  await page.waitForFunction(() => Boolean((window as unknown as { __kvpool?: unknown }).__kvpool), null, { timeout: 60_000 });
+  // The run is made in a worker: wait until it is on screen.
+  await page.waitForSelector('#app:not([aria-busy])', { timeout: 120_000 });
   const probe = '/src/ui/bench-probe.ts';
   const grid = await page.evaluate(async (p) => {
     const m = await import(/* @vite-ignore */ p);

@@ -31,10 +31,10 @@ export const LIMITS = {
   /** Simulator passes (--max-steps), and so --stall-limit too. */
   steps: limit(1_000_000, 'a million passes is hours of real serving; the trace keeps a column entry per pass'),
   /**
-   * Request-passes one simulation may do: max_batch_size x max_steps, bounded so a run ends in
-   * seconds (about 10 M request-passes per second on one core).
+   * Request-passes one simulation may do (every pass costs work for each request it holds, running
+   * or suspended); counted as the run goes, so only a run that really does this much is refused.
    */
-  simWork: limit(200_000_000, 'bounds a run to well under a minute on one core'),
+  simWork: limit(5_000_000, 'under a second of one core at ~7 M request-passes per second (~10 passes over 100,000 waiting requests, or 10,000 short requests)'),
   /** Slots of one pool group in the simulator (the planner sizes any count arithmetically). */
   simSlotsPerPool: limit(4_194_304, '2^22: about 28 bytes per slot in pools and trace, so ~120 MiB per pool'),
   /** Slots over all pool groups of a simulated plan. */
@@ -57,6 +57,8 @@ export const LIMITS = {
   urlChars: limit(65_536, 'holds a pasted config.json of 60,000 characters plus the other parameters'),
   /** Elements of an attention input array (q, k_pool, v_pool). */
   attnElements: limit(16_777_216, '2^24 floats: 64 MiB of K or V, as much as the file limit can carry'),
+  /** Key elements one attention run reads: sum of kv_len x query heads x head_dim. */
+  attnWork: limit(268_435_456, '2^28: about a second of the f64 CPU reference'),
   /** Largest magnitude of an attention input value: f32's largest finite number. */
   f32: limit(3.4028234663852886e38, 'the kernels compute in f32; a larger value becomes Infinity and NaN'),
 } as const satisfies Record<string, Limit>;

@@ -8,16 +8,26 @@
  *
  * or, instead of the three CSR arrays, a padded "block_table": [[3, 0, -1]] with "kv_lens": [7].
  */
+import { describeLimit, LIMITS } from '../limits.ts';
 import { InputError, requireInt } from '../model/errors.ts';
 import { type PagedDecodeInput, validatePagedDecodeInput } from './inputs.ts';
 
+const F32_MAX = LIMITS.f32.max;
+
+/** Finite numbers that f32 can hold (the kernels compute in f32: 1e39 would become Infinity, then NaN). */
 function numbers(field: string, raw: unknown, allowNested: boolean): Float32Array {
   if (!Array.isArray(raw)) throw new InputError(field, raw, 'an array of numbers');
-  const flat: unknown[] = allowNested && raw.length > 0 && Array.isArray(raw[0]) ? raw.flat() : raw;
+  const nested = allowNested && raw.length > 0 && Array.isArray(raw[0]);
+  const flat: unknown[] = nested ? raw.flat() : raw;
+  if (flat.length > LIMITS.attnElements.max) throw new InputError(field, `${flat.length} numbers`, describeLimit('attnElements'));
   const out = new Float32Array(flat.length);
+  const width = nested ? (raw[0] as unknown[]).length : 0;
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${field}[${i}]`, v, 'a finite number');
+    if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > F32_MAX) {
+      const at = nested && width > 0 ? `${field}[${Math.floor(i / width)}][${i % width}]` : `${field}[${i}]`;
+      throw new InputError(at, v, `a finite number within the f32 range (|x| <= ${F32_MAX.toExponential(4)})`);
+    }
     out[i] = v;
   }
   return out;
@@ -25,6 +35,7 @@ function numbers(field: string, raw: unknown, allowNested: boolean): Float32Arra
 
 function ints(field: string, raw: unknown, min: number): Int32Array {
   if (!Array.isArray(raw)) throw new InputError(field, raw, 'an array of integers');
+  if (raw.length > LIMITS.attnElements.max) throw new InputError(field, `${raw.length} integers`, describeLimit('attnElements'));
   const out = new Int32Array(raw.length);
   for (let i = 0; i < raw.length; i++) out[i] = requireInt(`${field}[${i}]`, raw[i], min, 2 ** 31 - 1);
   return out;
@@ -49,7 +60,7 @@ export function blockTableToCsr(
     const pages = Math.ceil(len / tokensPerBlock);
     const row = ints(`block_table[${b}]`, blockTable[b], -1);
     if (row.length < pages) throw new InputError(`block_table[${b}]`, `length ${row.length}`, `>= ${pages} blocks for kv_lens[${b}] = ${len}`);
-    indices.push(...row.subarray(0, pages));
+    for (let i = 0; i < pages; i++) indices.push(row[i]); // no spread: rows can be long
     indptr[b + 1] = indices.length;
     last[b] = len - (pages - 1) * tokensPerBlock;
   });
@@ -78,6 +89,7 @@ export function attentionInputFromJson(raw: unknown): PagedDecodeInput {
     });
   }
   const smScale = o.sm_scale === undefined || o.sm_scale === null ? 1 / Math.sqrt(headDim) : o.sm_scale;
+  if (typeof smScale !== 'number' || !Number.isFinite(smScale) || Math.abs(smScale) > F32_MAX) throw new InputError('sm_scale', smScale, 'null or a finite number within the f32 range');
   const input: PagedDecodeInput = {
     numQoHeads,
     numKvHeads: requireInt('num_kv_heads', o.num_kv_heads, 1, 4096),
@@ -92,6 +104,11 @@ export function attentionInputFromJson(raw: unknown): PagedDecodeInput {
     ...tables,
   };
   validatePagedDecodeInput(input);
+  // Bounded work: the CPU reference and the kernel touch every live key of every query head.
+  const b = input.kvLastPageLen.length;
+  let keys = 0;
+  for (let i = 0; i < b; i++) keys += (input.kvIndptr[i + 1] - input.kvIndptr[i]) * input.tokensPerBlock;
+  if (keys * numQoHeads * headDim > LIMITS.attnWork.max) throw new InputError('kv_indices', `${keys} keys x ${numQoHeads} heads x ${headDim}`, `${describeLimit('attnWork')} key elements`);
   return input;
 }
 

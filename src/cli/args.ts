@@ -2,7 +2,9 @@
  * A small, strict flag parser shared by every `kvpool` subcommand: each subcommand declares its
  * flags in a table; anything not in the table is an error naming the flag and the valid ones.
  */
+import { describeLimit, LIMITS, type LimitName } from '../limits.ts';
 import { InputError } from '../model/errors.ts';
+import { parseDecimal, parseInteger } from '../model/parse.ts';
 
 export interface FlagSpec {
   /** Long name without dashes, e.g. 'tokens-per-block'. */
@@ -63,24 +65,42 @@ export function flagBool(args: ParsedArgs, name: string): boolean {
   return args.flags.get(name) === true;
 }
 
-/** Parse an integer flag strictly: "12" ok; "12.5", "1e3", "-1" (if min 0), "abc" are errors. */
+/**
+ * The limit (src/limits.ts) of every integer flag, so a flag past its limit is refused at the flag,
+ * naming it and the limit, before any work is done. Flags not listed are bounded by 2^53.
+ */
+const FLAG_LIMITS: ReadonlyMap<string, LimitName> = new Map<string, LimitName>([
+  ['tokens-per-block', 'tokensPerBlock'],
+  ['max-seq-len', 'tokens'],
+  ['max-num-tokens', 'tokens'],
+  ['avg-seq-len', 'tokens'],
+  ['swa-scratch-reuse', 'tokens'],
+  ['draft-tokens', 'draftTokens'],
+  ['extra-kv-tokens', 'draftTokens'],
+  ['max-batch-size', 'batchSize'],
+  ['requests', 'requests'],
+  ['max-steps', 'steps'],
+  ['stall-limit', 'steps'],
+  ['seed', 'seed'],
+  ['chunk-tokens', 'tokens'],
+]);
+
+export function flagLimit(name: string): LimitName {
+  return FLAG_LIMITS.get(name) ?? 'integer';
+}
+
+/** Parse an integer flag strictly: "12" ok; "12.5", "1e3", "0x10", "-1" (if min 0), "abc" and values past the flag's limit are errors. */
 export function flagInt(args: ParsedArgs, name: string, min = 0): number | undefined {
   const raw = flagString(args, name);
   if (raw === undefined) return undefined;
-  if (!/^-?\d+$/.test(raw.trim())) throw new InputError(`--${name}`, raw, `an integer >= ${min}`);
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < min) throw new InputError(`--${name}`, raw, `an integer >= ${min}`);
-  return n;
+  return parseInteger(`--${name}`, raw, min, flagLimit(name));
 }
 
+/** A decimal number flag ("0.5", "2", "1e-3"; never "0x10" or "Infinity") in [min, max]. */
 export function flagNumber(args: ParsedArgs, name: string, min = -Infinity, max = Infinity): number | undefined {
   const raw = flagString(args, name);
   if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-    throw new InputError(`--${name}`, raw, `a number in [${min}, ${max}]`);
-  }
-  return n;
+  return parseDecimal(`--${name}`, raw, min, max);
 }
 
 /** Parse a byte size: 40GiB, 512MiB, 1.5GB, 1073741824. Binary and decimal units are both accepted. */
@@ -103,7 +123,7 @@ export function parseBytes(field: string, raw: string): number {
     tb: 1e12,
   };
   const bytes = Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()];
-  if (!Number.isSafeInteger(Math.round(bytes))) throw new InputError(field, raw, 'a byte size below 2^53');
+  if (!(Math.round(bytes) <= LIMITS.bytes.max)) throw new InputError(field, raw, `a byte size ${describeLimit('bytes')}`);
   return Math.round(bytes);
 }
 
@@ -113,4 +133,30 @@ export function helpText(command: string, summary: string, specs: readonly FlagS
     return `${left.padEnd(34)} ${s.help}`;
   });
   return `usage: kvpool ${command}\n\n${summary}\n\nflags:\n${rows.join('\n')}\n`;
+}
+
+/**
+ * Run `fn`, renaming the field of an InputError from a core name (e.g. "maxSteps",
+ * "workload.prompt.max", "poolRatio[2]") to what the user typed (a flag, "--trace FILE"): the
+ * longest prefix of the field found in `names` is replaced, the rest ("[2]", ".max") is kept.
+ */
+export function withUserNames<T>(names: ReadonlyMap<string, string>, fn: () => T): T {
+  const rename = (e: unknown): never => {
+    if (e instanceof InputError) {
+      for (let end = e.field.length; end > 0; end--) {
+        const next = e.field[end];
+        if (end < e.field.length && next !== '[' && next !== '.') continue;
+        const user = names.get(e.field.slice(0, end));
+        if (user !== undefined) throw new InputError(user + (next === '[' ? e.field.slice(end) : ''), e.value, e.expected);
+      }
+    }
+    throw e;
+  };
+  try {
+    const result = fn();
+    // An async fn: rename what its promise rejects with, too.
+    return (result instanceof Promise ? result.catch(rename) : result) as T;
+  } catch (e) {
+    return rename(e);
+  }
 }

@@ -8,18 +8,18 @@
  */
 import { InputError } from '../model/errors.ts';
 import { getPreset } from '../model/presets.ts';
-import { modelToLayers } from '../model/to-layers.ts';
-import type { ModelKnobs } from '../planner/index.ts';
-import { NAMED_SCENARIOS, scenarioConfig } from '../sim/index.ts';
+import { DEFAULT_ENGINE } from '../planner/index.ts';
+import { NAMED_SCENARIOS } from '../sim/index.ts';
 import { checkSubject, DEFAULT_WORK_UNITS, type Verdict } from '../verdict/check.ts';
 import { describeFix, type Fix, listFixes } from '../verdict/fixes.ts';
-import { type Subject, subjectFlags } from '../verdict/subject.ts';
+import { presetSubject, type Subject, scenarioSubject, subjectFlags } from '../verdict/subject.ts';
 import { type FlagSpec, flagBool, flagInt, flagNumber, flagString, helpText, type ParsedArgs, parseArgs } from './args.ts';
+import { resolveEngines } from './engine-flags.ts';
 import type { Io } from './io.ts';
 import { knobsFromArgs, parseMode, withFlagNames } from './plan.ts';
 import { knobOverrides, policyFromArgs, SIMULATE_FLAGS } from './simulate.ts';
 
-const SHARED = new Set(['scenario', 'preset', 'tokens-per-block', 'max-seq-len', 'max-batch-size', 'max-num-tokens', 'quota', 'kv-dtype', 'constraints', 'pool-ratio', 'draft-tokens', 'extra-kv-tokens', 'avg-seq-len', 'policy', 'max-util-for-resume', 'recompute-pause', 'stall-limit']);
+const SHARED = new Set(['engine', 'scenario', 'preset', 'tokens-per-block', 'max-seq-len', 'max-batch-size', 'max-num-tokens', 'quota', 'kv-dtype', 'constraints', 'pool-ratio', 'draft-tokens', 'extra-kv-tokens', 'avg-seq-len', 'policy', 'max-util-for-resume', 'recompute-pause', 'stall-limit']);
 
 export const CHECK_FLAGS: FlagSpec[] = [
   ...SIMULATE_FLAGS.filter((f) => SHARED.has(f.name)),
@@ -37,20 +37,18 @@ function subjectFromArgs(args: ParsedArgs): Subject {
     stallLimit: flagInt(args, 'stall-limit', 1) ?? 1000,
   };
   const scenario = flagString(args, 'scenario');
-  const mode = parseMode(flagString(args, 'constraints') ?? NAMED_SCENARIOS.find((s) => s.name === scenario)?.defaultConstraints);
-  if (mode === 'custom') throw new InputError('--constraints', mode, 'as-shipped, issue-fix, upstream or safe (check plans the model itself)');
-  if (scenario !== undefined) {
-    const named = NAMED_SCENARIOS.find((s) => s.name === scenario);
-    if (!named) throw new InputError('--scenario', scenario, `a named scenario: ${NAMED_SCENARIOS.map((s) => s.name).join(', ')}`);
+  const named = NAMED_SCENARIOS.find((s) => s.name === scenario);
+  if (scenario !== undefined && !named) throw new InputError('--scenario', scenario, `a named scenario: ${NAMED_SCENARIOS.map((s) => s.name).join(', ')}`);
+  const [engine] = resolveEngines(args, named?.engine ?? DEFAULT_ENGINE);
+  const mode = parseMode(flagString(args, 'constraints') ?? named?.defaultConstraints, engine);
+  if (mode === 'custom') throw new InputError('--constraints', mode, 'a mode check can re-plan (not custom)');
+  if (named) {
     if (args.flags.has('preset')) throw new InputError('--preset', flagString(args, 'preset'), `nothing: --scenario ${named.name} fixes the model`);
-    const built = withFlagNames(() => scenarioConfig(named.name, { constraints: mode, knobs: knobOverrides(args) }));
-    const { kvDtype: _d, ...knobs } = built.knobs as ModelKnobs;
-    return { source: { kind: 'scenario', name: named.name }, layers: built.plan.scenario.layers, knobs, mode, ...run };
+    return withFlagNames(() => scenarioSubject(named.name, { engine, mode, knobs: knobOverrides(args), run }));
   }
   const model = getPreset(flagString(args, 'preset') ?? 'deepseek-v4-flash');
   const { kvDtype, swaScratchRewindTokens: _s, ...knobs } = withFlagNames(() => knobsFromArgs(args, model));
-  const layers = modelToLayers(model, { tokensPerBlock: knobs.tokensPerBlock, kvDtype, draftTokens: knobs.draftTokens });
-  return { source: { kind: 'preset', id: model.id, kvDtype }, layers, knobs, mode, ...run };
+  return presetSubject(model.id, { engine, mode, kvDtype, knobs, run });
 }
 
 function boundsJson(v: Verdict) {

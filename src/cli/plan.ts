@@ -2,18 +2,21 @@
  * `kvpool plan` and `kvpool presets`: size the pools of a preset, a Hugging Face config.json or an
  * engine scenario file, print a table (or the engine-format JSON) and the diagnostics.
  */
+
+import { LIMITS } from '../limits.ts';
 import { isKvDtype, KV_DTYPES, type KvDtype } from '../model/dtype.ts';
 import { InputError } from '../model/errors.ts';
+import { parseDecimal, parseInteger, splitList } from '../model/parse.ts';
 import { getPreset, listPresets } from '../model/presets.ts';
 import type { ModelSpec } from '../model/spec.ts';
 import { CONSTRAINT_MODES, type ConstraintMode, DEFAULT_ENGINE, type EngineScenario, getEngine, type ModelKnobs, type PlannedModel, planAndDiagnose, planModel, SCENARIO_FILE_ENGINE, scenarioForModel } from '../planner/index.ts';
 import { type PeerKnobs, peerSizings } from '../planner/peers.ts';
 import { parseCustomBatches, parseScenario } from '../planner/scenario.ts';
-import { type FlagSpec, flagBool, flagInt, flagString, helpText, type ParsedArgs, parseArgs, parseBytes } from './args.ts';
+import { type FlagSpec, flagBool, flagInt, flagString, helpText, type ParsedArgs, parseArgs, parseBytes, withUserNames } from './args.ts';
 import { engineFlag, engineKnobFlags, engineKnobValues, resolveEngines } from './engine-flags.ts';
 import { type Io, parseJsonText } from './io.ts';
 import { compareCommand } from './plan-compare.ts';
-import { ENGINE_FLAGS, planOtherEngine } from './plan-engines.ts';
+import { planOtherEngine } from './plan-engines.ts';
 import { renderPeers, renderPlan } from './plan-format.ts';
 
 export const PLAN_FLAGS: FlagSpec[] = [
@@ -36,48 +39,39 @@ export const PLAN_FLAGS: FlagSpec[] = [
   { name: 'peers', type: 'bool', help: "also size the same layers and quota the way vLLM, SGLang, TensorRT-LLM V1 and llama.cpp would" },
   { name: 'json', type: 'bool', help: 'print the engine-format JSON (with diagnostics) instead of the table' },
   ...engineKnobFlags(),
-  ...ENGINE_FLAGS.filter((f) => f.name !== 'engine'),
   { name: 'help', type: 'bool', help: 'show this help' },
 ];
 
 /** Core field names -> the flag a CLI user typed, so errors name what they can change. */
-const FIELD_TO_FLAG: Record<string, string> = {
-  tokensPerBlock: '--tokens-per-block',
-  tokens_per_block: '--tokens-per-block',
-  maxSeqLen: '--max-seq-len',
-  maxBatchSize: '--max-batch-size',
-  maxNumTokens: '--max-num-tokens',
-  quotaBytes: '--quota',
-  draftTokens: '--draft-tokens',
-  draft_tokens: '--draft-tokens',
-  numExtraKvTokens: '--extra-kv-tokens',
-  swaScratchRewindTokens: '--swa-scratch-reuse',
-  avgSeqLen: '--avg-seq-len',
-  poolRatio: '--pool-ratio',
-};
+export const FIELD_TO_FLAG: ReadonlyMap<string, string> = new Map([
+  ['tokensPerBlock', '--tokens-per-block'],
+  ['tokens_per_block', '--tokens-per-block'],
+  ['maxSeqLen', '--max-seq-len'],
+  ['maxBatchSize', '--max-batch-size'],
+  ['maxNumTokens', '--max-num-tokens'],
+  ['quotaBytes', '--quota'],
+  ['draftTokens', '--draft-tokens'],
+  ['draft_tokens', '--draft-tokens'],
+  ['numExtraKvTokens', '--extra-kv-tokens'],
+  ['swaScratchRewindTokens', '--swa-scratch-reuse'],
+  ['avgSeqLen', '--avg-seq-len'],
+  ['poolRatio', '--pool-ratio'],
+]);
 
 export function withFlagNames<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof InputError) {
-      const base = e.field.replace(/\[\d+\]$/, '');
-      if (FIELD_TO_FLAG[base]) throw new InputError(FIELD_TO_FLAG[base] + e.field.slice(base.length), e.value, e.expected);
-    }
-    throw e;
-  }
+  return withUserNames(FIELD_TO_FLAG, fn);
 }
 
 export function parseRatio(raw: string, field = '--pool-ratio'): number[] {
-  const parts = raw.split(',').map((s) => s.trim());
+  const parts = splitList(field, raw, 1, LIMITS.layers.max, 'comma-separated numbers > 0, one per pool group');
   return parts.map((p, i) => {
-    const n = Number(p);
-    if (p === '' || !Number.isFinite(n) || n <= 0) throw new InputError(`${field}[${i}]`, p, 'a number > 0 (comma-separated, one per pool group)');
+    const n = parseDecimal(`${field}[${i}]`, p, 0);
+    if (n <= 0) throw new InputError(`${field}[${i}]`, p, 'a number > 0 (comma-separated, one per pool group)');
     return n;
   });
 }
 
-async function loadModel(args: ParsedArgs, io: Io): Promise<ModelSpec> {
+export async function loadModel(args: ParsedArgs, io: Io): Promise<ModelSpec> {
   const configPath = flagString(args, 'config');
   if (configPath !== undefined) {
     if (flagString(args, 'preset') !== undefined) throw new InputError('--config', configPath, 'either --config or --preset, not both');
@@ -147,6 +141,12 @@ export function enginesFromArgs(args: ParsedArgs, io: Io): string[] {
   return resolveEngines(args, fallback);
 }
 
+/** What one --pool-ratio number is per, by engine version (@15401: pool groups; @main: life cycles). */
+const RATIO_LENGTH_RULE: ReadonlyMap<string, 'pool-group' | 'life-cycle'> = new Map([
+  ['trtllm-v2@15401', 'pool-group'],
+  ['trtllm-v2@main', 'life-cycle'],
+]);
+
 /** Resolve flags to a planned model (scenario file, config.json or preset) with one engine. Shared with simulate. */
 export async function planFromArgs(args: ParsedArgs, io: Io, engine?: string, commandReads: readonly string[] = []): Promise<PlannedFromArgs> {
   const id = engine ?? enginesFromArgs(args, io)[0];
@@ -159,7 +159,9 @@ export async function planFromArgs(args: ParsedArgs, io: Io, engine?: string, co
     return { ...planAndDiagnose(scenario, { maxBatchSize: mbs, maxSeqLen }, id, engineKnobs), knobs: null, model: null, mode: null };
   }
   const model = await loadModel(args, io);
-  const knobs = withFlagNames(() => knobsFromArgs(args, model));
+  // A --pool-ratio of the wrong length is a flag error (exit 2), checked by the version's own rule;
+  // the same ratio in a scenario file stays the engine's refusal (exit 1).
+  const knobs: ModelKnobs = { ...withFlagNames(() => knobsFromArgs(args, model)), poolRatioPer: RATIO_LENGTH_RULE.get(id) ?? 'engine' };
   const mode = parseMode(flagString(args, 'constraints'), id);
   const batchesPath = flagString(args, 'batches');
   if (mode === 'custom' && batchesPath === undefined) {
@@ -169,6 +171,17 @@ export async function planFromArgs(args: ParsedArgs, io: Io, engine?: string, co
   const custom = batchesPath === undefined ? undefined : parseCustomBatches(parseJsonText(io.readText(batchesPath, '--batches'), `--batches ${batchesPath}`));
   const rebuild = (m: ConstraintMode) => withFlagNames(() => scenarioForModel(model, knobs, m, custom));
   return { ...withFlagNames(() => planModel(model, knobs, mode, custom, id, engineKnobs)), knobs, model, mode, rebuild };
+}
+
+/** Warnings about the model itself: an import's doubts, and a maxSeqLen past the model's context. */
+export function modelWarnings(planned: { knobs: ModelKnobs | null; model: ModelSpec | null }, contextField: string): string[] {
+  const { knobs, model } = planned;
+  if (!model || !knobs) return [];
+  const out = (model.warnings ?? []).map((w) => `WARNING: ${w}`);
+  if (knobs.maxSeqLen > model.maxContext) {
+    out.push(`WARNING: --max-seq-len ${knobs.maxSeqLen} is above the model's context (${contextField} ${model.maxContext}): requests that long are past what it was trained for`);
+  }
+  return out;
 }
 
 export async function planCommand(argv: string[], io: Io): Promise<number> {
@@ -186,10 +199,12 @@ export async function planCommand(argv: string[], io: Io): Promise<number> {
   const engines = enginesFromArgs(args, io);
   if (engines.length === 2) return compareCommand(args, io, engines, planFromArgs);
   let planned = await planFromArgs(args, io, engines[0]);
+  for (const w of modelWarnings(planned, flagString(args, 'config') !== undefined ? 'max_position_embeddings' : 'maxContext')) io.err(w);
   const rebalanceRaw = flagString(args, 'rebalance-length');
   if (rebalanceRaw !== undefined) {
-    const [history, capacity = history] = rebalanceRaw.split(',').map((p) => (/^\d+$/.test(p.trim()) ? Number(p) : Number.NaN));
-    if (!Number.isSafeInteger(history) || !Number.isSafeInteger(capacity) || capacity < history || capacity < 1) {
+    const what = 'H or H,C with integers 0 <= H <= C, C >= 1';
+    const [history, capacity = history] = splitList('--rebalance-length', rebalanceRaw, 1, 2, what).map((p) => parseInteger('--rebalance-length', p, 0, 'tokens'));
+    if (capacity < history || capacity < 1) {
       throw new InputError('--rebalance-length', rebalanceRaw, 'H or H,C with integers 0 <= H <= C, C >= 1');
     }
     const scenario = { ...planned.scenario, rebalance_target_length: { history, capacity } };

@@ -6,16 +6,62 @@
  */
 import { isKvDtype, KV_DTYPES, type KvDtype } from '../model/dtype.ts';
 import { InputError } from '../model/errors.ts';
-import type { ModelKnobs } from '../planner/index.ts';
+import { parseInteger } from '../model/parse.ts';
+import type { EngineScenario, ModelKnobs } from '../planner/index.ts';
 import type { SimInput } from '../sim/index.ts';
 import { NAMED_SCENARIOS, POLICY_NAMES, type PolicyName, runSimulation, scenarioConfig, traceToCsv, traceToObject } from '../sim/index.ts';
+import { SGLANG_EVICTIONS, type SglangEviction, VLLM_ADMISSIONS, type VllmAdmission } from '../sim/policies/engine-options.ts';
 import { renderSimulation } from '../sim/report.ts';
 import type { LengthDist, RequestSpec, Workload } from '../sim/types.ts';
-import { parseTrace } from '../sim/workload.ts';
-import { type FlagSpec, flagBool, flagInt, flagNumber, flagString, helpText, type ParsedArgs, parseArgs, parseBytes } from './args.ts';
+import { distMax, parseTrace } from '../sim/workload.ts';
+import { type FlagSpec, flagBool, flagInt, flagNumber, flagString, helpText, type ParsedArgs, parseArgs, parseBytes, withUserNames } from './args.ts';
 import { engineKnobFlags, resolveEngines } from './engine-flags.ts';
+
+/** A scenario file carries no maxSeqLen: its longest batch entry is the longest request it was sized for. */
+function scenarioMaxSeqLen(s: EngineScenario): number {
+  return Math.max(1, ...[s.typical_step, ...s.constraints].flatMap((b) => (b ? b.kv_caches.map((kv) => kv[0]) : [])));
+}
+
 import type { Io } from './io.ts';
-import { enginesFromArgs, PLAN_FLAGS, parseMode, parseRatio, planFromArgs, withFlagNames } from './plan.ts';
+import { enginesFromArgs, FIELD_TO_FLAG, knobsFromArgs, loadModel, modelWarnings, PLAN_FLAGS, parseMode, parseRatio, planFromArgs, withFlagNames } from './plan.ts';
+import { otherEngineRun } from './plan-engines.ts';
+
+/** Simulator field names -> the flags a user typed (plus the planner's, see plan.ts). */
+const SIM_FIELD_TO_FLAG: ReadonlyMap<string, string> = new Map([
+  ...FIELD_TO_FLAG,
+  ['maxSteps', '--max-steps'],
+  ['stallLimit', '--stall-limit'],
+  ['maxUtilForResume', '--max-util-for-resume'],
+  ['policy', '--policy'],
+  ['seed', '--seed'],
+  ['workload.requests', '--requests'],
+  ['workload.prompt', '--prompt-len'],
+  ['workload.output', '--output-len'],
+  ['workload.arrivalRate', '--arrival-rate'],
+]);
+
+/**
+ * Requests longer than maxSeqLen are bad input: the engine refuses them at admission, and a
+ * simulator that took them would deadlock on a request no plan was sized for. A request's last
+ * decode holds prompt + output - 1 tokens (the last token is never cached) plus the draft tokens:
+ * that is what must fit maxSeqLen (the planner's longest decode has capacity maxSeqLen).
+ */
+function checkLengths(workload: Workload | readonly RequestSpec[] | null, args: ParsedArgs, maxSeqLen: number, draftTokens: number): void {
+  if (workload === null) return;
+  const fits = (prompt: number, output: number) => prompt + output - 1 + draftTokens <= maxSeqLen;
+  const rule = `prompt + output - 1${draftTokens > 0 ? ` + ${draftTokens} draft tokens` : ''} <= --max-seq-len ${maxSeqLen}`;
+  if (Array.isArray(workload)) {
+    (workload as readonly RequestSpec[]).forEach((r, i) => {
+      if (!fits(r.prompt, r.output)) throw new InputError(`--trace ${flagString(args, 'trace')} row ${i + 1}`, `prompt ${r.prompt}, output ${r.output}`, rule);
+    });
+    return;
+  }
+  const w = workload as Workload;
+  if (w.kind !== 'spec' || fits(distMax(w.spec.prompt), distMax(w.spec.output))) return;
+  const flag = args.flags.has('prompt-len') || !args.flags.has('output-len') ? 'prompt-len' : 'output-len';
+  const value = flagString(args, flag) ?? `the default (${flag === 'prompt-len' ? 1024 : 256})`;
+  throw new InputError(`--${flag}`, value, `requests with ${rule} (these reach prompt ${distMax(w.spec.prompt)}, output ${distMax(w.spec.output)})`);
+}
 
 const PLAN_FLAG_NAMES = new Set(['engine', 'preset', 'config', 'tokens-per-block', 'max-seq-len', 'max-batch-size', 'max-num-tokens', 'quota', 'kv-dtype', 'constraints', 'draft-tokens', 'extra-kv-tokens']);
 /** Flags simulate reads itself even when the selected engine does not. */
@@ -40,6 +86,8 @@ export const SIMULATE_FLAGS: FlagSpec[] = [
   { name: 'arrival-rate', type: 'string', value: 'R', help: 'Poisson arrivals per pass (default: all at pass 0)' },
   { name: 'seed', type: 'string', value: 'N', help: 'workload seed (mulberry32), default 1' },
   { name: 'trace', type: 'string', value: 'FILE', help: 'requests from JSON or CSV (arrival, prompt, output)' },
+  { name: 'vllm-admission', type: 'string', value: 'GATE', help: `vllm-v1 admission gate: ${VLLM_ADMISSIONS.join(' | ')} (default full-isl, as shipped before PR #40946)` },
+  { name: 'sglang-eviction', type: 'string', value: 'MODE', help: `sglang eviction: ${SGLANG_EVICTIONS.join(' | ')} (default full-lru, as shipped; bottleneck = the #29662 fix)` },
   { name: 'max-util-for-resume', type: 'string', value: 'U', help: 'trtllm-v2 resume gate in (0, 1] (default 0.95); trtllm-v2@main also scales its floors by it (PR #16484)' },
   { name: 'recompute-pause', type: 'bool', help: 'trtllm-v2: after suspending frees nothing, tear victims down (they re-prefill later)' },
   { name: 'stall-limit', type: 'string', value: 'N', help: 'stalled passes before deadlock (default 1000)' },
@@ -51,10 +99,10 @@ export const SIMULATE_FLAGS: FlagSpec[] = [
 
 function lengthDist(args: ParsedArgs, flag: string, dist: string, fallback: number): LengthDist {
   const raw = flagString(args, flag) ?? String(fallback);
-  const m = /^\s*(\d+)\s*(?::\s*(\d+)\s*)?$/.exec(raw);
-  if (!m) throw new InputError(`--${flag}`, raw, 'N or MIN:MAX (positive integers)');
-  const a = Number(m[1]);
-  const b = m[2] === undefined ? null : Number(m[2]);
+  const parts = raw.split(':');
+  if (parts.length > 2) throw new InputError(`--${flag}`, raw, 'N or MIN:MAX (positive integers)');
+  const a = parseInteger(`--${flag}`, parts[0], 1, 'tokens');
+  const b = parts.length === 2 ? parseInteger(`--${flag}`, parts[1], 1, 'tokens') : null;
   if (a < 1 || (b !== null && b < a)) throw new InputError(`--${flag}`, raw, 'N >= 1, or MIN:MAX with 1 <= MIN <= MAX');
   if (dist === 'fixed') {
     if (b !== null) throw new InputError(`--${flag}`, raw, 'a single N with --dist fixed (MIN:MAX needs --dist uniform or lognormal)');
@@ -72,7 +120,7 @@ function workloadFromArgs(args: ParsedArgs, io: Io): Workload | readonly Request
   if (tracePath !== undefined) {
     const clash = WORKLOAD_FLAGS.find((f) => args.flags.has(f));
     if (clash) throw new InputError(`--${clash}`, flagString(args, clash), `nothing: --trace ${tracePath} gives the requests`);
-    return parseTrace(io.readText(tracePath, '--trace'));
+    return parseTrace(io.readText(tracePath, '--trace'), `--trace ${tracePath}`);
   }
   if (!WORKLOAD_FLAGS.some((f) => args.flags.has(f))) return null;
   const dist = flagString(args, 'dist') ?? 'fixed';
@@ -116,6 +164,15 @@ export function knobOverrides(args: ParsedArgs): Partial<ModelKnobs> {
   return k;
 }
 
+function engineOptionsFromArgs(args: ParsedArgs) {
+  const a = flagString(args, 'vllm-admission');
+  if (a !== undefined && !(VLLM_ADMISSIONS as readonly string[]).includes(a)) throw new InputError('--vllm-admission', a, VLLM_ADMISSIONS.join(', '));
+  const e = flagString(args, 'sglang-eviction');
+  if (e !== undefined && !(SGLANG_EVICTIONS as readonly string[]).includes(e)) throw new InputError('--sglang-eviction', e, SGLANG_EVICTIONS.join(', '));
+  if (a === undefined && e === undefined) return undefined;
+  return { ...(a ? { vllmAdmission: a as VllmAdmission } : {}), ...(e ? { sglangEviction: e as SglangEviction } : {}) };
+}
+
 export function policyFromArgs(args: ParsedArgs): PolicyName | undefined {
   const p = flagString(args, 'policy');
   if (p !== undefined && !(POLICY_NAMES as readonly string[]).includes(p)) throw new InputError('--policy', p, POLICY_NAMES.join(', '));
@@ -131,6 +188,7 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
     recomputePause: flagBool(args, 'recompute-pause') || undefined,
     stallLimit: flagInt(args, 'stall-limit', 1),
     maxSteps: flagInt(args, 'max-steps', 1),
+    enginePolicy: engineOptionsFromArgs(args),
   };
   const named = NAMED_SCENARIOS.find((s) => s.name === scenario);
   if (named) {
@@ -138,6 +196,7 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
     const [engine] = resolveEngines(args, named.engine);
     const constraints = parseMode(flagString(args, 'constraints') ?? named.defaultConstraints, engine);
     const built = withFlagNames(() => scenarioConfig(named.name, { engine, constraints, knobs: knobOverrides(args), workload: workload ?? undefined, ...run }));
+    checkLengths(workload, args, built.knobs.maxSeqLen, built.knobs.draftTokens);
     return { config: built.config, label: `${named.name} (${engine}, constraints ${constraints}): ${named.story}` };
   }
   if (scenario !== undefined) {
@@ -149,13 +208,34 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
       throw e;
     }
   }
+  const other = await otherEngineRun(args, io, async () => {
+    const model = await loadModel(args, io);
+    return { model, knobs: withFlagNames(() => knobsFromArgs(args, model)) };
+  });
+  if (other) {
+    const otherWorkload: Workload | readonly RequestSpec[] = workload ?? { kind: 'spec', spec: { requests: 64, prompt: { kind: 'fixed', value: 1024 }, output: { kind: 'fixed', value: 256 }, arrivalRate: null, seed: 1 } };
+    checkLengths(otherWorkload, args, other.maxSeqLen, 0);
+    const config: SimInput = {
+      plan: other.layout,
+      workload: otherWorkload,
+      maxBatchSize: flagInt(args, 'max-batch-size', 1) ?? 64,
+      maxNumTokens: flagInt(args, 'max-num-tokens', 1) ?? 8192,
+      ...Object.fromEntries(Object.entries(run).filter(([, v]) => v !== undefined)),
+      policy: run.policy ?? other.policy,
+      enginePolicy: { ...other.enginePolicy, ...run.enginePolicy },
+    };
+    return { config, label: other.label };
+  }
   const engines = enginesFromArgs(args, io);
   if (engines.length > 1) throw new InputError('--engine', engines.join(','), 'one engine id (side by side is kvpool plan --engine A,B)');
   const planned = await planFromArgs(args, io, engines[0], SIMULATE_READS);
+  for (const w of modelWarnings(planned, flagString(args, 'config') !== undefined ? 'max_position_embeddings' : 'maxContext')) io.err(w);
+  const defaultWorkload: Workload = { kind: 'spec', spec: { requests: 64, prompt: { kind: 'fixed', value: 1024 }, output: { kind: 'fixed', value: 256 }, arrivalRate: null, seed: 1 } };
+  checkLengths(workload ?? defaultWorkload, args, planned.knobs?.maxSeqLen ?? scenarioMaxSeqLen(planned.scenario), planned.knobs?.draftTokens ?? 0);
   const mbs = flagInt(args, 'max-batch-size', 1) ?? planned.knobs?.maxBatchSize ?? 64;
   const config: SimInput = {
     plan: planned.plan,
-    workload: workload ?? { kind: 'spec', spec: { requests: 64, prompt: { kind: 'fixed', value: 1024 }, output: { kind: 'fixed', value: 256 }, arrivalRate: null, seed: 1 } },
+    workload: workload ?? defaultWorkload,
     maxBatchSize: mbs,
     maxNumTokens: flagInt(args, 'max-num-tokens', 1) ?? 8192,
     draftTokens: planned.knobs?.draftTokens ?? 0,
@@ -172,8 +252,10 @@ export async function simulateCommand(argv: string[], io: Io): Promise<number> {
   }
   if (args.positional.length > 0) throw new InputError('argument', args.positional[0], 'flags only (see kvpool simulate --help)');
   if (flagBool(args, 'json') && flagBool(args, 'csv')) throw new InputError('--csv', true, 'either --json or --csv, not both');
-  const { config, label } = await configFromArgs(args, io);
-  const trace = runSimulation(config);
+  const tracePath = flagString(args, 'trace');
+  const names = new Map([...SIM_FIELD_TO_FLAG, ['workload', tracePath === undefined ? '--requests' : `--trace ${tracePath}`]]);
+  const { config, label } = await withUserNames(names, () => configFromArgs(args, io));
+  const trace = withUserNames(names, () => runSimulation(config));
   if (flagBool(args, 'json')) io.out(JSON.stringify({ ...trace.summary, trace: traceToObject(trace) }));
   else if (flagBool(args, 'csv')) io.out(traceToCsv(trace));
   else io.out(renderSimulation(trace, label));

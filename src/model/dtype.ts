@@ -56,8 +56,9 @@ const ALIASES: Record<string, KvDtype> = {
 /** Parse a dtype name (case-insensitive, common torch spellings accepted); InputError otherwise. */
 export function parseKvDtype(value: unknown, field = 'kv_dtype'): KvDtype {
   if (typeof value === 'string') {
-    const d = ALIASES[value.trim().toLowerCase()];
-    if (d !== undefined) return d;
+    // Own keys only: "constructor" must not find Object.prototype.constructor.
+    const key = value.trim().toLowerCase();
+    if (Object.hasOwn(ALIASES, key)) return ALIASES[key];
   }
   throw new InputError(field, value, `one of ${KV_DTYPES.join(', ')}`);
 }

@@ -18,6 +18,18 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * An input the engine itself refuses (its own assertion or ValueError, e.g. a non-positive quota in
+ * a scenario file): exit status 1 in the CLI, reported in the engine's words. The same value typed
+ * as a flag is an InputError (exit 2), because the flag parser refuses it first.
+ */
+export class EngineRefusal extends Error {
+  constructor(message: string) {
+    super(oneLine(message));
+    this.name = 'EngineRefusal';
+  }
+}
+
 /** Collapse line breaks (and the blanks around them) to one space. */
 export function oneLine(text: string): string {
   return text.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ');

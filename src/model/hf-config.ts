@@ -18,9 +18,12 @@
  * Unrelated keys (vocab_size, rope_theta, ...) are ignored. Missing, unknown or contradictory
  * values that change the cache throw an InputError naming the field.
  */
+
+import { LIMITS } from '../limits.ts';
 import { type KvDtype, parseKvDtype } from './dtype.ts';
 import { InputError } from './errors.ts';
 import { HfReader, isObject } from './hf-reader.ts';
+import { ownLookup, parseJsonChecked } from './parse.ts';
 import { DEFAULT_TOKENS_PER_BLOCK, DSV4_DEFAULT_TOKENS_PER_BLOCK, dsv4Layer } from './presets.ts';
 import { chunked, full, gatedDeltaNet, type LayerSpec, type ModelSpec, mamba1, mamba2, type RecurrentSpec, sliding } from './spec.ts';
 
@@ -45,25 +48,43 @@ const LAYER_TYPE_NAMES: Record<string, LayerType> = {
   moe: 'none',
 };
 
-/** Parse config.json text; malformed JSON is an InputError like any other bad input. */
+/**
+ * model_type values whose layout this importer reads (by the rules above). Another value is
+ * imported by the generic rules, with a warning: its layout may need keys this importer ignores.
+ */
+const KNOWN_MODEL_TYPES = new Set([
+  'llama', 'llama4', 'llama4_text', 'mistral', 'mixtral', 'ministral', 'qwen2', 'qwen2_moe', 'qwen3', 'qwen3_moe', 'qwen3_next',
+  'gemma', 'gemma2', 'gemma3', 'gemma3_text', 'gemma3n', 'gemma3n_text', 'cohere', 'cohere2', 'gpt_oss', 'phi3', 'phi', 'granite',
+  'deepseek_v2', 'deepseek_v3', 'deepseek_v4', 'jamba', 'nemotron_h', 'falcon_h1', 'falcon_mamba', 'mamba', 'mamba2', 'olmo2', 'starcoder2',
+]);
+/** Pure recurrent models: every layer is a Mamba mixer, and there is no context limit. */
+const PURE_MAMBA = new Set(['mamba', 'falcon_mamba', 'mamba2']);
+
+/** Parse config.json text; malformed or too deeply nested JSON is an InputError like any other bad input. */
 export function parseHfConfigText(text: string, opts: HfImportOptions = {}): ModelSpec {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new InputError('config.json', text.slice(0, 40), `valid JSON (${(e as Error).message})`);
-  }
-  return importHfConfig(raw, opts);
+  return importHfConfig(parseJsonChecked(text, 'config.json'), opts);
+}
+
+function modelTypeWarnings(c: HfReader, raw: Record<string, unknown>): string[] {
+  const types = [raw.model_type, isObject(raw.text_config) ? raw.text_config.model_type : undefined].filter((t) => t !== undefined);
+  if (types.some((t) => typeof t === 'string' && KNOWN_MODEL_TYPES.has(t))) return [];
+  if (types.length === 0) return ['model_type: none given; the layout was read by the generic rules (check the layer kinds)'];
+  return [`${c.field('model_type')}: ${JSON.stringify(types[types.length - 1]).slice(0, 60)} is not a model type this importer knows; the layout was read by the generic rules (check the layer kinds)`];
 }
 
 export function importHfConfig(raw: unknown, opts: HfImportOptions = {}): ModelSpec {
   if (!isObject(raw)) throw new InputError('config.json', raw, 'a JSON object (a Hugging Face config.json)');
   const c = new HfReader(raw);
-  const n = c.int('num_hidden_layers');
-  const maxContext = c.int('max_position_embeddings');
-  const modelDtype = modelDtypeOf(c);
+  const n = c.int('num_hidden_layers', 1, LIMITS.layers.max);
+  const pureMamba = PURE_MAMBA.has(String(c.raw('model_type')));
   const notes: string[] = [];
-  const layers = c.has('compress_ratios') ? dsv4Layers(c, n) : attachDims(c, layerTypes(c, n), maxContext, modelDtype, notes);
+  // A pure recurrent model has no position limit; plan it up to a long default unless told.
+  const maxContext = pureMamba && !c.has('max_position_embeddings') ? PURE_MAMBA_CONTEXT : c.int('max_position_embeddings', 1, LIMITS.tokens.max);
+  if (pureMamba && !c.has('max_position_embeddings')) notes.push(`No max_position_embeddings (recurrent state has no context limit): maxSeqLen defaults to ${PURE_MAMBA_CONTEXT}.`);
+  const modelDtype = modelDtypeOf(c);
+  const types = pureMamba ? periodic(n, () => true, 'mamba', 'mamba') : null;
+  const layers = c.has('compress_ratios') ? dsv4Layers(c, n) : attachDims(c, types ?? layerTypes(c, n), maxContext, modelDtype, notes);
+  const warnings = modelTypeWarnings(c, raw);
   const dsv4 = layers.some((l) => l.kind === 'compressed');
   const name = opts.name ?? nameOf(raw);
   return {
@@ -74,24 +95,34 @@ export function importHfConfig(raw: unknown, opts: HfImportOptions = {}): ModelS
     layers,
     notes: notes.join(' '),
     verified: true,
+    ...(warnings.length > 0 ? { warnings } : {}),
     // DSV4: the #15401 serving configuration; others: the checkpoint dtype and TensorRT-LLM's tpb.
     defaults: dsv4 ? { kvDtype: 'fp8', tokensPerBlock: DSV4_DEFAULT_TOKENS_PER_BLOCK } : { kvDtype: modelDtype, tokensPerBlock: DEFAULT_TOKENS_PER_BLOCK },
   };
 }
+
+/** maxSeqLen of a pure recurrent model without max_position_embeddings (any value sizes it the same). */
+const PURE_MAMBA_CONTEXT = 131_072;
 
 function nameOf(raw: Record<string, unknown>): string {
   for (const k of ['_name_or_path', 'model_type']) if (typeof raw[k] === 'string' && raw[k] !== '') return raw[k] as string;
   return 'imported config.json';
 }
 
+const CHECKPOINT_DTYPES: Readonly<Record<string, KvDtype>> = { bfloat16: 'bf16', float16: 'fp16', float32: 'bf16', auto: 'bf16' };
+
 /**
  * The KV dtype an engine picks by default for this checkpoint: its dtype, except that float32
- * checkpoints (Gemma 2 ships one) are served in bf16. Anything unrecognised falls back to bf16.
+ * checkpoints (Gemma 2 ships one) are served in bf16; "auto" and no dtype mean bf16. Any other
+ * value is refused, naming the field (an own-property lookup: "__proto__" is not a dtype).
  */
 function modelDtypeOf(c: HfReader): KvDtype {
-  const v = c.raw('torch_dtype') ?? c.raw('dtype');
-  const map: Record<string, KvDtype> = { bfloat16: 'bf16', float16: 'fp16', float32: 'bf16' };
-  return (typeof v === 'string' && map[v]) || 'bf16';
+  const name = c.has('torch_dtype') ? 'torch_dtype' : 'dtype';
+  const v = c.raw(name);
+  if (v === undefined) return 'bf16';
+  const d = ownLookup(CHECKPOINT_DTYPES, v);
+  if (d === undefined) throw new InputError(c.field(name), v, `one of ${Object.keys(CHECKPOINT_DTYPES).join(', ')}`);
+  return d;
 }
 
 // ---- DeepSeek-V4 -------------------------------------------------------------------------------
@@ -128,7 +159,7 @@ function fromList(c: HfReader, name: string, n: number): LayerType[] {
   const f = c.field(name);
   if (list.length !== n) throw new InputError(`${f}.length`, list.length, `${n} (num_hidden_layers)`);
   return list.map((v, i) => {
-    const t = typeof v === 'string' ? LAYER_TYPE_NAMES[v] : undefined;
+    const t = ownLookup(LAYER_TYPE_NAMES, v);
     if (t === undefined) throw new InputError(`${f}[${i}]`, v, `one of ${Object.keys(LAYER_TYPE_NAMES).join(', ')}`);
     return t;
   });
@@ -191,7 +222,7 @@ function hybridPattern(c: HfReader, n: number): LayerType[] {
   if (p.length !== n) throw new InputError(`${f}.length`, p.length, `${n} (num_hidden_layers)`);
   const map: Record<string, LayerType> = { M: 'mamba', '*': 'full', '-': 'none', E: 'none' };
   return [...p].map((ch, i) => {
-    const t = map[ch];
+    const t = ownLookup(map, ch);
     if (t === undefined) throw new InputError(`${f}[${i}]`, ch, 'M (Mamba-2), * (attention), - (MLP) or E (MoE)');
     return t;
   });
@@ -283,6 +314,18 @@ function ssmDtypeOf(c: HfReader, fallback: KvDtype): KvDtype {
 }
 
 function mambaSpec(c: HfReader, modelDtype: KvDtype): RecurrentSpec {
+  const type = c.raw('model_type');
+  if (type === 'mamba' || type === 'falcon_mamba') {
+    // Mamba-1 (transformers MambaConfig): vLLM sizes d_inner = intermediate_size, conv
+    // (d_inner, conv_kernel - 1) and ssm (d_inner, state_size), both in the model dtype.
+    const dInner = c.has('intermediate_size') ? c.int('intermediate_size') : c.int('expand') * c.int('hidden_size');
+    return mamba1(dInner, c.int('state_size'), c.int('conv_kernel', 2), modelDtype, ssmDtypeOf(c, modelDtype));
+  }
+  if (type === 'mamba2') {
+    // Mamba2Config: num_heads x head_dim heads, state_size, n_groups; ssm state in fp32 by default.
+    const p = { numHeads: c.int('num_heads'), headDim: c.int('head_dim'), dState: c.int('state_size'), nGroups: c.int('n_groups'), dConv: c.int('conv_kernel', 2) };
+    return mamba2(p, modelDtype, ssmDtypeOf(c, 'fp32'));
+  }
   if (c.has('mamba_num_heads')) {
     // Nemotron-H (Mamba-2); transformers defaults its ssm cache to float32.
     const p = { numHeads: c.int('mamba_num_heads'), headDim: c.int('mamba_head_dim'), dState: c.int('ssm_state_size'), nGroups: c.int('n_groups'), dConv: c.int('conv_kernel', 2) };

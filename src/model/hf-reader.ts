@@ -3,7 +3,15 @@
  * model under `text_config`; fields are looked up there first, then at the top level, and every
  * error names the field where it was found (e.g. `text_config.sliding_window`).
  */
+import { LIMITS } from '../limits.ts';
 import { InputError, requireInt } from './errors.ts';
+
+/** Fields counted in tokens take the token limit; the rest are dimensions (src/limits.ts). */
+const TOKEN_FIELDS = new Set(['max_position_embeddings', 'sliding_window', 'attention_chunk_size', 'max_window_layers']);
+
+function maxFor(name: string): number {
+  return TOKEN_FIELDS.has(name) ? LIMITS.tokens.max : LIMITS.dimension.max;
+}
 
 export type Json = Record<string, unknown>;
 
@@ -25,24 +33,25 @@ export class HfReader {
 
   /** The value (null counts as absent, as in HF configs where null means "off"). */
   raw(name: string): unknown {
-    const t = this.text?.[name];
+    const t = this.text !== null && Object.hasOwn(this.text, name) ? this.text[name] : undefined;
     if (t !== undefined && t !== null) return t;
-    const v = this.top[name];
+    const v = Object.hasOwn(this.top, name) ? this.top[name] : undefined;
     return v === null ? undefined : v;
   }
 
   /** Whether the key is written at all, even as null. */
   written(name: string): boolean {
-    return (this.text !== null && name in this.text) || name in this.top;
+    return (this.text !== null && Object.hasOwn(this.text, name)) || Object.hasOwn(this.top, name);
   }
 
   /** Field name as the user should see it. */
   field(name: string): string {
-    return this.text !== null && this.text[name] !== undefined && this.text[name] !== null ? `text_config.${name}` : name;
+    const t = this.text !== null && Object.hasOwn(this.text, name) ? this.text[name] : undefined;
+    return t !== undefined && t !== null ? `text_config.${name}` : name;
   }
 
-  int(name: string, min = 1): number {
-    return requireInt(this.field(name), this.raw(name), min);
+  int(name: string, min = 1, max = maxFor(name)): number {
+    return requireInt(this.field(name), this.raw(name), min, max);
   }
 
   optInt(name: string, min = 1): number | undefined {
@@ -73,6 +82,7 @@ export class HfReader {
   /** An integer array of exactly `length` entries (when given). */
   intArray(name: string, min: number): number[] | undefined {
     const a = this.array(name);
-    return a?.map((x, i) => requireInt(`${this.field(name)}[${i}]`, x, min));
+    if (a !== undefined && a.length > LIMITS.layers.max) throw new InputError(this.field(name), `${a.length} entries`, `at most ${LIMITS.layers.max} (one per layer)`);
+    return a?.map((x, i) => requireInt(`${this.field(name)}[${i}]`, x, min, LIMITS.dimension.max));
   }
 }

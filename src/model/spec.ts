@@ -116,6 +116,8 @@ export interface ModelSpec {
   readonly notes: string;
   readonly verified: boolean;
   readonly defaults: ModelDefaults;
+  /** Things an import could not be sure of (an unknown model_type): shells print them as warnings. */
+  readonly warnings?: readonly string[];
 }
 
 // ---- sizing rules ------------------------------------------------------------------------------

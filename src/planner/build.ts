@@ -6,6 +6,7 @@
  * Notation: a KV cache desc is (capacity, history); a decode is (h + 1 + d, h); a fresh prefill
  * chunk is (P, 0). `d` = draft tokens, `x` = num_extra_kv_tokens.
  */
+import { describeLimit, LIMITS } from '../limits.ts';
 import { InputError, requireInt } from '../model/errors.ts';
 import { type LifeCycle, nonStaleBlocks } from './lifecycle.ts';
 import type { BatchJson, EngineScenario, LayerJson } from './scenario.ts';
@@ -56,18 +57,19 @@ export interface EngineKnobs {
 }
 
 export function validateKnobs(k: EngineKnobs): void {
-  requireInt('tokensPerBlock', k.tokensPerBlock, 1);
-  requireInt('maxSeqLen', k.maxSeqLen, 1);
-  requireInt('maxBatchSize', k.maxBatchSize, 1);
-  if (k.maxNumTokens !== null) requireInt('maxNumTokens', k.maxNumTokens, 1);
-  if (!(typeof k.quotaBytes === 'number' && Number.isFinite(k.quotaBytes) && k.quotaBytes > 0)) {
-    throw new InputError('quotaBytes', k.quotaBytes, 'a byte count > 0 (the engine asserts the quota is positive)');
+  // Upper bounds from the one limits table: past them the work would no longer be bounded.
+  requireInt('tokensPerBlock', k.tokensPerBlock, 1, LIMITS.tokensPerBlock.max);
+  requireInt('maxSeqLen', k.maxSeqLen, 1, LIMITS.tokens.max);
+  requireInt('maxBatchSize', k.maxBatchSize, 1, LIMITS.batchSize.max);
+  if (k.maxNumTokens !== null) requireInt('maxNumTokens', k.maxNumTokens, 1, LIMITS.tokens.max);
+  if (!(typeof k.quotaBytes === 'number' && Number.isFinite(k.quotaBytes) && k.quotaBytes > 0 && k.quotaBytes <= LIMITS.bytes.max)) {
+    throw new InputError('quotaBytes', k.quotaBytes, `a byte count > 0 (the engine asserts the quota is positive) and ${describeLimit('bytes')}`);
   }
-  requireInt('draftTokens', k.draftTokens, 0);
-  requireInt('numExtraKvTokens', k.numExtraKvTokens, 0);
+  requireInt('draftTokens', k.draftTokens, 0, LIMITS.draftTokens.max);
+  requireInt('numExtraKvTokens', k.numExtraKvTokens, 0, LIMITS.draftTokens.max);
   if (k.avgSeqLen !== null) requireInt('avgSeqLen', k.avgSeqLen, 1, k.maxSeqLen);
-  if (k.maxCudaGraphBatchSize !== undefined && k.maxCudaGraphBatchSize !== null) requireInt('maxCudaGraphBatchSize', k.maxCudaGraphBatchSize, 1);
-  if (k.swaScratchRewindTokens !== undefined && k.swaScratchRewindTokens !== null) requireInt('swaScratchRewindTokens', k.swaScratchRewindTokens, 0);
+  if (k.maxCudaGraphBatchSize !== undefined && k.maxCudaGraphBatchSize !== null) requireInt('maxCudaGraphBatchSize', k.maxCudaGraphBatchSize, 1, LIMITS.batchSize.max);
+  if (k.swaScratchRewindTokens !== undefined && k.swaScratchRewindTokens !== null) requireInt('swaScratchRewindTokens', k.swaScratchRewindTokens, 0, LIMITS.tokens.max);
   if (k.poolRatio !== null) {
     k.poolRatio.forEach((r, i) => {
       if (!(typeof r === 'number' && Number.isFinite(r) && r > 0)) throw new InputError(`poolRatio[${i}]`, r, 'a number > 0');
@@ -114,7 +116,8 @@ export function worstAlignedDecode(lc: LifeCycle, k: EngineKnobs): [number, numb
  *   C1'      [(msl, msl - 1)] + [(1 + d + x, 0)] * (cbs - 1)     one long decode + minimal decodes (PR #16545)
  *   C2'      [(mnt + x, 0)]                                       only when max_num_tokens is set
  * cbs = min(mbs, max_cuda_graph_batch_size) in the estimation pass of a model with no windowed
- * layer (PR #18910), else mbs. With pool_ratio set, or no typical length, nothing is built: only
+ * layer (PR #18910), else mbs (at least 1). A window the engine resolves to None (one as long as
+ * max_seq_len) is still counted as windowed here. With pool_ratio set, or no typical length, nothing is built: only
  * the structural floors remain (the #15401 shape survives on main).
  */
 function mainBatches(k: EngineKnobs, layers: readonly LayerJson[]): { typical: BatchJson | null; constraints: BatchJson[] } {

@@ -101,9 +101,18 @@ export function ratioToSlotCounts(totalGrains: number, sizeLists: readonly (read
     if (remaining <= 0) throw new InsufficientQuotaError();
     active = free;
   }
-  for (let pg = 0; pg < n; pg++) {
-    const now = grainsForSlots(slots[pg], sizeLists[pg], gran);
-    while (grainsForSlots(slots[pg] + 1, sizeLists[pg], gran) <= now) slots[pg]++;
-  }
+  for (let pg = 0; pg < n; pg++) slots[pg] = largestInSameGrains(slots[pg], sizeLists[pg], gran);
   return slots;
+}
+
+/**
+ * The engine's final pass bumps a count by one while the pools still fit the grains it already
+ * uses. Each pool's grains are monotone in n, so their sum stays the same only while every pool's
+ * does: n * s <= roundUp(n0 * s, gran) for every slot size s. The largest such n is arithmetic
+ * (a loop would be proportional to the count, and past 2^53 an increment changes nothing).
+ */
+export function largestInSameGrains(n0: number, slotSizeList: readonly number[], gran: number): number {
+  let n = Number.POSITIVE_INFINITY;
+  for (const s of slotSizeList) n = Math.min(n, Math.floor(roundUp(n0 * s, gran) / s));
+  return Number.isFinite(n) ? Math.max(n0, n) : n0;
 }

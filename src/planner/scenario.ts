@@ -1,9 +1,12 @@
 /**
- * The engine scenario format, version 1 (../shared/reference/scenario-format.md): the engine-shaped
+ * The engine scenario format, version 1 (docs/scenario-format.md): the engine-shaped
  * input of the `trtllm-v2` planner. Keys stay snake_case because they are TensorRT-LLM's names.
  * `parseScenario` validates untrusted JSON and names the offending field on error.
  */
+import { describeLimit, LIMITS } from '../limits.ts';
 import { InputError, requireInt, requireNumber } from '../model/errors.ts';
+
+const TOKENS = LIMITS.tokens.max;
 
 export interface BufferJson {
   role: string;
@@ -96,17 +99,19 @@ const SCENARIO_KEYS = new Set([
 function parseBatch(field: string, raw: unknown): BatchJson {
   if (!isObject(raw)) throw new InputError(field, raw, 'an object {kv_caches: [[capacity, history(, repeat)]], system_prompt_length}');
   if (!Array.isArray(raw.kv_caches)) throw new InputError(`${field}.kv_caches`, raw.kv_caches, 'an array of [capacity, history(, repeat)]');
+  if (raw.kv_caches.length > LIMITS.batchSize.max) throw new InputError(`${field}.kv_caches`, `${raw.kv_caches.length} entries`, describeLimit('batchSize'));
   const kv_caches = raw.kv_caches.map((e, i): KvCacheEntry => {
     const f = `${field}.kv_caches[${i}]`;
     if (!Array.isArray(e) || e.length < 2 || e.length > 3) throw new InputError(f, e, '[capacity, history] or [capacity, history, repeat]');
-    const capacity = requireInt(`${f}[0] (capacity)`, e[0], 0);
-    const history = requireInt(`${f}[1] (history)`, e[1], 0);
+    const capacity = requireInt(`${f}[0] (capacity)`, e[0], 0, TOKENS);
+    const history = requireInt(`${f}[1] (history)`, e[1], 0, TOKENS);
     if (history > capacity) throw new InputError(`${f}[1] (history)`, history, `an integer in [0, capacity = ${capacity}]`);
-    if (e.length === 3) return [capacity, history, requireInt(`${f}[2] (repeat)`, e[2], 1)];
+    // A repeat count is requests in one step: bounded like a batch (src/limits.ts).
+    if (e.length === 3) return [capacity, history, requireInt(`${f}[2] (repeat)`, e[2], 1, LIMITS.batchSize.max)];
     return [capacity, history];
   });
   const sys = raw.system_prompt_length ?? 0;
-  return { kv_caches, system_prompt_length: requireInt(`${field}.system_prompt_length`, sys, 0) };
+  return { kv_caches, system_prompt_length: requireInt(`${field}.system_prompt_length`, sys, 0, TOKENS) };
 }
 
 function parseLayer(i: number, raw: unknown): LayerJson {
@@ -115,9 +120,9 @@ function parseLayer(i: number, raw: unknown): LayerJson {
   const kind = raw.kind;
   if (kind !== 'attn' && kind !== 'ssm') throw new InputError(`${f}.kind`, kind, '"attn" or "ssm"');
   const window = raw.window ?? null;
-  if (window !== null) requireInt(`${f}.window`, window, 1);
+  if (window !== null) requireInt(`${f}.window`, window, 1, TOKENS);
   const sink = raw.sink_tokens ?? null;
-  if (sink !== null) requireInt(`${f}.sink_tokens`, sink, 0);
+  if (sink !== null) requireInt(`${f}.sink_tokens`, sink, 0, TOKENS);
   if (kind === 'ssm' && (window !== null || (sink !== null && sink !== 0))) {
     throw new InputError(`${f}.window`, window, 'null for an "ssm" layer (recurrent state has no window or sinks)');
   }
@@ -125,9 +130,9 @@ function parseLayer(i: number, raw: unknown): LayerJson {
   const buffers = raw.buffers.map((b, j) => {
     if (!isObject(b)) throw new InputError(`${f}.buffers[${j}]`, b, 'an object {role, bytes_per_block}');
     if (typeof b.role !== 'string' || b.role === '') throw new InputError(`${f}.buffers[${j}].role`, b.role, 'a non-empty string');
-    return { role: b.role, bytes_per_block: requireInt(`${f}.buffers[${j}].bytes_per_block`, b.bytes_per_block, 1) };
+    return { role: b.role, bytes_per_block: requireInt(`${f}.buffers[${j}].bytes_per_block`, b.bytes_per_block, 1, LIMITS.bytes.max) };
   });
-  return { layer_id: requireInt(`${f}.layer_id`, raw.layer_id, 0), kind, window: window as number | null, sink_tokens: sink as number | null, buffers };
+  return { layer_id: requireInt(`${f}.layer_id`, raw.layer_id, 0, LIMITS.integer.max), kind, window: window as number | null, sink_tokens: sink as number | null, buffers };
 }
 
 /** Validate untrusted JSON as an engine scenario. Throws InputError naming the field. */
@@ -137,15 +142,17 @@ export function parseScenario(raw: unknown): EngineScenario {
     if (!SCENARIO_KEYS.has(k)) throw new InputError(`scenario.${k}`, raw[k], `no such key; valid keys: ${[...SCENARIO_KEYS].join(', ')}`);
   }
   if (raw.format_version !== undefined && raw.format_version !== 1) throw new InputError('format_version', raw.format_version, '1');
-  const tokens_per_block = requireInt('tokens_per_block', raw.tokens_per_block, 1);
+  const tokens_per_block = requireInt('tokens_per_block', raw.tokens_per_block, 1, LIMITS.tokensPerBlock.max);
   if (!Array.isArray(raw.layers) || raw.layers.length === 0) throw new InputError('layers', raw.layers, 'a non-empty array of manager layers');
+  if (raw.layers.length > LIMITS.layers.max) throw new InputError('layers', `${raw.layers.length} layers`, describeLimit('layers'));
   const layers = raw.layers.map((l, i) => parseLayer(i, l));
   // The engine refuses a non-positive quota before any sizing (AssertionError); keep the value so
   // the planner can report it the engine's way, but it must still be a number.
-  const gpu_quota_bytes = requireNumber('gpu_quota_bytes', raw.gpu_quota_bytes);
+  const gpu_quota_bytes = requireNumber('gpu_quota_bytes', raw.gpu_quota_bytes, -Infinity, LIMITS.bytes.max);
   const typical_step = raw.typical_step === undefined || raw.typical_step === null ? null : parseBatch('typical_step', raw.typical_step);
   const rawConstraints = raw.constraints ?? [];
   if (!Array.isArray(rawConstraints)) throw new InputError('constraints', rawConstraints, 'an array of batches');
+  if (rawConstraints.length > LIMITS.layers.max) throw new InputError('constraints', `${rawConstraints.length} batches`, `at most ${LIMITS.layers.max}`);
   const constraints = rawConstraints.map((c, i) => parseBatch(`constraints[${i}]`, c));
   let initial_pool_ratio: number[] | null = null;
   if (raw.initial_pool_ratio !== undefined && raw.initial_pool_ratio !== null) {
@@ -161,8 +168,8 @@ export function parseScenario(raw: unknown): EngineScenario {
   if (raw.rebalance_target_length !== undefined && raw.rebalance_target_length !== null) {
     const r = raw.rebalance_target_length;
     if (!isObject(r)) throw new InputError('rebalance_target_length', r, 'an object {history, capacity}');
-    const capacity = requireInt('rebalance_target_length.capacity', r.capacity, 1);
-    const history = requireInt('rebalance_target_length.history', r.history, 0);
+    const capacity = requireInt('rebalance_target_length.capacity', r.capacity, 1, TOKENS);
+    const history = requireInt('rebalance_target_length.history', r.history, 0, TOKENS);
     if (history > capacity) throw new InputError('rebalance_target_length.history', history, `an integer in [0, capacity = ${capacity}]`);
     rebalance_target_length = { history, capacity };
   }
@@ -170,7 +177,7 @@ export function parseScenario(raw: unknown): EngineScenario {
   if (raw.swa_scratch_reuse !== undefined && raw.swa_scratch_reuse !== null) {
     const s = raw.swa_scratch_reuse;
     if (!isObject(s)) throw new InputError('swa_scratch_reuse', s, 'null or {max_rewind_len}');
-    swa_scratch_reuse = { max_rewind_len: requireInt('swa_scratch_reuse.max_rewind_len', s.max_rewind_len, 0) };
+    swa_scratch_reuse = { max_rewind_len: requireInt('swa_scratch_reuse.max_rewind_len', s.max_rewind_len, 0, TOKENS) };
   }
   const out: EngineScenario = { tokens_per_block, layers, gpu_quota_bytes, typical_step, constraints, initial_pool_ratio, rebalance_target_length, swa_scratch_reuse };
   if (raw.engine !== undefined) {

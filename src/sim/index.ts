@@ -8,7 +8,8 @@
  *   trace.eventsAt(step)     admit / finish / suspend / resume / preempt / stall / deadlock
  *   traceToJson / traceToCsv exports; runNamedScenario('trtllm-15401', { constraints: 'issue-fix' })
  */
-import { InputError, requireInt, requireNumber } from '../model/errors.ts';
+import { describeLimit, LIMITS } from '../limits.ts';
+import { EngineRefusal, InputError, requireInt, requireNumber } from '../model/errors.ts';
 import type { PoolLayout } from '../planner/types.ts';
 import { worstBlocks } from './policies/no-evict.ts';
 import { deadlockPoolGroup, deadlockReport, execute, type FloorSuggestion, summarize, toTrace } from './run.ts';
@@ -47,17 +48,35 @@ export const SIM_DEFAULTS = {
 export function normalizeConfig(input: SimInput): SimConfig {
   const c = { ...SIM_DEFAULTS, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as SimConfig;
   if (!POLICY_NAMES.includes(c.policy)) throw new InputError('policy', c.policy, POLICY_NAMES.join(', '));
-  requireInt('maxBatchSize', c.maxBatchSize, 1);
-  requireInt('maxNumTokens', c.maxNumTokens, 1);
+  requireInt('maxBatchSize', c.maxBatchSize, 1, LIMITS.batchSize.max);
+  requireInt('maxNumTokens', c.maxNumTokens, 1, LIMITS.tokens.max);
   requireNumber('maxUtilForResume', c.maxUtilForResume, 0, 1);
-  requireInt('stallLimit', c.stallLimit, 1);
-  requireInt('maxSteps', c.maxSteps, 1, 10_000_000);
-  requireInt('draftTokens', c.draftTokens, 0);
+  requireInt('maxSteps', c.maxSteps, 1, LIMITS.steps.max);
+  // Deadlock is declared after stallLimit stalled passes: a limit above maxSteps could never fire.
+  if (!(Number.isInteger(c.stallLimit) && c.stallLimit >= 1 && c.stallLimit <= c.maxSteps)) {
+    throw new InputError('stallLimit', c.stallLimit, `an integer in [1, max steps = ${c.maxSteps}] (a deadlock is declared after that many stalled passes)`);
+  }
+  requireInt('draftTokens', c.draftTokens, 0, LIMITS.draftTokens.max);
   // A decode computes 1 + draft tokens in one pass: a smaller budget could never schedule one.
-  requireInt('maxNumTokens', c.maxNumTokens, 1 + c.draftTokens);
-  if (c.plan.error) throw new InputError('plan', c.plan.error.message, 'a plan the engine accepts');
-  if (c.seed !== undefined) requireInt('seed', c.seed, 0, 0xffffffff);
+  if (c.maxNumTokens < 1 + c.draftTokens) throw new InputError('maxNumTokens', c.maxNumTokens, `an integer >= ${1 + c.draftTokens} (1 + ${c.draftTokens} draft tokens: what one decode computes in a pass)`);
+  // The engine's own refusal (a scenario file's quota or ratio): exit 1, in the engine's words.
+  if (c.plan.error) throw new EngineRefusal(`${c.plan.error.type}: ${c.plan.error.message}`);
+  if (c.seed !== undefined) requireInt('seed', c.seed, 0, LIMITS.seed.max);
+  checkWork(c);
   return c;
+}
+
+/**
+ * Bounded work and memory: a pass touches at most maxBatchSize requests, and every slot costs
+ * state in the pools and the trace, so both are capped by the limits table.
+ */
+function checkWork(c: SimConfig): void {
+  let total = 0;
+  c.plan.slotCounts.forEach((n, pg) => {
+    total += n;
+    if (n > LIMITS.simSlotsPerPool.max) throw new InputError(`slotCounts[${pg}]`, n, `${describeLimit('simSlotsPerPool')} slots to simulate; a smaller quota or larger tokens_per_block`);
+  });
+  if (total > LIMITS.simSlotsTotal.max) throw new InputError('slotCounts', total, `${describeLimit('simSlotsTotal')} slots over all pool groups; a smaller quota or larger tokens_per_block`);
 }
 
 /** Run one simulation and return its trace (a value: same input, same trace). */
@@ -66,16 +85,19 @@ export function runSimulation(input: SimInput): Trace {
   const specs = resolveWorkload(cfg.workload, cfg.seed);
   const res = execute(cfg, specs, true);
   let deadlock = null;
-  if (res.outcome === 'deadlock') deadlock = deadlockReport(cfg, res, suggestFloor(cfg, specs, deadlockPoolGroup(res), res.steps));
+  // An admission gate states its own need: no floor below it can help.
+  const gateNeed = res.stats.rootFailure?.cause === 'admission' ? res.stats.rootFailure.needed : 0;
+  if (res.outcome === 'deadlock') deadlock = deadlockReport(cfg, res, suggestFloor(cfg, specs, deadlockPoolGroup(res), res.steps, gateNeed, res.state.managers.retained));
   return toTrace(summarize(cfg, res, specs.length, deadlock), res);
 }
 
 /** Enough slots in pool group pg for min(maxBatchSize, requests) requests at their worst-case
  * need (the no-evict bound): always sufficient for that pool. */
-function analyticFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number): number {
+/** `retained` life cycles (a policy keeps their stale blocks cached) count as full attention. */
+function analyticFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number, retained?: Uint8Array): number {
   const tpb = cfg.plan.tokensPerBlock;
   const perRequest = specs.map((r) =>
-    cfg.plan.lifeCycles.reduce((sum, lc) => (cfg.plan.lifeCyclePoolGroup[lc.id] === pg ? sum + worstBlocks(lc, r.prompt, r.output, tpb, cfg.maxNumTokens, cfg.draftTokens) : sum), 0),
+    cfg.plan.lifeCycles.reduce((sum, lc) => (cfg.plan.lifeCyclePoolGroup[lc.id] === pg ? sum + worstBlocks(retained?.[lc.id] && lc.kind === 'attn' ? { ...lc, windowTokens: null } : lc, r.prompt, r.output, tpb, cfg.maxNumTokens, cfg.draftTokens) : sum), 0),
   );
   perRequest.sort((a, b) => b - a);
   const c = Math.min(cfg.maxBatchSize, specs.length);
@@ -90,11 +112,11 @@ function analyticFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number
  * this is the count bisection finds, not a proven minimum.
  * 'analytic': the analytic floor itself.
  */
-function suggestFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number, steps: number): FloorSuggestion {
-  const analytic = Math.max(cfg.plan.slotCounts[pg] + 1, analyticFloor(cfg, specs, pg));
+function suggestFloor(cfg: SimConfig, specs: readonly RequestSpec[], pg: number, steps: number, atLeast = 0, retained?: Uint8Array): FloorSuggestion {
+  const analytic = Math.max(cfg.plan.slotCounts[pg] + 1, analyticFloor(cfg, specs, pg, retained), atLeast);
   const withPg = (counts: readonly number[], n: number) => counts.map((s, i) => (i === pg ? n : s));
   if (cfg.suggestFloor === 'analytic' || specs.length * Math.max(steps, 1) > 4_000_000) return { slots: analytic, by: 'analytic', slotCounts: withPg(cfg.plan.slotCounts, analytic) };
-  const others = cfg.plan.slotCounts.map((s, i) => (i === pg ? s : Math.max(s, analyticFloor(cfg, specs, i))));
+  const others = cfg.plan.slotCounts.map((s, i) => (i === pg ? s : Math.max(s, analyticFloor(cfg, specs, i, retained))));
   // A re-run that has not deadlocked after twice the deadlocked run's length counts as avoiding
   // it: this bounds the cost of each re-run (a completed workload can be much longer).
   const maxSteps = Math.min(cfg.maxSteps, Math.max(2 * steps, steps + 2 * cfg.stallLimit));

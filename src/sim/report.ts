@@ -41,12 +41,13 @@ export function renderSimulation(trace: Trace, label: string): string {
   if (d) {
     lines.push('');
     lines.push(`DEADLOCK in pool group ${d.poolGroup} (${d.poolName}) [exhausted: ${d.exhaustedPoolGroups.join(', ')}]`);
-    lines.push(`  request ${d.request} needed ${d.cause === 'resume-gate' ? `the resume gate to open (${d.neededSlots} slot(s) over the gate)` : `${d.neededSlots} slot(s)`}; free ${d.freeSlots}`);
+    lines.push(`  request ${d.request} needed ${d.cause === 'resume-gate' ? `the resume gate to open (${d.neededSlots} slot(s) over the gate)` : d.cause === 'admission' ? `${d.neededSlots} slot(s) at admission` : `${d.neededSlots} slot(s)`}; free ${d.freeSlots}`);
     lines.push(`  held by ${d.heldByRunning} running requests (${d.slotsHeldByRunning} slots) and ${d.heldBySuspended} suspended requests (${d.slotsHeldBySuspended} slots),`);
     lines.push(`  which need ${d.demandOfHolders} of the ${s.slotCounts[d.poolGroup]} slots to take their next step`);
     lines.push(`  no progress since pass ${d.firstStalledStep}: ${d.stalledPasses} stalled passes (${d.executedStalledPasses} executed, the rest provably identical)`);
     const others = d.suggestedSlotCounts.some((n, i) => i !== d.poolGroup && n !== s.slotCounts[i]) ? `, with slot counts [${d.suggestedSlotCounts.join(', ')}]` : '';
     lines.push(`  suggested min slots for ${d.poolName}: ${d.suggestedMinSlots} (${d.suggestedBy === 'bisect' ? 'smallest count found by re-running' : 'worst-case bound'}${others})`);
+    if (d.engineNote) lines.push(`  engine: ${d.engineNote}`);
   } else if (s.outcome === 'step-limit') {
     lines.push('');
     lines.push(`step limit reached after ${s.steps} passes (raise --max-steps)`);

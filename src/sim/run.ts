@@ -7,6 +7,8 @@
  * the same pass again (the scheduler is a function of the state), so the remaining stalled passes
  * are recorded as copies instead of being executed; the report says how many were executed.
  */
+import { describeLimit, LIMITS } from '../limits.ts';
+import { InputError } from '../model/errors.ts';
 import type { PoolLayout } from '../planner/types.ts';
 import { createPolicy } from './policies/index.ts';
 import { type PassFailure, SimState, type SimState as State } from './state.ts';
@@ -30,6 +32,8 @@ export interface RunResult {
     stalledPasses: number;
     /** The failure of the first pass of the final stall: the cause (later passes only repeat it). */
     rootFailure: PassFailure | null;
+    /** The policy's explanation of the final stall (asked at its first pass). */
+    engineNote: string | null;
   };
 }
 
@@ -60,6 +64,7 @@ export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: b
     executedStalledPasses: 0,
     stalledPasses: 0,
     rootFailure: null as PassFailure | null,
+    engineNote: null as string | null,
   };
   const sink = {
     event(step: number, kind: EventKind, request: number, poolGroup: number) {
@@ -72,16 +77,20 @@ export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: b
   const policy = createPolicy(cfg.policy, cfg);
   let outcome: SimSummary['outcome'] = 'step-limit';
   let step = 0;
+  let work = 0; // request-passes done: bounded by the limits table, whatever the workload says
   for (; step < cfg.maxSteps; step++) {
     state.beginPass(step);
+    work += state.activeCount + 1;
+    if (work > LIMITS.simWork.max) throw new InputError('workload', `${specs.length} requests`, `a workload the simulator finishes within ${describeLimit('simWork')} request-passes (pass ${step} reached it): fewer or shorter requests, or a smaller max steps`);
     if (!state.done) policy.schedule(state);
-    const stalled = !state.done && state.active.length > 0 && state.tokens === 0 && state.freed === 0;
+    const stalled = !state.done && state.activeCount > 0 && state.tokens === 0 && state.freed === 0;
     let copies = 0;
     if (stalled) {
       if (stats.stalledPasses === 0) {
         stats.firstStalledStep = step;
         stats.executedStalledPasses = 0;
         stats.rootFailure = state.failure;
+        stats.engineNote = policy.explainStall?.(state) ?? null;
         state.emit('stall', -1, state.failure?.poolGroup ?? -1);
       }
       stats.stalledPasses++;
@@ -116,10 +125,21 @@ function recordPass(s: State, rec: TraceRecorder | null, stats: RunResult['stats
     if (inUse > stats.peakUsedSlots[p.index]) stats.peakUsedSlots[p.index] = inUse;
   }
   if (!rec) return;
-  for (const r of s.active) {
-    const rate = r.scheduledStep === s.step && r.scheduledKind === 'decode' ? 1 : 0;
-    rec.request(r.id, s.step, r.state, r.kv?.history ?? 0, r.kv?.capacity ?? 0, rate);
+  const step = s.step;
+  for (const r of s.running) {
+    const decoding = r.scheduledStep === step && r.scheduledKind === 'decode';
+    // Decoding in consecutive passes: history and capacity each grew by one, which the rate-1
+    // segment of the previous pass already predicts (recording it would change nothing).
+    if (decoding && r.recordedDecodeStep === step - 1 && r.state === 'decoding') {
+      r.recordedDecodeStep = step;
+      continue;
+    }
+    rec.request(r.id, step, r.state, r.kv?.history ?? 0, r.kv?.capacity ?? 0, decoding ? 1 : 0);
+    r.recordedDecodeStep = decoding && r.state === 'decoding' ? step : -2;
   }
+  // A request still in the waiting queue records one segment, when it arrives; later passes would
+  // only repeat it (waiting, no KV), so they are not walked.
+  for (const r of s.arrivedThisPass) if (r.queued) rec.request(r.id, s.step, 'waiting', 0, 0, 0);
   for (const r of s.finishedThisPass) rec.request(r.id, s.step, 'finished', 0, 0, 0);
   rec.endStep(s.step, s.pools, s.decodes, s.tokens);
 }
@@ -149,7 +169,7 @@ function copyPass(s: State, rec: TraceRecorder | null, deadlockPool: number | nu
  */
 function demandOfHolders(s: State, pg: number, maxNumTokens: number): number {
   let demand = 0;
-  for (const r of s.active) {
+  for (const r of s.running) {
     const kv = r.kv;
     if (!kv || kv.heldPerPool[pg] === 0) continue;
     const decoding = r.state === 'decoding' || (r.state === 'suspended' && r.resumeTo === 'decoding');
@@ -165,7 +185,7 @@ export function holdersOf(s: State, pg: number) {
   let heldBySuspended = 0;
   let slotsHeldByRunning = 0;
   let slotsHeldBySuspended = 0;
-  for (const r of s.active) {
+  for (const r of s.running) {
     const n = r.kv?.heldPerPool[pg] ?? 0;
     if (n === 0) continue;
     if (r.state === 'suspended') {
@@ -212,7 +232,7 @@ export function deadlockReport(cfg: SimConfig, res: RunResult, suggestion: Floor
   const h = holdersOf(s, pg);
   const demand = demandOfHolders(s, pg, cfg.maxNumTokens);
   const total = cfg.plan.slotCounts[pg];
-  const what = f.cause === 'resume-gate' ? `the resume gate (utilization above ${cfg.maxUtilForResume})` : `${f.needed} slot(s) with ${f.free} free`;
+  const what = f.cause === 'admission' ? `${f.needed} block(s) at the admission gate with ${f.free} free` : f.cause === 'resume-gate' ? `the resume gate (utilization above ${cfg.maxUtilForResume})` : `${f.needed} slot(s) with ${f.free} free`;
   return {
     poolGroup: pg,
     poolName: name,
@@ -226,6 +246,7 @@ export function deadlockReport(cfg: SimConfig, res: RunResult, suggestion: Floor
     suggestedBy: suggestion.by,
     suggestedSlotCounts: [...suggestion.slotCounts],
     cause: f.cause,
+    engineNote: res.stats.engineNote,
     firstStalledStep: res.stats.firstStalledStep,
     executedStalledPasses: res.stats.executedStalledPasses,
     stalledPasses: res.stats.stalledPasses,
@@ -235,7 +256,8 @@ export function deadlockReport(cfg: SimConfig, res: RunResult, suggestion: Floor
       `which need ${demand} of the ${total} slots for their next step; ` +
       `no progress for ${res.stats.stalledPasses} passes since pass ${res.stats.firstStalledStep}; ` +
       `${suggestion.by === 'bisect' ? 'smallest slot count found to avoid it' : 'a floor that covers it'}: ${suggestion.slots}` +
-      (suggestion.slotCounts.some((n, i) => i !== pg && n !== cfg.plan.slotCounts[i]) ? ` (with slot counts [${suggestion.slotCounts.join(', ')}])` : ''),
+      (suggestion.slotCounts.some((n, i) => i !== pg && n !== cfg.plan.slotCounts[i]) ? ` (with slot counts [${suggestion.slotCounts.join(', ')}])` : '') +
+      (res.stats.engineNote ? `. ${res.stats.engineNote}` : ''),
   };
 }
 

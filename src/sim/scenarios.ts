@@ -3,6 +3,8 @@
  *
  *  trtllm-15401  DeepSeek-V4-Flash fp8, tpb 256, maxSeqLen 137984, maxBatchSize 64, 40 GiB,
  *                initial_pool_ratio [0.01, 0.98, 0.01], GPU-only tier, recompute-pause off.
+ *  trtllm-15401-main  the same under trtllm-v2@main (mode main): pool_ratio per life cycle, no
+ *                constraints built, floors only the structural [2, 2, 2]; STATE still 7 slots.
  *  straddle      one window-128 pool, tpb 256, decodes crossing a block boundary together.
  */
 
@@ -13,6 +15,7 @@ import { buildScenario, type KnobValues, type ModelKnobs, planAndDiagnose, planM
 import type { LayerJson } from '../planner/scenario.ts';
 import type { Plan } from '../planner/types.ts';
 import type { SimInput } from './index.ts';
+import { buildSglang29662, buildVllm39734, ENGINE_SCENARIO_STORIES, type EngineScenarioBuild } from './scenarios-engines.ts';
 import type { PolicyName, RequestSpec, Workload } from './types.ts';
 
 export interface ScenarioOverrides {
@@ -46,6 +49,8 @@ export interface NamedScenario {
 const GiB = 1024 ** 3;
 /** The version #15401 was reported against; the named reproductions pin it. */
 const V15401 = 'trtllm-v2@15401';
+/** What a user runs today. */
+const VMAIN = 'trtllm-v2@main';
 
 /** The resume gate feeds the planner's headroom too (read by versions with that rule). */
 function engineKnobs(o: ScenarioOverrides): KnobValues {
@@ -75,7 +80,8 @@ export function workload15401(): RequestSpec[] {
   return out;
 }
 
-function scenario15401(o: ScenarioOverrides = {}) {
+/** The #15401 knobs; the version and mode come from the caller (the two named scenarios differ only there). */
+function scenario15401(o: ScenarioOverrides = {}, pinned: { engine: string; mode: ConstraintMode } = { engine: V15401, mode: 'as-shipped' }) {
   const knobs: ModelKnobs = {
     tokensPerBlock: 256,
     maxSeqLen: 137_984,
@@ -89,7 +95,7 @@ function scenario15401(o: ScenarioOverrides = {}) {
     poolRatio: [0.01, 0.98, 0.01],
     ...o.knobs,
   };
-  const { plan } = planModel(getPreset('deepseek-v4-flash'), knobs, o.constraints ?? 'as-shipped', undefined, o.engine ?? V15401, engineKnobs(o));
+  const { plan } = planModel(getPreset('deepseek-v4-flash'), knobs, o.constraints ?? pinned.mode, undefined, o.engine ?? pinned.engine, engineKnobs(o));
   return { plan, knobs, workload: o.workload ?? workload15401() };
 }
 
@@ -133,7 +139,7 @@ function configOf(o: ScenarioOverrides, s: { plan: Plan; knobs: ModelKnobs; work
   };
 }
 
-export const NAMED_SCENARIOS: readonly NamedScenario[] = [
+const NAMED_SCENARIOS_MUT: NamedScenario[] = [
   {
     name: 'trtllm-15401',
     title: 'TensorRT-LLM #15401: DeepSeek-V4-Flash, skewed pool ratio, STATE pool at its floor',
@@ -144,6 +150,19 @@ export const NAMED_SCENARIOS: readonly NamedScenario[] = [
     expect: { 'as-shipped': 'deadlock in pool group 2 (STATE) with 7 slots', 'issue-fix': 'all 64 requests complete' },
     build(o = {}) {
       const s = scenario15401(o);
+      return { config: configOf(o, s), plan: s.plan, knobs: s.knobs };
+    },
+  },
+  {
+    name: 'trtllm-15401-main',
+    title: 'TensorRT-LLM #15401 under today\'s sizing (trtllm-v2@main): the deadlock survives',
+    story:
+      'The same model and skewed pool_ratio, now one ratio per life cycle (SWA, COMPRESS, STATE) and sized by the C++ storage manager: with a pool_ratio the wrapper builds no constraints, so the floors are only the structural [2, 2, 2]; STATE still gets 7 slots and the run still deadlocks on STATE.',
+    defaultConstraints: 'main',
+    engine: VMAIN,
+    expect: { main: 'deadlock in pool group 2 (STATE) with 7 slots; min_slots [2, 2, 2]; pool groups [COMPRESS, SWA, STATE]' },
+    build(o = {}) {
+      const s = scenario15401(o, { engine: VMAIN, mode: 'main' });
       return { config: configOf(o, s), plan: s.plan, knobs: s.knobs };
     },
   },
@@ -161,6 +180,31 @@ export const NAMED_SCENARIOS: readonly NamedScenario[] = [
     },
   },
 ];
+
+export const NAMED_SCENARIOS: readonly NamedScenario[] = NAMED_SCENARIOS_MUT;
+
+/** An engine scenario (vLLM / SGLang): constraint modes do not apply; workload and limits may be overridden. */
+function engineScenario(name: keyof typeof ENGINE_SCENARIO_STORIES, engine: string, title: string, expect: string, build: (stallLimit?: number) => EngineScenarioBuild): NamedScenario {
+  return {
+    name,
+    engine,
+    title,
+    story: ENGINE_SCENARIO_STORIES[name],
+    defaultConstraints: 'as-shipped',
+    expect: { 'as-shipped': expect },
+    build(o = {}) {
+      const b = build(o.stallLimit);
+      return { ...b, config: { ...b.config, ...(o.workload ? { workload: o.workload } : {}), ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) } };
+    },
+  };
+}
+
+NAMED_SCENARIOS_MUT.push(
+  engineScenario('vllm-39734', 'vllm-v1', 'vLLM #39734: sizing and admission drift, a prompt within max_model_len never admitted', 'deadlock: Running 0, Waiting 1, KV usage 0%', (l) => buildVllm39734(false, l)),
+  engineScenario('vllm-39734-fixed', 'vllm-v1', 'vLLM PR #40946: one bound for sizing and admission', 'both requests complete', (l) => buildVllm39734(true, l)),
+  engineScenario('sglang-29662', 'sglang', 'SGLang #29662: KV cache full while SWA tokens are evictable', 'deadlock in pool group 1 (SWA)', (l) => buildSglang29662(false, l)),
+  engineScenario('sglang-29662-fixed', 'sglang', 'SGLang, fixed: evict SWA entries when SWA is the short pool', 'the request completes', (l) => buildSglang29662(true, l)),
+);
 
 export function listScenarios(): readonly NamedScenario[] {
   return NAMED_SCENARIOS;

@@ -3,6 +3,7 @@
  * plain data so a trace can be stored, compared and sent to a worker.
  */
 import type { PoolLayout } from '../planner/types.ts';
+import type { EngineSimOptions } from './policies/engine-options.ts';
 
 /** One request of a workload: it arrives at `arrival` (a scheduler pass), prefills `prompt` tokens
  * and produces `output` tokens (the first one by the last prefill chunk, the rest by decodes). */
@@ -29,8 +30,8 @@ export interface WorkloadSpec {
 
 export type Workload = { readonly kind: 'spec'; readonly spec: WorkloadSpec } | { readonly kind: 'list'; readonly requests: readonly RequestSpec[] };
 
-export type PolicyName = 'trtllm-v2' | 'vllm-recompute' | 'no-evict';
-export const POLICY_NAMES: readonly PolicyName[] = ['trtllm-v2', 'vllm-recompute', 'no-evict'];
+export type PolicyName = 'trtllm-v2' | 'vllm-recompute' | 'no-evict' | 'vllm-v1' | 'sglang';
+export const POLICY_NAMES: readonly PolicyName[] = ['trtllm-v2', 'vllm-recompute', 'no-evict', 'vllm-v1', 'sglang'];
 
 export interface SimConfig {
   readonly plan: PoolLayout;
@@ -52,6 +53,8 @@ export interface SimConfig {
   readonly seed?: number;
   /** How deadlock reports compute suggestedMinSlots: re-run with a larger pool ('bisect') or formula only. */
   readonly suggestFloor?: 'bisect' | 'analytic';
+  /** Options of the engine-faithful policies (vllm-v1 admission gate, sglang eviction). */
+  readonly enginePolicy?: EngineSimOptions;
 }
 
 export type RequestState = 'waiting' | 'context' | 'decoding' | 'suspended' | 'finished';
@@ -92,7 +95,9 @@ export interface DeadlockReport {
   /** Every pool group's slots in the run backing the suggestion (other exhausted pools raised too). */
   readonly suggestedSlotCounts: readonly number[];
   /** Why the pass failed: an allocation, or the resume gate (utilization above maxUtilForResume). */
-  readonly cause: 'allocation' | 'resume-gate';
+  readonly cause: 'allocation' | 'resume-gate' | 'admission';
+  /** The engine policy's own account of the stall (its log symptom and cause), or null. */
+  readonly engineNote: string | null;
   readonly firstStalledStep: number;
   /** Stalled passes actually executed; the rest were provably identical and are recorded as copies. */
   readonly executedStalledPasses: number;

@@ -3,7 +3,9 @@
  * 2^32, Tommy Ettinger's constants): tiny, fast and identical in every JS engine, so the same seed
  * gives the same requests byte for byte. Normals come from Box-Muller on two draws.
  */
+import { describeLimit, LIMITS } from '../limits.ts';
 import { InputError, requireInt, requireNumber } from '../model/errors.ts';
+import { parseJsonChecked } from '../model/parse.ts';
 import { mulberry32 } from '../model/prng.ts';
 import type { LengthDist, RequestSpec, Workload, WorkloadSpec } from './types.ts';
 
@@ -25,22 +27,29 @@ function sampleLength(d: LengthDist, rnd: () => number): number {
   }
 }
 
+const TOKENS = LIMITS.tokens.max;
+
 export function validateDist(field: string, d: LengthDist, min: number): void {
-  if (d.kind === 'fixed') requireInt(field, d.value, min);
+  if (d.kind === 'fixed') requireInt(field, d.value, min, TOKENS);
   else if (d.kind === 'uniform') {
-    requireInt(`${field}.min`, d.min, min);
-    requireInt(`${field}.max`, d.max, d.min);
+    requireInt(`${field}.min`, d.min, min, TOKENS);
+    requireInt(`${field}.max`, d.max, d.min, TOKENS);
   } else {
-    requireNumber(`${field}.median`, d.median, min);
+    requireNumber(`${field}.median`, d.median, min, TOKENS);
     requireNumber(`${field}.sigma`, d.sigma, 0, 10);
-    requireInt(`${field}.min`, d.min, min);
-    requireInt(`${field}.max`, d.max, d.min);
+    requireInt(`${field}.min`, d.min, min, TOKENS);
+    requireInt(`${field}.max`, d.max, d.min, TOKENS);
   }
+}
+
+/** The longest a request of this distribution can be (tokens). */
+export function distMax(d: LengthDist): number {
+  return d.kind === 'fixed' ? d.value : d.max;
 }
 
 /** Requests of a generated workload: lengths first, then arrivals, all from one seeded stream. */
 export function generateWorkload(spec: WorkloadSpec): RequestSpec[] {
-  requireInt('workload.requests', spec.requests, 0, 1_000_000);
+  requireInt('workload.requests', spec.requests, 0, LIMITS.requests.max);
   validateDist('workload.prompt', spec.prompt, 1);
   validateDist('workload.output', spec.output, 1);
   if (spec.arrivalRate !== null) requireNumber('workload.arrivalRate', spec.arrivalRate, 1e-9);
@@ -69,60 +78,65 @@ export function resolveWorkload(w: Workload | readonly RequestSpec[], seed?: num
 }
 
 function validateRequests(list: readonly RequestSpec[], field: string): RequestSpec[] {
+  if (list.length > LIMITS.requests.max) throw new InputError(field, `${list.length} requests`, describeLimit('requests'));
   return list.map((r, i) => ({
-    arrival: requireInt(`${field}[${i}].arrival`, r.arrival, 0),
-    prompt: requireInt(`${field}[${i}].prompt`, r.prompt, 1),
-    output: requireInt(`${field}[${i}].output`, r.output, 1),
+    arrival: requireInt(`${field}[${i}].arrival`, r.arrival, 0, LIMITS.steps.max),
+    prompt: requireInt(`${field}[${i}].prompt`, r.prompt, 1, TOKENS),
+    output: requireInt(`${field}[${i}].output`, r.output, 1, TOKENS),
   }));
 }
 
 const COLUMNS = ['arrival', 'prompt', 'output'] as const;
+/** Arrivals are passes: one past the step limit could never be reached. */
+const CELL_MAX = { arrival: LIMITS.steps.max, prompt: TOKENS, output: TOKENS } as const;
 
-function cell(row: number, col: string, raw: unknown, min: number): number {
+function cell(field: string, row: number, col: (typeof COLUMNS)[number], raw: unknown, min: number): number {
   const v = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw;
-  return requireInt(`trace row ${row} column ${col}`, v, min);
+  return requireInt(`${field} row ${row} column ${col}`, v, min, CELL_MAX[col]);
+}
+
+function rowOf(field: string, r: unknown, row: number): RequestSpec {
+  if (Array.isArray(r)) {
+    if (r.length !== 3) throw new InputError(`${field} row ${row}`, r, '[arrival, prompt, output]');
+    return { arrival: cell(field, row, 'arrival', r[0], 0), prompt: cell(field, row, 'prompt', r[1], 1), output: cell(field, row, 'output', r[2], 1) };
+  }
+  if (typeof r !== 'object' || r === null) throw new InputError(`${field} row ${row}`, r, 'an object {arrival, prompt, output}');
+  const o = r as Record<string, unknown>;
+  const own = (k: string) => (Object.hasOwn(o, k) ? o[k] : undefined);
+  return { arrival: cell(field, row, 'arrival', own('arrival'), 0), prompt: cell(field, row, 'prompt', own('prompt'), 1), output: cell(field, row, 'output', own('output'), 1) };
+}
+
+function checkCount(field: string, n: number): void {
+  if (n > LIMITS.requests.max) throw new InputError(field, `${n} requests`, describeLimit('requests'));
 }
 
 /**
  * Parse a request trace: JSON (an array of {arrival, prompt, output} or [arrival, prompt, output])
- * or CSV with a header naming arrival, prompt and output (any order, extra columns ignored).
- * Errors name the row (1-based data row) and the column.
+ * or CSV with a header naming arrival, prompt and output once each (any order, extra columns
+ * ignored). Errors name `field` (the CLI passes "--trace FILE"), the row (1-based data row) and
+ * the column.
  */
-export function parseTrace(text: string): RequestSpec[] {
+export function parseTrace(text: string, field = 'trace'): RequestSpec[] {
   const trimmed = text.trim();
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(trimmed);
-    } catch (e) {
-      throw new InputError('trace', trimmed.slice(0, 40), `valid JSON (${(e as Error).message})`);
-    }
-    const rows = Array.isArray(raw) ? raw : (raw as { requests?: unknown }).requests;
-    if (!Array.isArray(rows)) throw new InputError('trace', raw, 'a JSON array of {arrival, prompt, output} or {"requests": [...]}');
-    return rows.map((r, i) => {
-      const row = i + 1;
-      if (Array.isArray(r)) {
-        if (r.length !== 3) throw new InputError(`trace row ${row}`, r, '[arrival, prompt, output]');
-        return { arrival: cell(row, 'arrival', r[0], 0), prompt: cell(row, 'prompt', r[1], 1), output: cell(row, 'output', r[2], 1) };
-      }
-      if (typeof r !== 'object' || r === null) throw new InputError(`trace row ${row}`, r, 'an object {arrival, prompt, output}');
-      const o = r as Record<string, unknown>;
-      return { arrival: cell(row, 'arrival', o.arrival, 0), prompt: cell(row, 'prompt', o.prompt, 1), output: cell(row, 'output', o.output, 1) };
-    });
+    const raw = parseJsonChecked(trimmed, field);
+    const rows = Array.isArray(raw) ? raw : typeof raw === 'object' && raw !== null && Object.hasOwn(raw, 'requests') ? (raw as { requests?: unknown }).requests : undefined;
+    if (!Array.isArray(rows)) throw new InputError(field, raw, 'a JSON array of {arrival, prompt, output} or {"requests": [...]}');
+    checkCount(field, rows.length);
+    return rows.map((r, i) => rowOf(field, r, i + 1));
   }
   const lines = trimmed.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));
-  if (lines.length === 0) throw new InputError('trace', text, 'a CSV header "arrival,prompt,output" and rows');
+  if (lines.length === 0) throw new InputError(field, text, 'a CSV header "arrival,prompt,output" and rows');
   const header = lines[0].split(',').map((h) => h.trim().toLowerCase());
+  const repeated = header.find((h, i) => h !== '' && header.indexOf(h) !== i);
+  if (repeated !== undefined) throw new InputError(`${field} header`, lines[0], `each column once (${repeated} appears twice)`);
   const idx = COLUMNS.map((c) => header.indexOf(c));
   const missing = COLUMNS.filter((_, i) => idx[i] < 0);
-  if (missing.length > 0) throw new InputError('trace header', lines[0], `columns ${COLUMNS.join(', ')} (missing ${missing.join(', ')})`);
+  if (missing.length > 0) throw new InputError(`${field} header`, lines[0], `columns ${COLUMNS.join(', ')} (missing ${missing.join(', ')})`);
+  checkCount(field, lines.length - 1);
   return lines.slice(1).map((line, i) => {
     const cells = line.split(',');
     const row = i + 1;
-    return {
-      arrival: cell(row, 'arrival', cells[idx[0]], 0),
-      prompt: cell(row, 'prompt', cells[idx[1]], 1),
-      output: cell(row, 'output', cells[idx[2]], 1),
-    };
+    return { arrival: cell(field, row, 'arrival', cells[idx[0]], 0), prompt: cell(field, row, 'prompt', cells[idx[1]], 1), output: cell(field, row, 'output', cells[idx[2]], 1) };
   });
 }

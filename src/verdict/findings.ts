@@ -3,11 +3,9 @@
  * maxBatchSize. A concurrency bound below half of maxBatchSize is a finding of its own, naming the
  * bound, the pool group and the reason; so is a quota the engine silently raises to its minimum.
  */
-import { buildScenario } from '../planner/build.ts';
-import { planScenario } from '../planner/trtllm-v2.ts';
 import type { Plan } from '../planner/types.ts';
 import type { Bounds } from './bounds.ts';
-import type { Subject } from './subject.ts';
+import { planSubject, type Subject, subjectModes } from './subject.ts';
 
 export interface VerdictFinding {
   readonly kind: 'throughput-collapse' | 'quota-raised' | 'safe-mode-quota';
@@ -55,8 +53,8 @@ export function collapseFindings(s: Subject, plan: Plan, b: Bounds): VerdictFind
       numbers: { neededBytes: plan.minQuotaBytes, givenBytes: s.knobs.quotaBytes },
     });
   }
-  if (s.mode !== 'safe') {
-    const safe = planScenario(buildScenario([...s.layers], s.knobs, 'safe'));
+  if (s.mode !== 'safe' && subjectModes(s).includes('safe')) {
+    const safe = planSubject({ ...s, mode: 'safe' });
     if (!safe.error && safe.minQuotaBytes > s.knobs.quotaBytes) {
       out.push({
         kind: 'safe-mode-quota',

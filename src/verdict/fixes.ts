@@ -5,12 +5,11 @@
  * configuration is certified safe, and the counterexample replayed under it completes. Ranked by
  * extra bytes, then by the concurrency they leave.
  */
-import { CONSTRAINT_MODES } from '../planner/build.ts';
 import { computeBounds } from './bounds.ts';
 import { isCertified } from './check.ts';
 import { concurrencyBound } from './findings.ts';
 import { type Counterexample, replay } from './search.ts';
-import { changedFlags, planSubject, type Subject, schedulerTokens, withKnobs } from './subject.ts';
+import { changedFlags, planSubject, type Subject, schedulerTokens, subjectModes, withKnobs } from './subject.ts';
 
 export type FixAxis = 'maxBatchSize' | 'quota' | 'poolRatio' | 'constraints' | 'recomputePause' | 'maxNumTokens' | 'pair';
 
@@ -93,7 +92,7 @@ function neededRatio(s: Subject): Subject | null {
 /** Changes that flip one switch (no search along the axis). */
 function switches(s: Subject): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of CONSTRAINT_MODES) if (m !== 'custom' && m !== s.mode) out.push({ axis: 'constraints', label: `constraint mode ${m}`, subject: { ...s, mode: m } });
+  for (const m of subjectModes(s)) if (m !== s.mode) out.push({ axis: 'constraints', label: `constraint mode ${m}`, subject: { ...s, mode: m } });
   if (s.policy === 'trtllm-v2' && !s.recomputePause) out.push({ axis: 'recomputePause', label: 'recompute pause on', subject: { ...s, recomputePause: true } });
   if (s.knobs.poolRatio !== null) {
     out.push({ axis: 'poolRatio', label: 'no explicit pool ratio (the typical step sets it)', subject: withKnobs(s, { poolRatio: null }) });

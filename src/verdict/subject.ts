@@ -5,11 +5,17 @@
  * flags that reproduce it (`kvpool simulate ...`) are derived here, so a counterexample or a fix can
  * be replayed exactly.
  */
+
+import type { KvDtype } from '../model/dtype.ts';
+import { InputError } from '../model/errors.ts';
+import { getPreset } from '../model/presets.ts';
+import { isDeepseekV4 } from '../model/spec.ts';
+import { modelToLayers } from '../model/to-layers.ts';
 import { buildScenario, type ConstraintMode, type EngineKnobs } from '../planner/build.ts';
+import { DEFAULT_ENGINE, getEngine } from '../planner/engines/registry.ts';
 import type { LayerJson } from '../planner/scenario.ts';
-import { planScenario } from '../planner/trtllm-v2.ts';
 import type { Plan } from '../planner/types.ts';
-import { normalizeConfig } from '../sim/index.ts';
+import { NAMED_SCENARIOS, normalizeConfig, scenarioConfig } from '../sim/index.ts';
 import type { RequestSpec, SimConfig } from '../sim/types.ts';
 
 /** The engine's default per-pass token budget when max_num_tokens is not set (as `kvpool simulate`). */
@@ -24,6 +30,8 @@ export type SubjectSource =
 export interface Subject {
   readonly source: SubjectSource;
   readonly layers: readonly LayerJson[];
+  /** Engine registry id that sizes the pools (e.g. trtllm-v2@15401 for the #15401 scenarios). */
+  readonly engine: string;
   readonly knobs: EngineKnobs;
   readonly mode: Exclude<ConstraintMode, 'custom'>;
   readonly policy: string;
@@ -45,10 +53,21 @@ export function maxPromptTokens(s: Subject): number {
 
 const planMemo = new WeakMap<Subject, Plan>();
 
+/** Constraint modes the subject's engine accepts (the what-ifs included), without custom. */
+export function subjectModes(s: Subject): Exclude<ConstraintMode, 'custom'>[] {
+  const modes = getEngine(s.engine).modes?.all ?? [s.mode];
+  return modes.filter((m): m is Exclude<ConstraintMode, 'custom'> => m !== 'custom');
+}
+
+/** Plan with the subject's engine from the registry; the resume gate is also the planner's headroom knob where the engine reads it. */
 export function planSubject(s: Subject): Plan {
   let p = planMemo.get(s);
   if (!p) {
-    p = planScenario(buildScenario([...s.layers], s.knobs, s.mode));
+    const engine = getEngine(s.engine);
+    const knobs: Record<string, number> = engine.knobs.some((k) => k.name === 'maxUtilForResume') ? { maxUtilForResume: s.maxUtilForResume } : {};
+    const scenario = buildScenario([...s.layers], s.knobs, s.mode);
+    const r = engine.size({ scenario, context: { maxBatchSize: s.knobs.maxBatchSize, maxSeqLen: s.knobs.maxSeqLen, draftTokens: s.knobs.draftTokens } }, knobs);
+    p = r.layout as Plan;
     planMemo.set(s, p);
   }
   return p;
@@ -84,6 +103,7 @@ export function subjectFlags(s: Subject): string[] {
   const out: string[] = [];
   if (src.kind === 'scenario') out.push('--scenario', src.name);
   else if (src.kind === 'preset') out.push('--preset', src.id, '--kv-dtype', src.kvDtype);
+  out.push('--engine', s.engine);
   out.push('--constraints', s.mode, '--tokens-per-block', String(k.tokensPerBlock), '--max-seq-len', String(k.maxSeqLen), '--max-batch-size', String(k.maxBatchSize));
   out.push('--quota', String(k.quotaBytes));
   if (k.maxNumTokens !== null) out.push('--max-num-tokens', String(k.maxNumTokens));
@@ -117,4 +137,54 @@ function pairs(flags: string[]): Map<string, string> {
     } else m.set(flags[i], '');
   }
   return m;
+}
+
+export interface RunKnobs {
+  readonly policy: string;
+  readonly maxUtilForResume: number;
+  readonly recomputePause: boolean;
+  readonly stallLimit: number;
+}
+
+export const DEFAULT_RUN: RunKnobs = { policy: 'trtllm-v2', maxUtilForResume: 0.95, recomputePause: false, stallLimit: 1000 };
+
+/**
+ * A named scenario as a subject, under its pinned engine unless one is given. The layers and knobs
+ * are the scenario's own; whether its typical step uses maxSeqLen (DeepSeek-V4) is read off the
+ * scenario it built, so re-planning with changed knobs builds the same kind of step.
+ */
+export function scenarioSubject(name: string, o: { engine?: string; mode?: Exclude<ConstraintMode, 'custom'>; knobs?: Partial<EngineKnobs>; run?: Partial<RunKnobs> } = {}): Subject {
+  const named = NAMED_SCENARIOS.find((n) => n.name === name);
+  if (!named) throw new InputError('scenario', name, NAMED_SCENARIOS.map((n) => n.name).join(', '));
+  const mode = o.mode ?? (named.defaultConstraints as Exclude<ConstraintMode, 'custom'>);
+  const engine = o.engine ?? named.engine;
+  const built = scenarioConfig(name, { engine, constraints: mode, knobs: o.knobs });
+  const { kvDtype: _d, ...knobs } = built.knobs;
+  const layers = built.plan.scenario.layers;
+  const typical = JSON.stringify(built.plan.scenario.typical_step);
+  const fromMax = JSON.stringify(buildScenario([...layers], { ...knobs, typicalLengthFromMaxSeqLen: true }, mode).typical_step) === typical;
+  return { source: { kind: 'scenario', name }, layers, engine, knobs: { ...knobs, typicalLengthFromMaxSeqLen: fromMax }, mode, ...DEFAULT_RUN, ...o.run };
+}
+
+/** A preset as a subject: the model's own engine defaults (tokens per block, dtype, maxSeqLen) under the default engine. */
+export function presetSubject(id: string, o: { engine?: string; mode?: Exclude<ConstraintMode, 'custom'>; kvDtype?: KvDtype; knobs?: Partial<EngineKnobs>; run?: Partial<RunKnobs> } = {}): Subject {
+  const model = getPreset(id);
+  const engine = o.engine ?? DEFAULT_ENGINE;
+  const mode = o.mode ?? ((getEngine(engine).modes?.default ?? 'as-shipped') as Exclude<ConstraintMode, 'custom'>);
+  const kvDtype = o.kvDtype ?? model.defaults.kvDtype;
+  const knobs: EngineKnobs = {
+    tokensPerBlock: model.defaults.tokensPerBlock,
+    maxSeqLen: model.maxContext,
+    maxBatchSize: 64,
+    maxNumTokens: null,
+    quotaBytes: 40 * 1024 ** 3,
+    draftTokens: 0,
+    numExtraKvTokens: 0,
+    avgSeqLen: null,
+    poolRatio: null,
+    typicalLengthFromMaxSeqLen: isDeepseekV4(model),
+    ...o.knobs,
+  };
+  const layers = modelToLayers(model, { tokensPerBlock: knobs.tokensPerBlock, kvDtype, draftTokens: knobs.draftTokens });
+  return { source: { kind: 'preset', id: model.id, kvDtype }, layers, engine, knobs, mode, ...DEFAULT_RUN, ...o.run };
 }

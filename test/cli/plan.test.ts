@@ -84,13 +84,17 @@ describe('kvpool plan: bad input gets one clear line and a non-zero exit', () =>
       expect(err).not.toMatch(/\n\s+at /); // no stack trace
     });
   }
-  it('a ratio of the wrong length is each version\'s own refusal (exit 1, the engine\'s message)', async () => {
+  it('a --pool-ratio of the wrong length is bad input (exit 2) under each version\'s own length rule; in a scenario file it is the engine\'s refusal (exit 1)', async () => {
     const main = await run(['plan', '--pool-ratio', '0.5,0.5']);
-    expect(main.code).toBe(1);
-    expect(main.err).toContain('std::invalid_argument: initial_pool_ratio length must match number of layer groups');
+    expect(main.code).toBe(2);
+    expect(main.err.trim()).toMatch(/^kvpool plan: --pool-ratio: got "0.5,0.5"; expected 3 numbers, one per life cycle$/);
     const old = await run(['plan', '--engine', 'trtllm-v2@15401', '--pool-ratio', '0.5,0.5']);
-    expect(old.code).toBe(1);
-    expect(old.err).toContain('AssertionError: Wrong ratio_list length. Expected 3, got 2');
+    expect(old.code).toBe(2);
+    expect(old.err.trim()).toMatch(/^kvpool plan: --pool-ratio: got "0.5,0.5"; expected 3 numbers, one per pool group$/);
+    const s = { ...(cases[0].input as Record<string, unknown>), typical_step: null, initial_pool_ratio: [0.5, 0.5] };
+    const file = await run(['plan', '--scenario', 's.json'], { 's.json': JSON.stringify(s) });
+    expect(file.code).toBe(1);
+    expect(file.err).toContain('AssertionError: Wrong ratio_list length. Expected 3, got 2');
   });
   it('a scenario with quota 0 reports the engine refusal as JSON and exits 1', async () => {
     const s = { ...(cases[0].input as Record<string, unknown>), gpu_quota_bytes: 0 };

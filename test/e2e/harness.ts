@@ -1,13 +1,13 @@
 /**
  * Shared by the e2e tests and bench/ui.bench.ts: a Vite dev server on 127.0.0.1 (port 0) and the
  * system's Debian Chromium, headless, with the WebGPU flags of
- * ../shared/reference/webgpu-on-linux.md §2. Never downloads a browser.
+ * a software-Vulkan (lavapipe) Linux setup (see scripts/install-system-deps.sh). Never downloads a browser.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import { build, createServer, type PreviewServer, preview, type ViteDevServer } from 'vite';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -27,7 +27,7 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export const SHOTS = join(ROOT, 'artifacts', 'screenshots');
 
 export interface Harness {
-  readonly server: ViteDevServer;
+  readonly server: ViteDevServer | PreviewServer;
   readonly baseUrl: string;
   readonly browser: Browser;
   readonly context: BrowserContext;
@@ -37,20 +37,34 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(viewport = { width: 1280, height: 800 }): Promise<Harness> {
+/** Serve the production build (`vite build` into a temp dir, then `vite preview`): what users get. */
+async function builtServer(cacheDir: string): Promise<PreviewServer> {
+  const outDir = join(cacheDir, 'dist');
+  const common = { root: ROOT, configFile: join(ROOT, 'vite.config.ts'), cacheDir, logLevel: 'error' as const, clearScreen: false };
+  await build({ ...common, build: { outDir, emptyOutDir: true } });
+  return preview({ ...common, build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
+}
+
+/** `built`: serve the production build instead of the dev server (performance measurements). */
+export async function startHarness(viewport = { width: 1280, height: 800 }, opts: { built?: boolean } = {}): Promise<Harness> {
   // A fresh dependency cache each run, as on a CI machine; uplot is pre-bundled at start so the
   // first page load never triggers Vite's "new dependencies optimized, reloading".
   const cacheDir = mkdtempSync(join(tmpdir(), 'kvpool-e2e-vite-'));
-  const server = await createServer({
-    root: ROOT,
-    configFile: join(ROOT, 'vite.config.ts'),
-    cacheDir,
-    optimizeDeps: { include: ['uplot'] },
-    logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, open: false },
-    clearScreen: false,
-  });
-  await server.listen();
+  let server: ViteDevServer | PreviewServer;
+  if (opts.built) server = await builtServer(cacheDir);
+  else {
+    const dev = await createServer({
+      root: ROOT,
+      configFile: join(ROOT, 'vite.config.ts'),
+      cacheDir,
+      optimizeDeps: { include: ['uplot'] },
+      logLevel: 'error',
+      server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, open: false },
+      clearScreen: false,
+    });
+    await dev.listen();
+    server = dev;
+  }
   const addr = server.httpServer?.address();
   if (!addr || typeof addr === 'string') throw new Error('vite did not bind a TCP port');
   const baseUrl = `http://127.0.0.1:${addr.port}/`;

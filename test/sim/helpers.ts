@@ -71,7 +71,10 @@ export function invariantViolations(s: SimState): string[] {
         if (pool.ownerReq[slot] !== r.id || pool.ownerLc[slot] !== lc.id || pool.ownerBlock[slot] !== block) bad.push(`pool ${pg} slot ${slot}: owner mismatch for request ${r.id}`);
       });
       if (held !== kv.held[i]) bad.push(`request ${r.id} lc ${lc.id}: table ${held} != count ${kv.held[i]}`);
-      if (lc.kind === 'attn' && lc.windowTokens !== null && kv.capacity > 0) {
+      if (lc.kind === 'attn' && lc.windowTokens !== null && kv.capacity > 0 && s.managers.retained[i]) {
+        // A retained (cached) life cycle may hold stale blocks, never more than its capacity spans.
+        if (held > Math.ceil(kv.capacity / tpb)) bad.push(`request ${r.id} lc ${lc.id}: holds ${held} > capacity blocks`);
+      } else if (lc.kind === 'attn' && lc.windowTokens !== null && kv.capacity > 0) {
         const allowed = nonStaleBlocks(lc, kv.capacity, kv.history, tpb);
         if (held > allowed) bad.push(`request ${r.id} lc ${lc.id}: holds ${held} > stale-range rule ${allowed} (c ${kv.capacity}, h ${kv.history})`);
       }

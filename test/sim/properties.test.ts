@@ -32,7 +32,8 @@ const arbCase = fc
       groupOf: fc.array(fc.integer({ min: 0, max: nPools - 1 }), { minLength: lcCount, maxLength: lcCount }),
       slots: fc.array(fc.integer({ min: 1, max: 24 }), { minLength: nPools, maxLength: nPools }),
       requests: fc.array(fc.record({ arrival: fc.integer({ min: 0, max: 8 }), prompt: fc.integer({ min: 1, max: 30 }), output: fc.integer({ min: 1, max: 20 }) }), { minLength: 1, maxLength: 10 }),
-      policy: fc.constantFrom<PolicyName>('trtllm-v2', 'vllm-recompute', 'no-evict'),
+      policy: fc.constantFrom<PolicyName>('trtllm-v2', 'vllm-recompute', 'no-evict', 'vllm-v1', 'sglang'),
+      enginePolicy: fc.record({ vllmAdmission: fc.constantFrom('full-isl' as const, 'single-bound' as const), sglangEviction: fc.constantFrom('full-lru' as const, 'bottleneck' as const), maxModelLen: fc.integer({ min: 1, max: 60 }) }),
       maxBatchSize: fc.integer({ min: 1, max: 6 }),
       maxNumTokens: fc.integer({ min: 1, max: 40 }),
       recomputePause: fc.boolean(),
@@ -84,7 +85,8 @@ describe('simulator invariants (fast-check)', () => {
       }),
       { numRuns: 150, seed: 20260601 },
     );
-  });
+    // five policies x many runs: a generous bound for a loaded shared machine (not a speed check)
+  }, 60_000);
 
   it('frameAt(k) equals the live state of pass k, in any access order', () => {
     fc.assert(
@@ -114,7 +116,8 @@ describe('simulator invariants (fast-check)', () => {
       }),
       { numRuns: 80, seed: 7 },
     );
-  });
+    // five policies x many runs: a generous bound for a loaded shared machine (not a speed check)
+  }, 60_000);
 
   it('same inputs give the same trace hash; a different workload gives another', () => {
     fc.assert(
@@ -128,5 +131,6 @@ describe('simulator invariants (fast-check)', () => {
       }),
       { numRuns: 40, seed: 11 },
     );
-  });
+    // five policies x many runs: a generous bound for a loaded shared machine (not a speed check)
+  }, 60_000);
 });

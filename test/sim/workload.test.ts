@@ -79,7 +79,7 @@ describe('parseTrace', () => {
 
   it('bad rows name the row and the column', () => {
     expect(() => parseTrace('arrival,prompt,output\n0,10,5\n1,ten,5\n')).toThrow(/trace row 2 column prompt: got "ten"/);
-    expect(() => parseTrace('arrival,prompt,output\n0,0,5\n')).toThrow(/trace row 1 column prompt: got 0; expected an integer >= 1/);
+    expect(() => parseTrace('arrival,prompt,output\n0,0,5\n')).toThrow(/trace row 1 column prompt: got 0; expected an integer in \[1, /);
     expect(() => parseTrace('arrival,prompt\n0,1\n')).toThrow(/trace header.*missing output/);
     expect(() => parseTrace('[[0, 1]]')).toThrow(/trace row 1: got \[0,1\]/);
     expect(() => parseTrace('[{"arrival": -1, "prompt": 1, "output": 1}]')).toThrow(/trace row 1 column arrival: got -1/);

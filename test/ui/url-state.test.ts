@@ -1,19 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { baseState, DEFAULT_STATE, describeProblem, parseUrlState, runKey, serializeUrlState } from '../../src/ui/state/codec.ts';
+import { baseState, defaultState, describeProblem, parseUrlState, runKey, serializeUrlState } from '../../src/ui/state/codec.ts';
 import { DISTS, DTYPES, fromBase64Url, MODES, PARAMS, POLICIES, SCENARIOS, toBase64Url, type UiState, VIEWS, WORKLOADS } from '../../src/ui/state/params.ts';
 
 describe('url state table', () => {
   it('an empty query gives the trtllm-15401 defaults and no problems', () => {
     const { state, problems } = parseUrlState('');
     expect(problems).toEqual([]);
-    expect(state).toEqual(DEFAULT_STATE);
+    expect(state).toEqual(defaultState());
     expect(state.scenario).toBe('trtllm-15401');
     expect(state.poolRatio).toEqual([0.01, 0.98, 0.01]);
   });
 
   it('the default state serializes to just the scenario', () => {
-    expect(serializeUrlState({ ...DEFAULT_STATE, poolRatio: [...DEFAULT_STATE.poolRatio] })).toBe('?scenario=trtllm-15401');
+    expect(serializeUrlState({ ...defaultState(), poolRatio: [...defaultState().poolRatio] })).toBe('?scenario=trtllm-15401');
   });
 
   it('reads hand-written values', () => {

@@ -7,9 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildScenario, type EngineKnobs } from '../../src/planner/build.ts';
+import type { EngineKnobs } from '../../src/planner/build.ts';
 import type { LayerJson } from '../../src/planner/scenario.ts';
-import { planScenario } from '../../src/planner/trtllm-v2.ts';
 import { runSimulation } from '../../src/sim/index.ts';
 import { execute } from '../../src/sim/run.ts';
 import type { RequestSpec } from '../../src/sim/types.ts';
@@ -42,16 +41,17 @@ const arbSubject = fc
     maxNumTokens: fc.option(fc.integer({ min: 4, max: 40 }), { nil: null, freq: 4 }),
     draftTokens: fc.constantFrom(0, 0, 0, 1),
     quotaFactor: fc.constantFrom(0.5, 1, 1.5, 3, 8),
-    mode: fc.constantFrom('as-shipped', 'issue-fix', 'upstream', 'safe'),
+    mode: fc.constantFrom('main', 'as-shipped', 'issue-fix', 'upstream', 'safe'),
     policy: fc.constantFrom('trtllm-v2', 'trtllm-v2', 'vllm-recompute', 'no-evict'),
     recomputePause: fc.boolean(),
+    engine: fc.constantFrom('trtllm-v2@15401', 'trtllm-v2@main'),
   })
   .map((c): Subject => {
     const knobs: EngineKnobs = { tokensPerBlock: c.tpb, maxSeqLen: c.maxSeqLen, maxBatchSize: c.maxBatchSize, maxNumTokens: c.maxNumTokens, quotaBytes: 1, draftTokens: c.draftTokens, numExtraKvTokens: 0, avgSeqLen: null, poolRatio: null };
-    const min = planScenario(buildScenario(c.layers, knobs, c.mode as 'safe')).minQuotaBytes;
+    const base: Subject = { source: { kind: 'layers', name: 'random' }, layers: c.layers, engine: c.engine, knobs, mode: c.mode as Subject['mode'], policy: c.policy, maxUtilForResume: 0.95, recomputePause: false, stallLimit: 200 };
+    const min = planSubject(base).minQuotaBytes;
     return {
-      source: { kind: 'layers', name: 'random' },
-      layers: c.layers,
+      ...base,
       knobs: { ...knobs, quotaBytes: Math.max(MiB2, Math.round(min * c.quotaFactor)) },
       mode: c.mode as Subject['mode'],
       policy: c.policy,

@@ -6,6 +6,8 @@
  * line below. Nothing else switches on engine ids.
  */
 import { InputError } from '../../model/errors.ts';
+import { sglangEngine } from '../sglang/engine.ts';
+import { vllmV1Engine } from '../vllm/engine.ts';
 import { trtllmV2At15401 } from './trtllm-v2-15401.ts';
 import { trtllmV2AtMain } from './trtllm-v2-main.ts';
 import type { EngineSizer, KnobSpec } from './types.ts';
@@ -13,6 +15,8 @@ import type { EngineSizer, KnobSpec } from './types.ts';
 export const ENGINES: readonly EngineSizer[] = [
   trtllmV2AtMain,
   trtllmV2At15401,
+  vllmV1Engine,
+  sglangEngine,
 ];
 
 /** What a plan from a preset or flags uses: what a user runs today. */

@@ -47,7 +47,7 @@ export interface EngineModes {
 export interface SizerInput {
   readonly scenario: EngineScenario;
   /** Frames the diagnostics' findings (decodes per pool at maxBatchSize, long requests). */
-  readonly context: { readonly maxBatchSize: number; readonly maxSeqLen: number; readonly draftTokens?: number };
+  readonly context: { readonly maxBatchSize: number; readonly maxSeqLen: number; readonly draftTokens?: number; readonly maxNumTokens?: number | null };
 }
 
 export interface SizeResult<P extends PoolLayout = PoolLayout> {

@@ -12,20 +12,13 @@ import type { KvDtype } from '../../model/dtype.ts';
 import { bytesForElements } from '../../model/dtype.ts';
 import { InputError } from '../../model/errors.ts';
 import type { ModelSpec } from '../../model/spec.ts';
-import type { Plan } from '../types.ts';
 import type { SglangInput, SglangResult } from './configurator.ts';
 
 export { chunkCapApplies, type SglangInput, type SglangPools, type SglangResult, sglangPoolSizes, swaChunkCap } from './configurator.ts';
+export { SGLANG_KNOBS, sglangEngine } from './engine.ts';
+export { type SglangLayout, sglangJson, sglangLayout } from './output.ts';
 
-export type SglangLayout = Pick<Plan, 'tokensPerBlock' | 'lifeCycles' | 'lifeCyclePoolGroup' | 'poolGroups' | 'slotCounts' | 'error'>;
 
-/** The knobs SGLang adds to the shared ones. */
-export const SGLANG_KNOBS = [
-  { name: 'swaFullTokensRatio', flag: 'swa-full-tokens-ratio', urlKey: 'sglRatio', type: 'number', default: 0.8, min: 0, max: 1, help: 'sglang: --swa-full-tokens-ratio, SWA tokens / full tokens (default 0.8)' },
-  { name: 'disableRadixCache', flag: 'disable-radix-cache', urlKey: 'sglNoRadix', type: 'bool', default: false, help: 'sglang: --disable-radix-cache (with --max-batch-size and chunked prefill: the chunk-capped SWA pool)' },
-  { name: 'disableOverlapSchedule', flag: 'disable-overlap-schedule', urlKey: 'sglNoOverlap', type: 'bool', default: false, help: 'sglang: --disable-overlap-schedule (one prefill chunk in flight instead of two)' },
-  { name: 'swaEvictionInterval', flag: 'swa-eviction-interval', urlKey: 'sglEvict', type: 'int', default: 128, min: 1, max: 1 << 20, help: 'sglang: SGLANG_SWA_EVICTION_INTERVAL, decode batches between SWA evictions (default 128)' },
-] as const;
 
 export interface SglangModelKnobs {
   readonly pageSize: number;
@@ -63,50 +56,6 @@ export function sglangInputFromModel(model: ModelSpec, k: SglangModelKnobs): Sgl
     chunkedPrefillSize: k.chunkedPrefillSize,
     disableOverlapSchedule: k.disableOverlapSchedule,
     swaEvictionInterval: k.swaEvictionInterval,
-  };
-}
-
-/** FULL (pool group 0, no window) and SWA (pool group 1, window W), in pages of pageSize tokens. */
-export function sglangLayout(input: SglangInput, r: SglangResult): SglangLayout | null {
-  if (!r.ok) return null;
-  const pg = (name: string, index: number, perToken: number, layers: number) => ({
-    index,
-    name,
-    lifeCycleIds: [index],
-    slotSizeList: [perToken * layers * input.pageSize],
-    slotBytes: perToken * layers * input.pageSize,
-    roles: [name === 'FULL' ? 'full attention' : `window ${input.slidingWindow}`],
-    layerIds: [index],
-  });
-  return {
-    tokensPerBlock: input.pageSize,
-    lifeCycles: [
-      { id: 0, kind: 'attn', windowTokens: null, sinkBlocks: 0 },
-      { id: 1, kind: 'attn', windowTokens: input.slidingWindow, sinkBlocks: 0 },
-    ],
-    lifeCyclePoolGroup: [0, 1],
-    poolGroups: [pg('FULL', 0, input.fullPerToken, input.fullLayers), pg('SWA', 1, input.swaPerToken, input.swaLayers)],
-    slotCounts: [r.pools.fullTokens / input.pageSize, r.pools.swaTokens / input.pageSize],
-    error: null,
-  };
-}
-
-export function sglangJson(input: SglangInput, r: SglangResult): Record<string, unknown> {
-  if (!r.ok) return { engine: 'sglang', error: r.error };
-  const p = r.pools;
-  return {
-    engine: 'sglang',
-    error: null,
-    configurator: p.configurator,
-    max_total_num_tokens: p.fullTokens === 0 ? p.swaTokens : p.fullTokens,
-    full_max_total_num_tokens: p.fullTokens,
-    swa_max_total_num_tokens: p.swaTokens,
-    cell_size_bytes_per_token: p.cellBytes,
-    swa_cap_tokens: p.swaCapTokens,
-    page_size: input.pageSize,
-    swa_full_tokens_ratio: input.swaFullTokensRatio,
-    log: p.log,
-    note: 'a port of the formulas in pool_configurator.py at sgl-project/sglang@003fca8; no golden cases exist for SGLang',
   };
 }
 

@@ -12,21 +12,10 @@ import { renderVllm } from './render.ts';
 
 export { looksLikeVllmCase, parseVllmCase, sizeVllmCase, vllmResultJson } from './case.ts';
 export { getKvCacheConfig, type VllmKvCacheConfig, type VllmResult } from './config.ts';
+export { VLLM_KNOBS, vllmV1Engine } from './engine.ts';
 export type { VllmModelKnobs } from './from-model.ts';
 export { type VllmLayout, vllmLayout } from './layout.ts';
 export { renderVllm, VLLM_VERSION_NOTES } from './render.ts';
-
-/** The knobs this engine adds to the shared ones (flags, URL keys and help come from here). */
-export const VLLM_KNOBS = [
-  {
-    name: 'disableHybridKvCacheManager',
-    flag: 'disable-hybrid-kv-cache-manager',
-    urlKey: 'vllmHybridOff',
-    type: 'bool',
-    default: false,
-    help: 'vllm-v1: --disable-hybrid-kv-cache-manager (one group; windowed layers sized as full attention)',
-  },
-] as const;
 
 export interface VllmSized {
   readonly result: VllmResult;

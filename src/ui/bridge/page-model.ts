@@ -16,8 +16,9 @@ import type { RunOutcome } from './runs.ts';
 
 /** Where runs come from (synchronous now; a worker pool answers later with `pending`). */
 export interface RunSource {
-  /** The outcome for these parameters, or null while it is being made. */
-  run(params: UiState): RunOutcome | null;
+  /** The outcome for these parameters, or null while it is being made. A newer request on the
+   * same channel cancels an older one ('live': the page's run; 'compare': Compare's second run). */
+  run(params: UiState, channel?: string): RunOutcome | null;
   progress(): string;
 }
 
@@ -56,7 +57,7 @@ export class PageModels {
   private readonly href: (query: string) => string;
   private frameMemo: { run: RunView; step: number; frame: FrameView } | null = null;
   private controlsMemo: { key: string; model: PageModel['controls'] } | null = null;
-  private shellMemo: { key: string; model: PageModel['shell'] } | null = null;
+  private shellMemo: { key: string; scenario: string; model: PageModel['shell'] } | null = null;
   private statusMemo: { key: string; model: PageModel['status'] } | null = null;
   private compareMemo: { key: string; model: CompareModel } | null = null;
   private dataMemo: { imported: AppState['imported']; shown: RunOutcome | null; model: PageModel['data'] } | null = null;
@@ -98,7 +99,9 @@ export class PageModels {
       runStale: !importedRun && (live === null || error !== null),
       frame,
       plan: importedRun ? null : (shown?.result?.planView ?? null),
-      params: this.paramsOf(p),
+      get params() {
+        return self.paramsOf(p);
+      },
       choices: CHOICES,
       shell: this.shell(s),
       transport: { step, total, playing: s.playing, speed: p.speed },
@@ -124,6 +127,8 @@ export class PageModels {
 
   private shell(s: AppState): PageModel['shell'] {
     const p = s.params;
+    // While playing, the link (it carries the step) is refreshed when playback stops, like the URL.
+    if (s.playing && this.shellMemo?.scenario === p.scenario && this.shellMemo.model.problems === s.problems) return this.shellMemo.model;
     const link = this.href(serializeUrlState(p));
     const key = `${p.scenario}|${link}`;
     if (this.shellMemo?.key === key && this.shellMemo.model.problems === s.problems) return this.shellMemo.model;
@@ -134,7 +139,7 @@ export class PageModels {
       tabs: VIEW_REGISTRY.map((v) => ({ id: v.id, label: v.label })),
       link,
     };
-    this.shellMemo = { key, model };
+    this.shellMemo = { key, scenario: p.scenario, model };
     return model;
   }
 
@@ -178,7 +183,7 @@ export class PageModels {
     const right = { ...p, mode: p.compareMode, policy: p.comparePolicy } as UiState;
     const key = JSON.stringify([runKey(p), p.compareMode, p.comparePolicy, live === null]);
     if (this.compareMemo?.key === key) return this.compareMemo.model;
-    const other = this.runs.run(right);
+    const other = this.runs.run(right, 'compare');
     const model: CompareModel = {
       mode: p.compareMode,
       policy: p.comparePolicy,

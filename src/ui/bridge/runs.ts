@@ -80,7 +80,7 @@ export class SyncRuns {
     this.now = now;
   }
 
-  run(params: UiState): RunOutcome {
+  run(params: UiState, _channel = 'live'): RunOutcome {
     const key = runKey(params);
     let o = this.cache.get(key);
     if (!o) {

@@ -41,11 +41,18 @@ const GENERIC: UiState = {
 };
 
 /** The page with no query: the trtllm-15401 scenario as the core defines it. */
-export const DEFAULT_STATE: Readonly<UiState> = Object.freeze({ ...GENERIC, ...scenarioDefaults('trtllm-15401') });
+let defaults: Readonly<UiState> | null = null;
+/** The page with no query: the trtllm-15401 scenario as the core defines it (built on first use,
+ * not at import: it plans the scenario, and the page's first task should stay short). */
+export function defaultState(): Readonly<UiState> {
+  defaults ??= Object.freeze({ ...GENERIC, ...scenarioDefaults('trtllm-15401') });
+  return defaults;
+}
 
 export function baseState(scenario: ScenarioName): UiState {
   const own = scenario === 'custom' ? { poolRatio: [], workload: 'generated' as const } : scenarioDefaults(scenario);
-  return { ...DEFAULT_STATE, poolRatio: [...DEFAULT_STATE.poolRatio], ...own, ...(own.poolRatio ? { poolRatio: [...own.poolRatio] } : {}), scenario };
+  const d = defaultState();
+  return { ...d, poolRatio: [...d.poolRatio], ...own, ...(own.poolRatio ? { poolRatio: [...own.poolRatio] } : {}), scenario };
 }
 
 export interface UrlProblem {
@@ -72,7 +79,7 @@ export function parseUrlState(search: string): { state: UiState; problems: UrlPr
   const problems: UrlProblem[] = [];
   const scenarioSpec = PARAMS[0] as ParamSpec<'scenario'>;
   const rawScenario = params.get('scenario');
-  let scenario: ScenarioName = DEFAULT_STATE.scenario;
+  let scenario: ScenarioName = GENERIC.scenario;
   if (rawScenario !== null) {
     const r = scenarioSpec.parse(rawScenario);
     if (typeof r === 'object') problems.push({ param: 'scenario', value: rawScenario, expected: r.error });

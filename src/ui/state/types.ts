@@ -33,4 +33,6 @@ export interface AppState {
   /** Bumped by the Benchmark view's run buttons: the bridge runs the benchmark once per ticket. */
   readonly benchTicket: number;
   readonly benchSet: 'quick' | 'full';
+  /** The student's answer to the lesson step on screen, keyed "lesson:lstep" (not in a link). */
+  readonly lessonAnswer?: { readonly key: string; readonly text: string } | null;
 }

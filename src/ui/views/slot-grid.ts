@@ -53,7 +53,9 @@ export interface GridTheme {
   readonly hatch: number;
 }
 
-const SHARED_PALETTE = new Palette(4096);
+let shared: Palette | null = null;
+/** Built on first paint, not at import (4096 colours). */
+const sharedPalette = (): Palette => (shared ??= new Palette(4096));
 
 /** Paint a frame into a pixel buffer (pure: testable without a canvas). */
 export function paintSlots(
@@ -62,7 +64,7 @@ export function paintSlots(
   owner: Int32Array,
   state: Uint8Array,
   theme: GridTheme,
-  palette: Palette = SHARED_PALETTE,
+  palette: Palette = sharedPalette(),
 ): void {
   const { cols, cell, gap, width } = layout;
   const paint = cell - gap;

@@ -26,6 +26,8 @@ export class Timeline {
   private run: RunView | null = null;
   private step = 0;
   private theme = '';
+  private pending: RunView | null = null;
+  private timer = 0;
   private readonly onSeek: (step: number) => void;
   private readonly chartHost = h('div');
   private readonly markerLegend = h('div', { class: 'legend' });
@@ -47,9 +49,14 @@ export class Timeline {
 
   render(m: PageModel): void {
     this.root.classList.toggle('stale', m.runStale);
-    if (m.run && (m.run !== this.run || m.theme !== this.theme)) {
+    if (m.run && (m.run !== this.pending || m.theme !== this.theme)) {
+      // A new run's plot is built in a task of its own, after the pools are drawn: the page
+      // never spends one long task on a new run.
       this.theme = m.theme;
-      this.setRun(m.run);
+      const run = m.run;
+      this.pending = run;
+      clearTimeout(this.timer);
+      this.timer = window.setTimeout(() => this.setRun(run), 0);
     }
     if (m.step !== this.step) this.setStep(m.step);
   }
@@ -57,36 +64,47 @@ export class Timeline {
   private setRun(run: RunView): void {
     this.run = run;
     this.plot?.destroy();
+    const width = Math.max(300, this.root.clientWidth - 28);
+    // More steps than pixels: one point per bucket of steps, the bucket's largest value (the
+    // pressure peaks are what the chart is for). Clicks still map to steps through the x scale.
     const n = run.stepCount;
-    const x = new Float64Array(n);
-    for (let i = 0; i < n; i++) x[i] = i;
+    const bucket = Math.max(1, Math.ceil(n / (2 * width)));
+    const m = Math.ceil(n / bucket);
+    const x = new Float64Array(m);
+    for (let k = 0; k < m; k++) x[k] = k * bucket;
     const data: (ArrayLike<number> | number[])[] = [x];
-    const series: uPlot.Series[] = [{ label: 'step' }];
+    const series: uPlot.Series[] = [{ label: bucket > 1 ? `step (max of ${bucket})` : 'step' }];
     run.poolGroups.forEach((g, i) => {
       const total = Math.max(1, g.slotCount);
-      const used = new Float64Array(n);
-      const withHeld = new Float64Array(n);
-      for (let t = 0; t < n; t++) {
-        used[t] = (100 * run.used[i][t]) / total;
-        withHeld[t] = (100 * (run.used[i][t] + run.held[i][t])) / total;
+      const usedAbs = new Float64Array(m);
+      const heldAbs = new Float64Array(m);
+      const u = run.used[i];
+      const hd = run.held[i];
+      for (let k = 0; k < m; k++) {
+        let mu = 0;
+        let mh = 0;
+        for (let t = k * bucket, end = Math.min(n, t + bucket); t < end; t++) {
+          if (u[t] > mu) mu = u[t];
+          if (u[t] + hd[t] > mh) mh = u[t] + hd[t];
+        }
+        usedAbs[k] = mu;
+        heldAbs[k] = mh;
       }
+      const used = usedAbs.map((v) => (100 * v) / total);
+      const withHeld = heldAbs.map((v) => (100 * v) / total);
       const stroke = GROUP_COLOURS[i % GROUP_COLOURS.length];
       const abs = (arr: ArrayLike<number>) => (_u: uPlot, v: number | null, _s: number, idx: number | null) =>
         v === null || idx === null ? '-' : `${arr[idx]}/${g.slotCount} (${v.toFixed(1)}%)`;
-      const usedAbs = run.used[i];
-      const heldAbs = { length: n } as { length: number; [k: number]: number };
-      for (let t = 0; t < n; t++) heldAbs[t] = run.used[i][t] + run.held[i][t];
       data.push(used, withHeld);
       series.push({ label: `${g.name} used`, stroke, width: 2, value: abs(usedAbs) });
       series.push({ label: `${g.name} used+held`, stroke, width: 1, dash: [4, 3], value: abs(heldAbs) });
     });
-    const width = Math.max(300, this.root.clientWidth - 28);
     const fg = getComputedStyle(this.root).color || '#333';
     const opts: uPlot.Options = {
       width,
       height: 180,
       series,
-      scales: { x: { time: false }, y: { range: [0, 105] } },
+      scales: { x: { time: false, range: [0, Math.max(1, n - 1)] }, y: { range: [0, 105] } },
       // Canvas text cannot use currentColor: take the theme's text colour now (restyle() on a theme change).
       axes: [
         { label: 'step', stroke: fg, grid: { stroke: 'rgba(128,128,128,0.2)' }, ticks: { stroke: 'rgba(128,128,128,0.4)' } },

@@ -1,0 +1,62 @@
+/**
+ * The `vllm-v1` registry entry: vLLM v1's sizing (vllm-project/vllm@001cabc) of the layers of an
+ * engine scenario. Each manager layer becomes one vLLM layer spec whose page is the layer's bytes
+ * per block (windowed -> SlidingWindowSpec, ssm -> MambaSpec, else FullAttentionSpec); the block
+ * size is the scenario's tokens per block, max_model_len the context's maxSeqLen. The CLI's own
+ * `--engine vllm-v1` path sizes from the model description instead (from-model.ts), with heads.
+ */
+import type { EngineSizer, KnobSpec, KnobValues, SizerInput } from '../engines/types.ts';
+import type { PoolLayout } from '../types.ts';
+import { vllmResultJson } from './case.ts';
+import { getKvCacheConfig } from './config.ts';
+import { vllmLayout } from './layout.ts';
+import type { VllmSpec } from './specs.ts';
+
+export const VLLM_KNOBS: readonly KnobSpec[] = [
+  {
+    name: 'disableHybridKvCacheManager',
+    flag: 'disable-hybrid-kv-cache-manager',
+    urlKey: 'vllmHybridOff',
+    type: 'bool',
+    default: false,
+    help: 'vllm-v1: --disable-hybrid-kv-cache-manager (one group; windowed layers sized as full attention in this version)',
+  },
+];
+
+const EMPTY: PoolLayout = { tokensPerBlock: 1, lifeCycles: [], lifeCyclePoolGroup: [], poolGroups: [], slotCounts: [], error: null };
+
+function specsOf(input: SizerInput): Map<string, VllmSpec> {
+  const b = input.scenario.tokens_per_block;
+  return new Map(
+    input.scenario.layers.map((l): [string, VllmSpec] => {
+      const page = l.buffers.reduce((a, x) => a + x.bytes_per_block, 0);
+      const attn = { blockSize: b, numKvHeads: 1, headSize: 1, headSizeV: 1, dtype: 'page', dtypeBytes: 1, kvQuantMode: 0, pageSizePadded: page };
+      const name = `model.layers.${l.layer_id}.attn`;
+      if (l.kind === 'ssm') return [name, { cls: 'MambaSpec', blockSize: b, shapes: [[page]], dtypeBytes: [1], pageSizePadded: null, mambaType: 'state', numSpeculativeBlocks: 0 }];
+      if (l.window !== null) return [name, { cls: 'SlidingWindowSpec', ...attn, slidingWindow: l.window }];
+      return [name, { cls: 'FullAttentionSpec', ...attn, slidingWindow: null, attentionChunkSize: null }];
+    }),
+  );
+}
+
+export const vllmV1Engine: EngineSizer = {
+  id: 'vllm-v1',
+  label: 'vLLM v1 (001cabc)',
+  source: 'vllm/v1/core/kv_cache_utils.py get_kv_cache_configs and vllm/v1/kv_cache_interface.py at vllm-project/vllm@001cabc',
+  knobs: VLLM_KNOBS,
+  modes: null,
+  size(input: SizerInput, knobs: KnobValues) {
+    const ctx = input.context as SizerInput['context'] & { maxNumTokens?: number | null };
+    const r = getKvCacheConfig({
+      availableMemoryBytes: input.scenario.gpu_quota_bytes,
+      maxModelLen: ctx.maxSeqLen,
+      maxNumBatchedTokens: ctx.maxNumTokens ?? 8192,
+      mambaCacheMode: 'none',
+      disableHybridKvCacheManager: knobs.disableHybridKvCacheManager === true,
+      layers: specsOf(input),
+    });
+    const error = r.ok ? null : r.error;
+    const layout = r.ok && r.config.groups.length > 0 ? vllmLayout(r.config) : { ...EMPTY, error };
+    return { layout, json: vllmResultJson(r), diagnostics: null, error };
+  },
+};
