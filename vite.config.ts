@@ -27,8 +27,9 @@ export default defineConfig({
           include: ['test/gpu/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
+          // Generous: a cold compile on a shared 2-core machine can take a minute.
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
         },
       },
       {

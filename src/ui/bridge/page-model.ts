@@ -26,6 +26,12 @@ export interface KernelSource {
   kernel(s: AppState, run: RunView | null, frame: FrameView | null): PageModel['inspector']['kernel'];
 }
 
+export interface BenchSource {
+  bench(s: AppState): PageModel['bench'];
+}
+
+const NO_BENCH: BenchSource = { bench: () => ({ state: 'idle', message: 'Not run yet.', done: 0, total: 0, rows: [], exportJson: null, fileName: '' }) };
+
 export function fixModeFor(mode: string): string {
   return mode === 'issue-fix' || mode === 'upstream' ? 'safe' : 'issue-fix';
 }
@@ -57,7 +63,10 @@ export class PageModels {
   private dataMemo: { imported: AppState['imported']; shown: RunOutcome | null; model: PageModel['data'] } | null = null;
   private readonly paramsOf = memo1((p: UiState) => Object.fromEntries(PARAMS.map((spec) => [spec.url, (spec.serialize as (v: unknown) => string)(p[spec.key])])));
 
-  constructor(runs: RunSource, kernels: KernelSource, href: (query: string) => string) {
+  private readonly benches: BenchSource;
+
+  constructor(runs: RunSource, kernels: KernelSource, href: (query: string) => string, benches: BenchSource = NO_BENCH) {
+    this.benches = benches;
     this.runs = runs;
     this.kernels = kernels;
     this.href = href;
@@ -104,6 +113,7 @@ export class PageModels {
         return p.view === 'compare' ? self.compare(s, live) : null;
       },
       data: this.data(s, shown),
+      bench: this.benches.bench(s),
     };
   }
 

@@ -28,6 +28,8 @@ export function initialState(search: string): AppState {
     configSource: state.config ? 'config from the link' : '',
     imported: NO_IMPORT,
     kernelTicket: 0,
+    benchTicket: 0,
+    benchSet: 'quick',
   };
 }
 
@@ -125,5 +127,6 @@ export function toggleTheme(s: AppState, prefersDark: boolean): AppState {
 
 export const dismissProblems = (s: AppState): AppState => ({ ...s, problems: [] });
 export const requestKernel = (s: AppState): AppState => ({ ...s, kernelTicket: s.kernelTicket + 1 });
+export const requestBench = (s: AppState, set: 'quick' | 'full'): AppState => ({ ...s, benchTicket: s.benchTicket + 1, benchSet: set });
 /** For lessons: point at a part of the page (a data-region value), or stop pointing. */
 export const highlight = (s: AppState, region: string | null): AppState => ({ ...s, highlight: region });
