@@ -38,6 +38,7 @@ const SIM_FIELD_TO_FLAG: ReadonlyMap<string, string> = new Map([
   ['workload.prompt', '--prompt-len'],
   ['workload.output', '--output-len'],
   ['workload.arrivalRate', '--arrival-rate'],
+  ['slotCounts', '--quota'],
 ]);
 
 /**
@@ -266,7 +267,10 @@ export async function simulateCommand(argv: string[], io: Io): Promise<number> {
   const names = new Map([...SIM_FIELD_TO_FLAG, ['workload', tracePath === undefined ? '--requests' : `--trace ${tracePath}`]]);
   // A scenario file's own snake_case fields are named as written in the file, not as flags.
   const scenarioPath = flagString(args, 'scenario');
-  if (scenarioPath !== undefined && !NAMED_SCENARIOS.some((n) => n.name === scenarioPath)) for (const k of [...names.keys()]) if (k.includes('_')) names.delete(k);
+  if (scenarioPath !== undefined && !NAMED_SCENARIOS.some((n) => n.name === scenarioPath)) {
+    for (const k of [...names.keys()]) if (k.includes('_')) names.delete(k);
+    names.set('slotCounts', `--scenario ${scenarioPath}: gpu_quota_bytes`);
+  }
   const { config, label } = await withUserNames(names, () => configFromArgs(args, io));
   const trace = withUserNames(names, () => runSimulation(config));
   if (flagBool(args, 'json')) io.out(JSON.stringify({ ...trace.summary, trace: traceToObject(trace) }));
