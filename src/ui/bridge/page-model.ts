@@ -3,6 +3,7 @@
  * controls model, the Compare runs (only when read). Nothing derived is stored in the state, and
  * nothing here is computed twice for the same inputs.
  */
+import type { Plan } from '../../planner/types.ts';
 import type { CompareModel, FrameView, PageModel, RunView } from '../model.ts';
 import { runKey, serializeUrlState } from '../state/codec.ts';
 import { MODES, PARAMS, POLICIES, SCENARIOS, type UiState } from '../state/params.ts';
@@ -10,6 +11,7 @@ import type { AppState } from '../state/types.ts';
 import { VIEW_REGISTRY } from '../views/registry.ts';
 import { controlsModel } from './controls.ts';
 import { customConfig } from './custom.ts';
+import { loadedNote, maxSeqLenWarning, presetModel } from './defaults.ts';
 import { withPlayground } from './import.ts';
 import { scenarioStory } from './run.ts';
 import type { RunOutcome } from './runs.ts';
@@ -153,9 +155,17 @@ export class PageModels {
     const err = live?.error ?? null;
     const runFieldError = err?.field ? { url: err.field, message: err.message } : null;
     const configError = s.fieldErrors.cfg ?? (runFieldError?.url === 'cfg' ? runFieldError.message : cfg.error);
-    const key = JSON.stringify([runKey(s.params), s.fieldErrors, runFieldError, configError, s.configSource]);
+    const plan = live?.result?.plan ?? null;
+    const key = JSON.stringify([runKey(s.params), s.fieldErrors, runFieldError, configError, s.configSource, plan?.slotCounts]);
     if (this.controlsMemo?.key === key) return this.controlsMemo.model;
-    const model = controlsModel({
+    const model = cfg.custom?.kind === 'model' ? cfg.custom.model : cfg.custom ? null : presetModel(s.params.preset);
+    const notes: Record<string, string> = {};
+    const warn = model && s.params.scenario !== 'straddle' ? maxSeqLenWarning(model, s.params.maxSeqLen) : null;
+    if (warn) notes.maxSeqLen = `Warning: ${warn}.`;
+
+    const controls = controlsModel({
+      loaded: model && s.params.scenario !== 'straddle' ? loadedNote(model, s.params) : '',
+      notes,
       params: s.params,
       fieldErrors: s.fieldErrors,
       runFieldError,
@@ -164,8 +174,8 @@ export class PageModels {
       configText: cfg.text,
       customLoaded: cfg.custom !== null,
     });
-    this.controlsMemo = { key, model };
-    return model;
+    this.controlsMemo = { key, model: controls };
+    return controls;
   }
 
   private compare(s: AppState, live: RunOutcome | null): CompareModel {
