@@ -28,6 +28,14 @@ export interface KernelSource {
   kernel(s: AppState, run: RunView | null, frame: FrameView | null): PageModel['inspector']['kernel'];
 }
 
+const gib = (b: number) => `${(b / 2 ** 30).toPrecision(3)} GiB`;
+
+/** The engine raises a quota below what the floors need (safe mode's floors often do): say so. */
+function quotaRaised(plan: Plan | null): string {
+  if (!plan?.quotaRaisedToMin) return '';
+  return `Quota raised to ${gib(plan.effectiveQuotaBytes)} by the engine: ${gib(plan.quotaRoundedBytes)} is below what min_slots [${plan.minSlots.join(', ')}] need.`;
+}
+
 export function fixModeFor(mode: string): string {
   return mode === 'issue-fix' || mode === 'upstream' ? 'safe' : 'issue-fix';
 }
@@ -141,7 +149,7 @@ export class PageModels {
     const text = imported
       ? `Imported trace. ${imported.story}`
       : r
-        ? `Planned and simulated in ${Math.round(live.ms)} ms: ${r.run.summary.steps} scheduler passes, policy ${p.policy}, constraints ${p.mode}, slots [${r.run.summary.slotCounts.join(', ')}].${r.run.summary.outcome === 'step-limit' ? ` Stopped at the step limit (${p.maxSteps} passes).` : ''}`
+        ? `Planned and simulated in ${Math.round(live.ms)} ms: ${r.run.summary.steps} scheduler passes, policy ${p.policy}, constraints ${p.mode}, slots [${r.run.summary.slotCounts.join(', ')}].${r.run.summary.outcome === 'step-limit' ? ` Stopped at the step limit (${p.maxSteps} passes).` : ''}${quotaRaised(r.plan) ? ` ${quotaRaised(r.plan)}` : ''}`
         : '';
     const progress = live === null ? this.runs.progress() : '';
     const key = `${text}|${progress}|${live === null}`;
@@ -156,13 +164,14 @@ export class PageModels {
     const runFieldError = err?.field ? { url: err.field, message: err.message } : null;
     const configError = s.fieldErrors.cfg ?? (runFieldError?.url === 'cfg' ? runFieldError.message : cfg.error);
     const plan = live?.result?.plan ?? null;
-    const key = JSON.stringify([runKey(s.params), s.fieldErrors, runFieldError, configError, s.configSource, plan?.slotCounts]);
+    const key = JSON.stringify([runKey(s.params), s.fieldErrors, runFieldError, configError, s.configSource, plan?.effectiveQuotaBytes]);
     if (this.controlsMemo?.key === key) return this.controlsMemo.model;
     const model = cfg.custom?.kind === 'model' ? cfg.custom.model : cfg.custom ? null : presetModel(s.params.preset);
     const notes: Record<string, string> = {};
     const warn = model && s.params.scenario !== 'straddle' ? maxSeqLenWarning(model, s.params.maxSeqLen) : null;
     if (warn) notes.maxSeqLen = `Warning: ${warn}.`;
-
+    const raised = quotaRaised(plan);
+    if (raised) notes.quota = raised;
     const controls = controlsModel({
       loaded: model && s.params.scenario !== 'straddle' ? loadedNote(model, s.params) : '',
       notes,
