@@ -16,7 +16,7 @@ const GROUPS: readonly { title: string; keys: readonly (keyof UiState)[] }[] = [
 ];
 
 const WORKLOAD_NOTES: Record<UiState['workload'], string> = {
-  scenario: "the named scenario's own request list; change any value below to generate requests instead",
+  scenario: "the named scenario's own request list (the fields below show its first request); change any of them to generate requests instead.",
   generated: 'requests generated from the values below (seeded)',
   trace: 'requests from the imported trace file',
 };

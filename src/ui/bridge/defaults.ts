@@ -6,6 +6,7 @@
 import { DEFAULT_WORKLOAD, engineDefaultsFor, maxSeqLenWarning } from '../../model/engine-defaults.ts';
 import { getPreset, hasPreset } from '../../model/presets.ts';
 import type { ModelSpec } from '../../model/spec.ts';
+import { NAMED_SCENARIOS } from '../../sim/scenarios.ts';
 import type { UiState } from '../state/params.ts';
 
 export function followModel(model: ModelSpec, s: UiState): Partial<UiState> {
@@ -33,3 +34,24 @@ export function presetModel(id: string): ModelSpec | null {
 }
 
 export { maxSeqLenWarning };
+
+const listNotes = new Map<string, string>();
+
+/** A named scenario's own request list in words: "64 requests: 32 × prompt 200 + output 200, ...". */
+export function scenarioRequestsNote(name: string): string {
+  const hit = listNotes.get(name);
+  if (hit !== undefined) return hit;
+  const s = NAMED_SCENARIOS.find((n) => n.name === name);
+  const w = s?.build().config.workload;
+  let note = '';
+  if (Array.isArray(w) && w.length > 0) {
+    const groups = new Map<string, number>();
+    for (const r of w as readonly { arrival: number; prompt: number; output: number }[]) {
+      const k = `prompt ${r.prompt} + output ${r.output}${r.arrival ? ` from step ${r.arrival}` : ''}`;
+      groups.set(k, (groups.get(k) ?? 0) + 1);
+    }
+    note = `${w.length} requests: ${[...groups].map(([k, n]) => `${n} × ${k}`).join(', ')}`;
+  }
+  listNotes.set(name, note);
+  return note;
+}

@@ -11,7 +11,7 @@ import type { AppState } from '../state/types.ts';
 import { VIEW_REGISTRY } from '../views/registry.ts';
 import { controlsModel } from './controls.ts';
 import { customConfig } from './custom.ts';
-import { loadedNote, maxSeqLenWarning, presetModel } from './defaults.ts';
+import { loadedNote, maxSeqLenWarning, presetModel, scenarioRequestsNote } from './defaults.ts';
 import { withPlayground } from './import.ts';
 import { scenarioStory } from './run.ts';
 import type { RunOutcome } from './runs.ts';
@@ -172,6 +172,9 @@ export class PageModels {
     if (warn) notes.maxSeqLen = `Warning: ${warn}.`;
     const raised = quotaRaised(plan);
     if (raised) notes.quota = raised;
+    // What actually runs: a named scenario's own list is not what the generator fields say.
+    const list = s.params.workload === 'scenario' && !cfg.custom ? scenarioRequestsNote(s.params.scenario) : '';
+    if (list) notes.workload = `Now running: ${list}.`;
     const controls = controlsModel({
       loaded: model && s.params.scenario !== 'straddle' ? loadedNote(model, s.params) : '',
       notes,
