@@ -29,12 +29,20 @@ export class Timeline {
   private pending: RunView | null = null;
   private timer = 0;
   private readonly onSeek: (step: number) => void;
-  private readonly chartHost = h('div');
+  /** Focusable (a slider over the steps): arrow keys step, Shift x10, Home/End. */
+  private readonly chartHost = h('div', { class: 'chart', tabindex: 0, role: 'slider', 'aria-label': 'Timeline: step (arrow keys move, Shift ×10, Home/End)', 'aria-valuemin': 0, 'aria-valuenow': 0 });
   private readonly markerLegend = h('div', { class: 'legend' });
   private readonly cursorLine = h('div', { class: 'step-line', 'aria-hidden': 'true' });
 
   constructor(dispatch: Dispatch) {
     this.onSeek = (step) => dispatch({ type: 'seek', step });
+    this.chartHost.addEventListener('keydown', (e) => {
+      const op = e.key === 'ArrowRight' ? (e.shiftKey ? 'forward10' : 'forward') : e.key === 'ArrowLeft' ? (e.shiftKey ? 'back10' : 'back') : e.key === 'Home' ? 'start' : e.key === 'End' ? 'end' : null;
+      if (!op) return;
+      e.preventDefault();
+      e.stopPropagation();
+      dispatch({ type: 'player', op });
+    });
     let resizeTimer = 0;
     window.addEventListener('resize', () => {
       clearTimeout(resizeTimer);
@@ -138,6 +146,7 @@ export class Timeline {
   /** Moves a positioned line over the plot: no canvas redraw per step (cheap at 100k steps). */
   private setStep(step: number): void {
     this.step = step;
+    this.chartHost.setAttribute('aria-valuenow', String(step));
     const u = this.plot;
     if (!u) return;
     const x = u.valToPos(step, 'x');
