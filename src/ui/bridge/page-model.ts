@@ -192,17 +192,20 @@ export class PageModels {
 
   private compare(s: AppState, live: RunOutcome | null): CompareModel {
     const p = s.params;
-    const right = { ...p, mode: p.compareMode, policy: p.comparePolicy } as UiState;
+    // Comparing a mode with itself shows nothing: then the right side is the left side's fix.
+    const same = p.compareMode === p.mode && p.comparePolicy === p.policy;
+    const rightMode = same ? (fixModeFor(p.mode) as UiState['mode']) : p.compareMode;
+    const right = { ...p, mode: rightMode, policy: p.comparePolicy } as UiState;
     const key = JSON.stringify([runKey(p), p.compareMode, p.comparePolicy, live === null]);
     if (this.compareMemo?.key === key) return this.compareMemo.model;
     const other = this.runs.run(right, 'compare');
     const model: CompareModel = {
-      mode: p.compareMode,
+      mode: rightMode,
       policy: p.comparePolicy,
       modes: MODES,
       policies: POLICIES,
       left: { title: `${p.mode} · ${p.policy}`, run: live?.result?.run ?? null, error: live?.error?.message ?? null },
-      right: { title: `${p.compareMode} · ${p.comparePolicy}`, run: other?.result?.run ?? null, error: other?.error?.message ?? null },
+      right: { title: `${rightMode} · ${p.comparePolicy}${same ? ` (the fix for ${p.mode}; ${p.mode} is on the left)` : ''}`, run: other?.result?.run ?? null, error: other?.error?.message ?? null },
       pending: live === null || other === null,
     };
     if (!model.pending) this.compareMemo = { key, model };
