@@ -1,7 +1,7 @@
 #!/bin/sh
 # Derive a bookworm-backports apt source from the machine's own Debian source
 # entry (same mirror, same keyring). No host name is written down anywhere.
-# Recipe: ../shared/reference/webgpu-on-linux.md §1. Run as root.
+# Called by scripts/install-system-deps.sh. Run as root.
 set -eu
 deb822_src="${DEB822_SRC:-/etc/apt/sources.list.d/debian.sources}"
 oneline_src="${ONELINE_SRC:-/etc/apt/sources.list}"

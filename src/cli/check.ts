@@ -29,7 +29,7 @@ export const CHECK_FLAGS: FlagSpec[] = [
   { name: 'help', type: 'bool', help: 'show this help' },
 ];
 
-function subjectFromArgs(args: ParsedArgs): Subject {
+export function subjectFromArgs(args: ParsedArgs): Subject {
   const run = {
     policy: policyFromArgs(args) ?? 'trtllm-v2',
     maxUtilForResume: flagNumber(args, 'max-util-for-resume', 0, 1) ?? 0.95,

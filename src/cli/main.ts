@@ -14,6 +14,7 @@ const subcommands = new Map<string, { summary: string; load: () => Promise<Subco
   presets: { summary: 'list the built-in model presets', load: async () => (await import('./plan.ts')).presetsCommand },
   simulate: { summary: 'step the decode scheduler over the pools and report stalls', load: async () => (await import('./simulate.ts')).simulateCommand },
   check: { summary: 'will it stall? safe (certificate), unsafe (minimal counterexample, verified fixes) or unknown', load: async () => (await import('./check.ts')).checkCommand },
+  sweep: { summary: 'verdict, concurrency and tokens per pass over a grid of two knobs (worker threads)', load: async () => (await import('./sweep.ts')).sweepCommand },
   attention: { summary: 'run one paged decode attention (GPU or CPU) on explicit inputs', load: async () => (await import('./attention.ts')).attentionCommand },
 }));
 

@@ -7,8 +7,10 @@
 import { InputError } from '../model/errors.ts';
 import type { ModelSpec } from '../model/spec.ts';
 import { engineIds, type ModelKnobs } from '../planner/index.ts';
-import { renderSglang, SGLANG_KNOBS, sglangInputFromModel, sglangJson, sglangPoolSizes } from '../planner/sglang/index.ts';
+import { renderSglang, SGLANG_KNOBS, sglangInputFromModel, sglangJson, sglangLayout, sglangPoolSizes } from '../planner/sglang/index.ts';
+import type { PoolLayout } from '../planner/types.ts';
 import { looksLikeVllmCase, sizeVllmFile, sizeVllmModel, VLLM_KNOBS, type VllmSized } from '../planner/vllm/index.ts';
+import type { EngineSimOptions } from '../sim/policies/engine-options.ts';
 import { flagBool, flagInt, flagNumber, flagString, type ParsedArgs } from './args.ts';
 import { type Io, parseJsonText } from './io.ts';
 
@@ -101,4 +103,38 @@ export async function planOtherEngine(args: ParsedArgs, io: Io, loadModel: () =>
     return 1;
   }
   return 0;
+}
+
+/**
+ * `kvpool simulate --engine vllm-v1 | sglang`: the engine's pools (from a vLLM case file or a
+ * model), the engine's own policy and its options; null for TensorRT-LLM engines.
+ */
+export async function otherEngineRun(
+  args: ParsedArgs,
+  io: Io,
+  loadModel: () => Promise<{ model: ModelSpec; knobs: ModelKnobs }>,
+): Promise<{ layout: PoolLayout; policy: 'vllm-v1' | 'sglang'; enginePolicy: EngineSimOptions; label: string; maxSeqLen: number } | null> {
+  const engine = flagString(args, 'engine');
+  if (engine !== 'vllm-v1' && engine !== 'sglang') return null;
+  if (engine === 'sglang') {
+    const { model, knobs: k } = await loadModel();
+    const input = sglangInputFromModel(model, {
+      pageSize: flagInt(args, 'tokens-per-block', 1) ?? 1,
+      quotaBytes: k.quotaBytes,
+      kvDtype: k.kvDtype,
+      maxRunningRequests: flagInt(args, 'max-batch-size', 1) ?? null,
+      chunkedPrefillSize: k.maxNumTokens,
+      swaFullTokensRatio: flagNumber(args, 'swa-full-tokens-ratio', 0, 1) ?? 0.8,
+      disableRadixCache: flagBool(args, 'disable-radix-cache'),
+      disableOverlapSchedule: flagBool(args, 'disable-overlap-schedule'),
+      swaEvictionInterval: flagInt(args, 'swa-eviction-interval', 1) ?? 128,
+    });
+    const r = sglangPoolSizes(input);
+    const layout = sglangLayout(input, r);
+    if (!r.ok || !layout) throw new InputError('--engine', 'sglang', `a configuration SGLang accepts (${r.ok ? 'no pools' : `${r.error.type}: ${r.error.message}`})`);
+    return { layout, policy: 'sglang', enginePolicy: {}, label: `${model.id} (sglang)`, maxSeqLen: k.maxSeqLen };
+  }
+  const { sized, title } = await vllmFromArgs(args, io, loadModel);
+  if (!sized.result.ok || !sized.layout) throw new InputError('--engine', 'vllm-v1', `a configuration vLLM accepts (${sized.result.ok ? 'no KV cache' : `${sized.result.error.type}: ${sized.result.error.message}`})`);
+  return { layout: sized.layout, policy: 'vllm-v1', enginePolicy: { maxModelLen: sized.maxModelLen }, label: `${title} (vllm-v1)`, maxSeqLen: sized.maxModelLen };
 }

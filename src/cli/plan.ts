@@ -72,7 +72,7 @@ export function parseRatio(raw: string, field = '--pool-ratio'): number[] {
   });
 }
 
-async function loadModel(args: ParsedArgs, io: Io): Promise<ModelSpec> {
+export async function loadModel(args: ParsedArgs, io: Io): Promise<ModelSpec> {
   const configPath = flagString(args, 'config');
   if (configPath !== undefined) {
     if (flagString(args, 'preset') !== undefined) throw new InputError('--config', configPath, 'either --config or --preset, not both');

@@ -24,7 +24,8 @@ function scenarioMaxSeqLen(s: EngineScenario): number {
 }
 
 import type { Io } from './io.ts';
-import { enginesFromArgs, FIELD_TO_FLAG, modelWarnings, PLAN_FLAGS, parseMode, parseRatio, planFromArgs, withFlagNames } from './plan.ts';
+import { enginesFromArgs, FIELD_TO_FLAG, knobsFromArgs, loadModel, modelWarnings, PLAN_FLAGS, parseMode, parseRatio, planFromArgs, withFlagNames } from './plan.ts';
+import { otherEngineRun } from './plan-engines.ts';
 
 /** Simulator field names -> the flags a user typed (plus the planner's, see plan.ts). */
 const SIM_FIELD_TO_FLAG: ReadonlyMap<string, string> = new Map([
@@ -207,6 +208,24 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
       if (e instanceof InputError) throw new InputError('--scenario', scenario, `a named scenario (${NAMED_SCENARIOS.map((n) => n.name).join(', ')}) or a readable engine scenario JSON file`);
       throw e;
     }
+  }
+  const other = await otherEngineRun(args, io, async () => {
+    const model = await loadModel(args, io);
+    return { model, knobs: withFlagNames(() => knobsFromArgs(args, model)) };
+  });
+  if (other) {
+    const otherWorkload: Workload | readonly RequestSpec[] = workload ?? { kind: 'spec', spec: { requests: 64, prompt: { kind: 'fixed', value: 1024 }, output: { kind: 'fixed', value: 256 }, arrivalRate: null, seed: 1 } };
+    checkLengths(otherWorkload, args, other.maxSeqLen, 0);
+    const config: SimInput = {
+      plan: other.layout,
+      workload: otherWorkload,
+      maxBatchSize: flagInt(args, 'max-batch-size', 1) ?? 64,
+      maxNumTokens: flagInt(args, 'max-num-tokens', 1) ?? 8192,
+      ...Object.fromEntries(Object.entries(run).filter(([, v]) => v !== undefined)),
+      policy: run.policy ?? other.policy,
+      enginePolicy: { ...other.enginePolicy, ...run.enginePolicy },
+    };
+    return { config, label: other.label };
   }
   const engines = enginesFromArgs(args, io);
   if (engines.length > 1) throw new InputError('--engine', engines.join(','), 'one engine id (side by side is kvpool plan --engine A,B)');

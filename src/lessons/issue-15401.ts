@@ -54,7 +54,7 @@ export const issue15401: Lesson = {
     {
       title: 'The skewed ratio',
       url: { ...AS_SHIPPED, view: 'pools', step: '0' },
-      highlight: 'field-ratio',
+      highlight: 'pools',
       text: 'The reporter set pool_ratio [0.01, 0.98, 0.01]: almost everything to COMPRESS. Every decoding request holds at least one slot in every windowed pool group, so the smallest windowed pool bounds how many decode at once.',
       facts: (live) => live.plan.poolGroups.map((g, i) => `${g.name}: ${fmt(live.plan.slotCounts[i])} slots (min_slots ${fmt(live.plan.minSlots[i])}).`),
       question: {
@@ -108,7 +108,7 @@ export const issue15401: Lesson = {
     {
       title: 'The fix',
       url: { ...FIXED, view: 'pools', step: '0' },
-      highlight: 'field-mode',
+      highlight: 'explainer',
       text: 'The issue\'s fix adds a constraint of maxBatchSize one-block decodes, so every windowed group has a floor of maxBatchSize slots. The skewed ratio still starves the windowed pools, but the [[peel loop]] now pins them at 64.',
       facts: (live) => [`min_slots [${live.plan.minSlots.map(fmt).join(', ')}], slots [${live.plan.slotCounts.map(fmt).join(', ')}].`],
       question: {

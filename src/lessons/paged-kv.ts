@@ -59,8 +59,8 @@ export const pagedKv: Lesson = {
       title: 'Blocks and slots',
       url: { ...BASE, view: 'pools', step: '0', req: '0' },
       highlight: 'pools',
-      text: 'Attention keeps the [[KV cache]] of every request: the keys and values of all its tokens. A [[paged]] cache cuts it into [[blocks|block]] of [[tokens per block]] tokens (16 here), and each block takes one [[slot]] of the pool. Each square of the grid is a slot; its colour says which request holds it.',
-      facts: (live) => [`Pool group ${live.plan.poolGroups[0].name}: ${fmt(live.plan.slotCounts[0])} slots of one 16-token block each.`],
+      text: 'Attention keeps the [[KV cache]] of every request: the keys and values of all its tokens. A [[paged]] cache cuts it into [[blocks|block]] of [[tokens per block]] tokens, and each block takes one [[slot]] of the pool. Each square of the grid is a slot; its colour says which request holds it.',
+      facts: (live) => [`Pool group ${live.plan.poolGroups[0].name}: ${fmt(live.plan.slotCounts[0])} slots of one ${tpb(live)}-token block each.`],
       question: {
         kind: 'number',
         prompt: (live) => {
@@ -132,8 +132,8 @@ export const pagedKv: Lesson = {
     },
     {
       title: 'Full attention grows',
-      url: { ...BASE, view: 'plan', step: '0' },
-      highlight: 'plan',
+      url: { ...BASE, view: 'pools', step: '0' },
+      highlight: 'pools',
       text: 'Full attention never lets a block go: a request holds div_up(length, tpb) slots, growing with its length. That is what sliding windows change (next lesson).',
       question: {
         kind: 'number',
@@ -143,6 +143,7 @@ export const pagedKv: Lesson = {
           const d = live.diagnostics.poolGroups[0];
           return `One such request needs div_up(${fmt(live.maxSeqLen)}, ${tpb(live)}) = ${fmt(d.blocksAtMaxSeqLen)} blocks; floor(${fmt(d.slotCount)} / ${fmt(d.blocksAtMaxSeqLen)}) = ${d.longRequests}.`;
         },
+        reveal: () => ({ view: 'plan', highlight: 'plan' }),
       },
     },
   ],

@@ -96,8 +96,8 @@ export const straddle: Lesson = {
     },
     {
       title: 'safe',
-      url: { ...SAFE, view: 'plan', step: '0' },
-      highlight: 'field-mode',
+      url: { ...SAFE, view: 'pools', step: '0' },
+      highlight: 'pools',
       text: "[[safe]] is the playground's own constraint: maxBatchSize decodes at the worst block alignment of every window, in the same pass as one context chunk of maxNumTokens.",
       question: {
         kind: 'number',
@@ -112,6 +112,7 @@ export const straddle: Lesson = {
           const parts = live.plan.constraints[top].kvCaches.map((c) => `${c.count} × (${fmt(c.capacity)}, ${fmt(c.history)}) = ${c.count} × ${nonStaleBlocks(lc, c.capacity, c.history, tpb)}`);
           return `The constraints need [${need.map(fmt).join(', ')}] slots; the largest is the batch ${parts.join(' + ')} blocks: every decode at the worst alignment (${decodeBlocksRange(lc, tpb).worst} blocks) in the same pass as one context chunk. min_slots = ${fmt(live.plan.minSlots[0])}.`;
         },
+        reveal: () => ({ view: 'plan', highlight: 'plan' }),
       },
     },
     {

@@ -18,7 +18,7 @@ const BASE = {
   dtype: 'bf16',
   maxSeqLen: '4096',
   maxBatch: '8',
-  quota: '1GiB',
+  quota: '128MiB',
   mode: 'as-shipped',
   ratio: '',
   workload: 'generated',

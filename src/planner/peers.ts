@@ -6,7 +6,8 @@
  *   trtllm-v1   one pool per window size, a static share by window x layers x bytes/token
  *   llama.cpp   unified cells; SWA cache = PAD(n_swa * n_seq + n_ubatch, 256)
  *
- * These are sizing models written from each engine's documented formula, not ports: they answer
+ * These are sizing models written from each engine's documented formula, not ports (the ports are
+ * the registry engines vllm-v1 and sglang, src/planner/vllm and src/planner/sglang): they answer
  * "how many long requests / short decodes fit, and how much memory is stranded" for the same
  * layers and quota. Layers come in the engine scenario form, so any preset or config works.
  */
@@ -112,6 +113,7 @@ export function vllmSizing(layers: readonly LayerJson[], k: PeerKnobs): PeerSizi
     notes: [
       `${byType.size} layer types cut into groups of ${groupSize} (${paddingLayers} padding layers)`,
       'admission bound per request: full cdiv(maxSeqLen, B); SWA cdiv(min(W-1+maxNumTokens, maxSeqLen), B)+1; state 1',
+      'an approximation on our block size; the exact port of vLLM v1 @001cabc is --engine vllm-v1',
     ],
   };
 }
@@ -144,7 +146,7 @@ export function sglangSizing(layers: readonly LayerJson[], k: PeerKnobs, ratio =
     maxLongRequests: Math.min(longFull, longSwa),
     maxShortDecodes: shortSwa,
     strandedBytes: Math.max(0, k.quotaBytes - fullBytes - swaBytes),
-    notes: ['the split assumes equal bytes per token in every layer; the ratio is a guess the user tunes'],
+    notes: ['the split assumes equal bytes per token in every layer; the ratio is a guess the user tunes', 'an approximation; the port of SGLang @003fca8 (HybridSWA and chunk-cap configurators) is --engine sglang'],
   };
 }
 

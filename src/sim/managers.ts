@@ -15,13 +15,13 @@
  * Slots are per life cycle: a pool group with k life cycles gives each of them its own blocks.
  */
 import type { LifeCycle } from '../planner/lifecycle.ts';
-import { staleRange } from '../planner/lifecycle.ts';
-import { divUp } from '../planner/pymath.ts';
+import { divUp, floorDiv } from '../planner/pymath.ts';
 import type { BlockPool } from './block-pool.ts';
 
 /** One request's KV cache over every life cycle of the plan. */
 export class KvCache {
-  readonly request: number;
+  /** Owning request (caches are reused after a request closes: see SimState). */
+  request: number;
   capacity = 0;
   history = 0;
   /** Per life cycle index: slot id per block ordinal (-1 = not held). */
@@ -34,6 +34,15 @@ export class KvCache {
   readonly held: number[];
   /** Per pool group: slots held (sum over that group's life cycles). */
   readonly heldPerPool: number[];
+  /**
+   * Fast paths (most decode passes neither enter a new block nor leave one behind):
+   * a resize to at most `fastTo` blocks allocates nothing, and a commit to a history below
+   * `nextFreeH` frees nothing. Both are recomputed whenever the slow path runs.
+   */
+  fastTo = 0;
+  nextFreeH = 0;
+  /** Slots held over every pool group (kept with heldPerPool). */
+  total = 0;
 
   constructor(request: number, lifeCycles: number, poolGroups: number) {
     this.request = request;
@@ -45,9 +54,7 @@ export class KvCache {
   }
 
   totalHeld(): number {
-    let n = 0;
-    for (const h of this.heldPerPool) n += h;
-    return n;
+    return this.total;
   }
 }
 
@@ -57,6 +64,21 @@ export interface AllocFailure {
   readonly needed: number;
   readonly free: number;
   readonly exhausted: readonly number[];
+}
+
+/**
+ * staleRange(lc, h, tpb) as two numbers, without allocating (the pass loop calls it per request
+ * and life cycle); a test checks it against staleRange itself.
+ */
+export function staleStart(lc: LifeCycle & { kind: 'attn' }, h: number, tpb: number): number {
+  return Math.min(divUp(h, tpb), lc.sinkBlocks);
+}
+
+export function staleEnd(lc: LifeCycle & { kind: 'attn' }, h: number, tpb: number): number {
+  const start = Math.min(divUp(h, tpb), lc.sinkBlocks);
+  if (lc.windowTokens === null) return start;
+  // floor division: the numerator is negative for short histories; max() clamps it.
+  return Math.max(start, floorDiv(h + 1 - lc.windowTokens, tpb));
 }
 
 function setSlot(kv: KvCache, i: number, ordinal: number, slot: number): void {
@@ -74,6 +96,8 @@ export class Managers {
   readonly lcPool: readonly number[];
   readonly pools: readonly BlockPool[];
   readonly tpb: number;
+  /** Requests holding at least one slot (kept as caches gain their first slot and lose their last). */
+  holders = 0;
   /**
    * Per life cycle: 1 = its stale blocks are NOT freed at commit; they stay held as cached entries
    * until a policy evicts them with releaseBlock (SGLang's SWA radix cache). 0 for every engine else.
@@ -108,7 +132,7 @@ export class Managers {
         this.fromScratch[i] = 0;
         this.toScratch[i] = kv.held[i] === 0 ? 1 : 0;
       } else {
-        this.fromScratch[i] = Math.max(staleRange(lc, history, this.tpb).end, kv.hi[i]);
+        this.fromScratch[i] = Math.max(staleEnd(lc, history, this.tpb), kv.hi[i]);
         this.toScratch[i] = Math.max(this.fromScratch[i], to);
       }
       out[this.lcPool[i]] += this.toScratch[i] - this.fromScratch[i];
@@ -126,6 +150,12 @@ export class Managers {
    * Returns null on success, or the failure (nothing allocated).
    */
   resize(kv: KvCache, newCapacity: number, history: number): AllocFailure | null {
+    if (newCapacity <= kv.fastTo * this.tpb) {
+      // Every life cycle already spans the new capacity (and ssm holds its slot): nothing to allocate.
+      if (newCapacity > kv.capacity) kv.capacity = newCapacity;
+      kv.history = history;
+      return null;
+    }
     const need = this.plan(kv, newCapacity, history, this.needScratch);
     let failure: AllocFailure | null = null;
     const exhausted: number[] = [];
@@ -138,7 +168,33 @@ export class Managers {
     for (let i = 0; i < this.lifeCycles.length; i++) this.grow(kv, i, this.fromScratch[i], this.toScratch[i]);
     kv.capacity = Math.max(kv.capacity, newCapacity);
     kv.history = history;
+    kv.fastTo = this.fastToOf(kv);
     return null;
+  }
+
+  /** The most blocks a resize can span without allocating: the least span over attention life cycles (0 while an ssm slot is missing). */
+  private fastToOf(kv: KvCache): number {
+    let m = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.lifeCycles.length; i++) {
+      if (this.lifeCycles[i].kind === 'ssm') {
+        if (kv.held[i] === 0) return 0;
+      } else if (kv.hi[i] < m) m = kv.hi[i];
+    }
+    return m;
+  }
+
+  /** The least history at which a commit frees a block or moves a scan start (see commit). */
+  private nextFreeOf(kv: KvCache): number {
+    let m = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.lifeCycles.length; i++) {
+      const lc = this.lifeCycles[i];
+      if (lc.kind === 'ssm' || lc.windowTokens === null || this.retained[i]) continue;
+      const lo = kv.lo[i];
+      // staleEnd(h) > lo first when the sinks' start passes lo, or when the window's end does.
+      if (lc.sinkBlocks > lo) m = Math.min(m, lo * this.tpb + 1);
+      m = Math.min(m, (lo + 1) * this.tpb + lc.windowTokens - 1);
+    }
+    return m;
   }
 
   /** Allocate ordinals [from, to) of life cycle i (ssm: its one slot when to > from). */
@@ -147,8 +203,10 @@ export class Managers {
     const pool = this.pools[this.lcPool[i]];
     for (let b = from; b < to; b++) setSlot(kv, i, b, pool.allocate(kv.request, lc.id, b)!);
     if (to > from) {
+      if (kv.total === 0) this.holders++;
       kv.held[i] += to - from;
       kv.heldPerPool[pool.index] += to - from;
+      kv.total += to - from;
     }
     if (to > kv.hi[i]) kv.hi[i] = to;
   }
@@ -156,13 +214,15 @@ export class Managers {
   /** commit: history advanced to `history`; free every held block that became stale. */
   commit(kv: KvCache, history: number, suspended: boolean): number {
     kv.history = history;
+    // Below nextFreeH every windowed life cycle's stale end is still at or below its scan start: nothing to free.
+    if (history < kv.nextFreeH) return 0;
     let freed = 0;
     for (let i = 0; i < this.lifeCycles.length; i++) {
       const lc = this.lifeCycles[i];
       if (lc.kind === 'ssm' || lc.windowTokens === null || this.retained[i]) continue;
-      const st = staleRange(lc, history, this.tpb);
-      const a = Math.max(kv.lo[i], st.start);
-      const b = Math.min(kv.hi[i], st.end);
+      const end = staleEnd(lc, history, this.tpb);
+      const a = Math.max(kv.lo[i], staleStart(lc, history, this.tpb));
+      const b = Math.min(kv.hi[i], end);
       const pool = this.pools[this.lcPool[i]];
       const t = kv.tables[i];
       for (let o = a; o < b; o++) {
@@ -172,9 +232,12 @@ export class Managers {
         freed++;
         kv.held[i]--;
         kv.heldPerPool[pool.index]--;
+        kv.total--;
       }
-      if (st.end > kv.lo[i]) kv.lo[i] = st.end;
+      if (end > kv.lo[i]) kv.lo[i] = end;
     }
+    if (freed > 0 && kv.total === 0) this.holders--;
+    kv.nextFreeH = this.nextFreeOf(kv);
     return freed;
   }
 
@@ -187,6 +250,8 @@ export class Managers {
     t[ordinal] = -1;
     kv.held[i]--;
     kv.heldPerPool[pool.index]--;
+    kv.total--;
+    if (kv.total === 0) this.holders--;
     return true;
   }
 
@@ -206,9 +271,13 @@ export class Managers {
       kv.hi[i] = 0;
       kv.lo[i] = 0;
     }
+    if (kv.total > 0) this.holders--;
+    kv.total = 0;
     kv.heldPerPool.fill(0);
     kv.capacity = 0;
     kv.history = 0;
+    kv.fastTo = 0;
+    kv.nextFreeH = 0;
     return freed;
   }
 }

@@ -80,10 +80,10 @@ export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: b
   let work = 0; // request-passes done: bounded by the limits table, whatever the workload says
   for (; step < cfg.maxSteps; step++) {
     state.beginPass(step);
-    work += state.active.length + 1;
+    work += state.activeCount + 1;
     if (work > LIMITS.simWork.max) throw new InputError('workload', `${specs.length} requests`, `a workload the simulator finishes within ${describeLimit('simWork')} request-passes (pass ${step} reached it): fewer or shorter requests, or a smaller max steps`);
     if (!state.done) policy.schedule(state);
-    const stalled = !state.done && state.active.length > 0 && state.tokens === 0 && state.freed === 0;
+    const stalled = !state.done && state.activeCount > 0 && state.tokens === 0 && state.freed === 0;
     let copies = 0;
     if (stalled) {
       if (stats.stalledPasses === 0) {
@@ -125,10 +125,21 @@ function recordPass(s: State, rec: TraceRecorder | null, stats: RunResult['stats
     if (inUse > stats.peakUsedSlots[p.index]) stats.peakUsedSlots[p.index] = inUse;
   }
   if (!rec) return;
-  for (const r of s.active) {
-    const rate = r.scheduledStep === s.step && r.scheduledKind === 'decode' ? 1 : 0;
-    rec.request(r.id, s.step, r.state, r.kv?.history ?? 0, r.kv?.capacity ?? 0, rate);
+  const step = s.step;
+  for (const r of s.running) {
+    const decoding = r.scheduledStep === step && r.scheduledKind === 'decode';
+    // Decoding in consecutive passes: history and capacity each grew by one, which the rate-1
+    // segment of the previous pass already predicts (recording it would change nothing).
+    if (decoding && r.recordedDecodeStep === step - 1 && r.state === 'decoding') {
+      r.recordedDecodeStep = step;
+      continue;
+    }
+    rec.request(r.id, step, r.state, r.kv?.history ?? 0, r.kv?.capacity ?? 0, decoding ? 1 : 0);
+    r.recordedDecodeStep = decoding && r.state === 'decoding' ? step : -2;
   }
+  // A request still in the waiting queue records one segment, when it arrives; later passes would
+  // only repeat it (waiting, no KV), so they are not walked.
+  for (const r of s.arrivedThisPass) if (r.queued) rec.request(r.id, s.step, 'waiting', 0, 0, 0);
   for (const r of s.finishedThisPass) rec.request(r.id, s.step, 'finished', 0, 0, 0);
   rec.endStep(s.step, s.pools, s.decodes, s.tokens);
 }
@@ -158,7 +169,7 @@ function copyPass(s: State, rec: TraceRecorder | null, deadlockPool: number | nu
  */
 function demandOfHolders(s: State, pg: number, maxNumTokens: number): number {
   let demand = 0;
-  for (const r of s.active) {
+  for (const r of s.running) {
     const kv = r.kv;
     if (!kv || kv.heldPerPool[pg] === 0) continue;
     const decoding = r.state === 'decoding' || (r.state === 'suspended' && r.resumeTo === 'decoding');
@@ -174,7 +185,7 @@ export function holdersOf(s: State, pg: number) {
   let heldBySuspended = 0;
   let slotsHeldByRunning = 0;
   let slotsHeldBySuspended = 0;
-  for (const r of s.active) {
+  for (const r of s.running) {
     const n = r.kv?.heldPerPool[pg] ?? 0;
     if (n === 0) continue;
     if (r.state === 'suspended') {

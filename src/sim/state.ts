@@ -31,6 +31,10 @@ export interface SimRequest {
   scheduledStep: number;
   scheduledTokens: number;
   scheduledKind: 'context' | 'decode' | null;
+  /** Arrived and never admitted: still in the state's arrival queue (holds nothing). */
+  queued: boolean;
+  /** Last pass the trace saw this request decoding (scheduled decode): its segment then predicts the next pass. */
+  recordedDecodeStep: number;
 }
 
 export interface EventSink {
@@ -47,8 +51,15 @@ export class SimState {
   readonly pools: BlockPool[];
   readonly managers: Managers;
   readonly requests: SimRequest[];
-  /** Arrived and not finished, in arrival order: the engine's active_requests list. */
-  active: SimRequest[] = [];
+  /**
+   * Arrived, not finished and admitted at least once (they hold or held KV), in arrival order.
+   * Per-pass work walks these, never the whole arrival queue: a pass costs O(running), not
+   * O(requests), however many requests wait.
+   */
+  running: SimRequest[] = [];
+  /** Arrived and never admitted, in arrival order: queue[queueHead..]. Policies admit from its front. */
+  private queue: SimRequest[] = [];
+  private queueHead = 0;
   step = -1;
   private nextArrival = 0;
   finishedCount = 0;
@@ -60,6 +71,9 @@ export class SimState {
   mutations = 0;
   failure: PassFailure | null = null;
   scheduled: SimRequest[] = [];
+  private spareScheduled: SimRequest[] = [];
+  /** Closed caches (everything released), reused by the next request that needs one: long runs allocate nothing per request. */
+  private readonly spareKv: KvCache[] = [];
   finishedThisPass: SimRequest[] = [];
   arrivedThisPass: SimRequest[] = [];
   readonly draftTokens: number;
@@ -86,9 +100,50 @@ export class SimState {
       scheduledStep: -1,
       scheduledTokens: 0,
       scheduledKind: null,
+      queued: false,
+      recordedDecodeStep: -2,
     }));
     this.draftTokens = draftTokens;
     this.events = events;
+  }
+
+  /** The engine's active_requests list (running, then the waiting queue), in arrival order. O(active): not for per-pass loops. */
+  get active(): SimRequest[] {
+    return this.queueHead === this.queue.length ? this.running : this.running.concat(this.queue.slice(this.queueHead));
+  }
+
+  /** Number of arrived, unfinished requests. */
+  get activeCount(): number {
+    return this.running.length + this.queue.length - this.queueHead;
+  }
+
+  /** The first `n` requests of the waiting queue (never admitted), in arrival order. */
+  queued(n: number): SimRequest[] {
+    return this.queue.slice(this.queueHead, this.queueHead + n);
+  }
+
+  /** r leaves the waiting queue for `running`, at its arrival position (ids are in arrival order). */
+  private admit(r: SimRequest): void {
+    if (!r.queued) return;
+    r.queued = false;
+    if (this.queue[this.queueHead] === r) this.queueHead++;
+    else this.queue.splice(this.queue.indexOf(r, this.queueHead), 1);
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+    const run = this.running;
+    if (run.length === 0 || run[run.length - 1].id < r.id) run.push(r);
+    else {
+      let lo = 0;
+      let hi = run.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (run[mid].id < r.id) lo = mid + 1;
+        else hi = mid;
+      }
+      run.splice(lo, 0, r);
+    }
   }
 
   get done(): boolean {
@@ -112,14 +167,19 @@ export class SimState {
     this.freed = 0;
     this.mutations = 0;
     this.failure = null;
-    this.finishedThisPass = [];
-    this.arrivedThisPass = [];
-    for (const r of this.scheduled) this.commit(r);
-    this.scheduled = [];
-    if (this.finishedThisPass.length > 0) this.active = this.active.filter((r) => r.state !== 'finished');
+    // Fresh arrays only when the old ones were used: policies may keep a reference to last pass's.
+    if (this.finishedThisPass.length > 0) this.finishedThisPass = [];
+    if (this.arrivedThisPass.length > 0) this.arrivedThisPass = [];
+    const scheduled = this.scheduled;
+    this.scheduled = this.spareScheduled;
+    this.spareScheduled = scheduled;
+    for (const r of scheduled) this.commit(r);
+    scheduled.length = 0;
+    if (this.finishedThisPass.length > 0) this.running = this.running.filter((r) => r.state !== 'finished');
     while (this.nextArrival < this.requests.length && this.requests[this.nextArrival].arrival <= step) {
       const r = this.requests[this.nextArrival++];
-      this.active.push(r);
+      r.queued = true;
+      this.queue.push(r);
       this.arrivedThisPass.push(r);
       this.mutations++;
     }
@@ -145,7 +205,10 @@ export class SimState {
   }
 
   private finish(r: SimRequest): void {
-    if (r.kv) this.freed += this.managers.releaseAll(r.kv, false);
+    if (r.kv) {
+      this.freed += this.managers.releaseAll(r.kv, false);
+      this.spareKv.push(r.kv);
+    }
     r.kv = null;
     r.state = 'finished';
     this.finishedCount++;
@@ -164,14 +227,22 @@ export class SimState {
 
   /** Grow r's cache (creating it on first use); null on success, the failure otherwise. */
   tryResize(r: SimRequest, capacity: number, history: number): AllocFailure | null {
-    if (!r.kv) r.kv = new KvCache(r.id, this.plan.lifeCycles.length, this.pools.length);
+    if (!r.kv) {
+      const spare = this.spareKv.pop();
+      if (spare) spare.request = r.id;
+      r.kv = spare ?? new KvCache(r.id, this.plan.lifeCycles.length, this.pools.length);
+    }
     const f = this.managers.resize(r.kv, capacity, history);
     if (f) {
-      if (r.kv.totalHeld() === 0 && r.kv.capacity === 0) r.kv = null;
+      if (r.kv.totalHeld() === 0 && r.kv.capacity === 0) {
+        this.spareKv.push(r.kv);
+        r.kv = null;
+      }
       // Keep the pass's first allocation failure; it outranks a resume-gate refusal.
       if (!this.failure || this.failure.cause === 'resume-gate') this.failure = { ...f, request: r.id, cause: 'allocation' };
       return f;
     }
+    this.admit(r);
     return null;
   }
 
@@ -182,6 +253,7 @@ export class SimState {
 
   scheduleContext(r: SimRequest, chunk: number): void {
     if (r.state === 'waiting') this.emit('admit', r.id);
+    this.admit(r);
     if (r.state !== 'context') this.mutations++;
     r.state = 'context';
     this.mark(r, chunk, 'context');
@@ -243,7 +315,10 @@ export class SimState {
 
   /** Recompute preemption: free everything; the request re-prefills prompt + generated tokens. */
   teardown(r: SimRequest): void {
-    if (r.kv) this.freed += this.managers.releaseAll(r.kv, r.state === 'suspended');
+    if (r.kv) {
+      this.freed += this.managers.releaseAll(r.kv, r.state === 'suspended');
+      this.spareKv.push(r.kv);
+    }
     r.kv = null;
     r.state = 'waiting';
     r.pos = 0;
@@ -262,8 +337,6 @@ export class SimState {
 
   /** Requests currently holding at least one slot. */
   holders(): number {
-    let n = 0;
-    for (const r of this.active) if (r.kv && r.kv.totalHeld() > 0) n++;
-    return n;
+    return this.managers.holders;
   }
 }

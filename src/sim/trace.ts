@@ -21,6 +21,8 @@ import { Growable } from './growable.ts';
 import type { EventKind, Frame, RequestSpec, RequestState, SimEvent, SimSummary } from './types.ts';
 import { EVENT_KINDS, REQUEST_STATES } from './types.ts';
 
+const STATE_CODE: Readonly<Record<RequestState, number>> = Object.fromEntries(REQUEST_STATES.map((st, i) => [st, i])) as Record<RequestState, number>;
+
 export interface TraceLayout {
   readonly tokensPerBlock: number;
   readonly poolNames: readonly string[];
@@ -65,6 +67,12 @@ export class TraceRecorder implements DeltaSink {
   readonly segments: Segments[];
   readonly keyframes: Keyframe[] = [];
   private readonly owners: { req: Int32Array; lc: Int32Array; block: Int32Array }[];
+  /** Each request's last segment, flat (the per-pass check reads only these). */
+  private readonly lastStep: Float64Array;
+  private readonly lastState: Int8Array;
+  private readonly lastHistory: Float64Array;
+  private readonly lastCapacity: Float64Array;
+  private readonly lastRate: Float64Array;
   private readonly keyframeEvery: number;
   private lastKeyDelta = 0;
 
@@ -75,6 +83,11 @@ export class TraceRecorder implements DeltaSink {
     this.heldCol = Array.from({ length: n }, () => new Growable());
     this.freeCol = Array.from({ length: n }, () => new Growable());
     this.segments = Array.from({ length: requests }, () => ({ step: [], state: [], history: [], capacity: [], rate: [] }));
+    this.lastStep = new Float64Array(requests);
+    this.lastState = new Int8Array(requests).fill(-1);
+    this.lastHistory = new Float64Array(requests);
+    this.lastCapacity = new Float64Array(requests);
+    this.lastRate = new Float64Array(requests);
     this.owners = layout.slotCounts.map((c) => ({ req: new Int32Array(c).fill(-1), lc: new Int32Array(c).fill(-1), block: new Int32Array(c).fill(-1) }));
     const total = layout.slotCounts.reduce((a, b) => a + b, 0);
     this.keyframeEvery = Math.max(1024, total);
@@ -106,13 +119,18 @@ export class TraceRecorder implements DeltaSink {
 
   /** Record request r's values at `step` unless its last segment already predicts them. */
   request(r: number, step: number, state: RequestState, history: number, capacity: number, rate: number): void {
-    const s = this.segments[r];
-    const k = s.step.length - 1;
-    const code = REQUEST_STATES.indexOf(state);
-    if (k >= 0 && s.state[k] === code) {
-      const dt = step - s.step[k];
-      if (s.history[k] + s.rate[k] * dt === history && s.capacity[k] + s.rate[k] * dt === capacity) return;
+    const code = STATE_CODE[state];
+    if (this.lastState[r] === code) {
+      const dt = step - this.lastStep[r];
+      const grown = this.lastRate[r] * dt;
+      if (this.lastHistory[r] + grown === history && this.lastCapacity[r] + grown === capacity) return;
     }
+    this.lastStep[r] = step;
+    this.lastState[r] = code;
+    this.lastHistory[r] = history;
+    this.lastCapacity[r] = capacity;
+    this.lastRate[r] = rate;
+    const s = this.segments[r];
     s.step.push(step);
     s.state.push(code);
     s.history.push(history);

@@ -7,6 +7,7 @@ import { checkConfig, customConfig } from './bridge/custom.ts';
 import { followModel, followPreset } from './bridge/defaults.ts';
 import { importFile, sameSummary } from './bridge/import.ts';
 import { Kernels } from './bridge/kernels.ts';
+import { LessonBridge } from './bridge/lessons.ts';
 import { PageModels } from './bridge/page-model.ts';
 import { WorkerPool } from './bridge/pool.ts';
 import { SyncRuns } from './bridge/runs.ts';
@@ -21,6 +22,7 @@ import type { AppState } from './state/types.ts';
 import { hrefFor, initialSearch, syncUrl } from './state/url-sync.ts';
 import { Controls } from './views/controls.ts';
 import { Explainer } from './views/explainer.ts';
+import { LessonPanel } from './views/lesson.ts';
 import { VIEW_REGISTRY } from './views/registry.ts';
 import { Shell } from './views/shell.ts';
 import { Timeline } from './views/timeline.ts';
@@ -34,6 +36,8 @@ export class App {
   private readonly controls: Controls;
   private readonly explainer: Explainer;
   private readonly timeline: Timeline;
+  private readonly lessons: LessonBridge;
+  private readonly lessonPanel: LessonPanel;
   private readonly url: { flush(): void };
   private readonly root: HTMLElement;
   /** The page model on screen (tests and the bench read it). */
@@ -50,12 +54,18 @@ export class App {
     // Runs are made in a worker pool (the page never blocks on the core); without Workers, here.
     const runs = typeof Worker === 'undefined' ? new SyncRuns((b64) => customConfig(b64).custom, now) : new WorkerRuns(new WorkerPool(newWorker, 2), changed, now);
     this.models = new PageModels(runs, new Kernels(changed), hrefFor);
+    this.lessons = new LessonBridge(runs, hrefFor);
+    this.lessonPanel = new LessonPanel((i) => {
+      const act = this.lessons.actionFor(i, this.store.get());
+      if (act) this.apply(act);
+    });
     const dispatch = (i: Intent) => this.dispatch(i);
     this.shell = new Shell(root, SCENARIOS.filter((s) => s !== 'custom'), VIEW_REGISTRY, dispatch);
     this.controls = new Controls(dispatch);
     this.explainer = new Explainer(dispatch);
     this.timeline = new Timeline(dispatch);
     this.shell.slots.side.appendChild(this.controls.root);
+    this.shell.slots.side.before(this.lessonPanel.root);
     this.shell.slots.above.append(this.explainer.root, this.timeline.root);
     for (const v of VIEW_REGISTRY) v.mount(this.shell.panels.get(v.id)!, dispatch);
     this.url = syncUrl(this.store);
@@ -160,9 +170,12 @@ export class App {
       this.explainer.render(m.explainer);
       this.timeline.render(m);
       for (const v of VIEW_REGISTRY) v.render(m);
+      this.lessonPanel.render(this.lessons.model(s));
       this.checkImport(m);
       // #app is busy until the first run (or its error) is on screen.
       if (m.run || m.explainer.error) this.root.removeAttribute('aria-busy');
+      const follow = this.lessons.followUp(s);
+      if (follow) queueMicrotask(() => this.apply(follow));
     } finally {
       this.rendering = false;
     }

@@ -69,4 +69,14 @@ describe('kvpool plan --scenario FILE --json --engine trtllm-v2@main reproduces 
     expect(text.out).toMatch(/min_slots\[STATE\]\s+1\s+2\s+structural-floor/);
     expect(text.out).toContain('min_slots[STATE] 1 -> 2: structural floor, window 8 at tpb 256 spans up to 2 blocks (PR #15588');
   });
+  it('--max-util-for-resume feeds @main\'s headroom: C1\' COMPRESS 602 -> ceil(602 / 0.5) = 1204', async () => {
+    const flags = ['plan', '--preset', 'deepseek-v4-flash', '--tokens-per-block', '256', '--max-seq-len', '137984', '--max-batch-size', '64', '--quota', '40GiB', '--kv-dtype', 'fp8', '--json'];
+    expect(JSON.parse((await run(flags)).out).min_slots).toEqual([634, 68, 68]);
+    const half = JSON.parse((await run([...flags, '--max-util-for-resume', '0.5'])).out);
+    expect(half.min_slots).toEqual([1204, 128, 128]);
+    expect(half.max_util_for_resume).toBe(0.5);
+    const bad = await run([...flags, '--max-util-for-resume', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--max-util-for-resume: got "0"; expected a number \[0 < x <= 1\]/);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * Shared by the e2e tests and bench/ui.bench.ts: a Vite dev server on 127.0.0.1 (port 0) and the
  * system's Debian Chromium, headless, with the WebGPU flags of
- * ../shared/reference/webgpu-on-linux.md §2. Never downloads a browser.
+ * a software-Vulkan (lavapipe) Linux setup (see scripts/install-system-deps.sh). Never downloads a browser.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

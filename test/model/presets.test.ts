@@ -5,7 +5,7 @@ import { InputError } from '../../src/model/errors.ts';
 import { getPreset, listPresets } from '../../src/model/presets.ts';
 import type { LayerSpec } from '../../src/model/spec.ts';
 
-/** Copy of ../shared/reference/model-presets.json: the presets are transcriptions of it. */
+/** The reference preset table, copied verbatim into test/fixtures/model/: the presets are transcriptions of it. */
 const reference: any[] = JSON.parse(readFileSync(new URL('../fixtures/model/model-presets.json', import.meta.url), 'utf8'));
 
 const REQUIRED = [

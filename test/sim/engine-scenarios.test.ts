@@ -70,3 +70,20 @@ describe('kvpool simulate --scenario', () => {
     });
   }
 });
+
+describe('kvpool simulate --engine vllm-v1 | sglang on a preset', () => {
+  it('runs the engine policy on the sizer\'s pools; the admission option changes the gate', async () => {
+    const args = ['simulate', '--engine', 'vllm-v1', '--preset', 'gemma-3-27b', '--quota', '30GiB', '--requests', '4', '--prompt-len', '1000', '--output-len', '8', '--json'];
+    const io = memoryIo();
+    expect(await main(args, io)).toBe(0);
+    const j = JSON.parse(io.stdout);
+    expect([j.policy, j.slotCounts, j.poolNames]).toEqual(['vllm-v1', [24576], ['shared']]);
+    const sg = memoryIo();
+    expect(await main(['simulate', '--engine', 'sglang', '--preset', 'gemma-3-27b', '--quota', '30GiB', '--tokens-per-block', '16', '--requests', '2', '--prompt-len', '500', '--output-len', '4', '--json'], sg)).toBe(0);
+    expect(JSON.parse(sg.stdout).poolNames).toEqual(['FULL', 'SWA']);
+    const bad = memoryIo();
+    expect(await main([...args.slice(0, -1), '--vllm-admission', 'clamp'], bad)).toBe(2);
+    expect(bad.stderr).toMatch(/--vllm-admission: got "clamp"; expected full-isl, single-bound/);
+  });
+});
+

@@ -85,7 +85,8 @@ describe('simulator invariants (fast-check)', () => {
       }),
       { numRuns: 150, seed: 20260601 },
     );
-  });
+    // five policies x many runs: a generous bound for a loaded shared machine (not a speed check)
+  }, 60_000);
 
   it('frameAt(k) equals the live state of pass k, in any access order', () => {
     fc.assert(
@@ -115,7 +116,8 @@ describe('simulator invariants (fast-check)', () => {
       }),
       { numRuns: 80, seed: 7 },
     );
-  });
+    // five policies x many runs: a generous bound for a loaded shared machine (not a speed check)
+  }, 60_000);
 
   it('same inputs give the same trace hash; a different workload gives another', () => {
     fc.assert(
@@ -129,5 +131,6 @@ describe('simulator invariants (fast-check)', () => {
       }),
       { numRuns: 40, seed: 11 },
     );
-  });
+    // five policies x many runs: a generous bound for a loaded shared machine (not a speed check)
+  }, 60_000);
 });

@@ -84,5 +84,5 @@ describe('safe constraint mode under trtllm-v2 (fast-check)', () => {
       { numRuns: 200, seed: 424242 },
     );
     expect(issueFixDeadlocks).toBeGreaterThan(0);
-  });
+  }, 60_000);
 });

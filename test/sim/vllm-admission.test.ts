@@ -49,5 +49,5 @@ describe('vLLM: startup acceptance implies admission under the single bound', ()
     );
     expect(accepted).toBeGreaterThan(40);
     expect(strandedByFullIsl).toBeGreaterThan(0);
-  });
+   }, 60_000);
 });

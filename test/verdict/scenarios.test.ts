@@ -32,7 +32,7 @@ describe('verdict: the #15401 and straddle scenarios', () => {
     expect(cx.requests.length).toBeLessThanOrEqual(8);
     expect(cx.deadlock.poolName).toBe('STATE');
     await replayDeadlocks(v, 'STATE');
-  });
+  }, 60_000);
 
   it('#15401 issue-fix (64 SWA slots): unsafe through decodes that cross a block boundary together', async () => {
     const v = checkSubject(scenarioSubject('trtllm-15401', 'issue-fix'));
@@ -58,7 +58,7 @@ describe('verdict: the #15401 and straddle scenarios', () => {
     expect(g.holds).toBe(true);
     expect(g.needed).toBeLessThanOrEqual(g.slots);
     expect(good.bounds.poolGroups[0].decodeBlocksWorst).toBe(2); // window 128 in 256-token blocks straddles
-  });
+  }, 60_000);
 });
 
 describe('kvpool check (CLI)', () => {
@@ -78,7 +78,7 @@ describe('kvpool check (CLI)', () => {
       expect(typeof f.concurrency).toBe('number');
       expect(Array.isArray(f.flags)).toBe(true);
     }
-  });
+  }, 60_000);
 
   it('exit 0 for safe, 4 for unknown (a budget too small to search), 2 for a bad flag', async () => {
     expect((await cli(['check', '--scenario', 'straddle', '--constraints', 'safe'])).code).toBe(0);
@@ -88,7 +88,7 @@ describe('kvpool check (CLI)', () => {
     const bad = await cli(['check', '--time-budget', 'soon']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--time-budget');
-  });
+  }, 60_000);
 });
 
 describe('Gemma 3 27B, maxBatchSize 128, 24 GiB', () => {

@@ -15,7 +15,7 @@ export const trtllmV2AtMain = trtllmSizer({
   rules: RULES_MAIN,
   knobs: [
     ...TRTLLM_WRAPPER_KNOBS,
-    { name: 'maxUtilForResume', flag: 'max-util-for-resume', urlKey: 'mu', type: 'number', default: DEFAULT_MAX_UTIL_FOR_RESUME, min: 0, minExclusive: true, max: 1, help: 'kv_cache_config.max_util_for_resume in (0, 1]: floors get ceil(slots / U) headroom (PR #16484); also the simulator\'s resume gate' },
+    { name: 'maxUtilForResume', flag: 'max-util-for-resume', urlKey: 'util', type: 'number', default: DEFAULT_MAX_UTIL_FOR_RESUME, min: 0, minExclusive: true, max: 1, help: 'kv_cache_config.max_util_for_resume in (0, 1]: floors get ceil(slots / U) headroom (PR #16484); also the simulator\'s resume gate' },
     { name: 'maxCudaGraphBatchSize', flag: 'max-cuda-graph-batch-size', urlKey: 'cgbs', type: 'int', default: null, min: 1, help: 'mode main: caps C1\'s minimal decodes in the estimation pass of a model without windows (PR #18910)' },
     { name: 'estimationPass', flag: 'estimation-pass', urlKey: 'est', type: 'bool', default: false, help: 'mode main: plan the KV-cache estimation pass (where the CUDA-graph cap applies)' },
   ],

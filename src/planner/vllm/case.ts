@@ -84,6 +84,7 @@ function parseLayer(i: number, raw: unknown): [string, VllmSpec] {
 export function parseVllmCase(raw: unknown): VllmConfigInput & { name: string | null } {
   const src = isObject(raw) && isObject(raw.input) ? raw.input : raw;
   if (!isObject(src)) throw new InputError('scenario', raw, 'a vLLM case object {available_memory_bytes, max_model_len, layers, ...}');
+  if (Array.isArray(src.cases)) throw new InputError('scenario', `a file of ${src.cases.length} cases`, 'one vLLM case: its input object, or one {name, input, expected} entry');
   if (!Array.isArray(src.layers) || src.layers.length > MAX_LAYERS) throw new InputError('layers', src.layers, `an array of at most ${MAX_LAYERS} layers`);
   const layers = new Map<string, VllmSpec>();
   src.layers.forEach((l, i) => {

@@ -10,6 +10,7 @@ import type { PoolLayout } from '../types.ts';
 import { vllmResultJson } from './case.ts';
 import { getKvCacheConfig } from './config.ts';
 import { vllmLayout } from './layout.ts';
+import { VLLM_VERSION_NOTES } from './render.ts';
 import type { VllmSpec } from './specs.ts';
 
 export const VLLM_KNOBS: readonly KnobSpec[] = [
@@ -57,6 +58,6 @@ export const vllmV1Engine: EngineSizer = {
     });
     const error = r.ok ? null : r.error;
     const layout = r.ok && r.config.groups.length > 0 ? vllmLayout(r.config) : { ...EMPTY, error };
-    return { layout, json: vllmResultJson(r), diagnostics: null, error };
+    return { layout, json: { ...vllmResultJson(r), version_notes: VLLM_VERSION_NOTES }, diagnostics: null, error };
   },
 };

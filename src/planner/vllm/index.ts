@@ -8,7 +8,7 @@ import type { VllmResult } from './config.ts';
 import { getKvCacheConfig } from './config.ts';
 import { type VllmModelKnobs, vllmInputFromModel } from './from-model.ts';
 import { type VllmLayout, vllmLayout } from './layout.ts';
-import { renderVllm } from './render.ts';
+import { renderVllm, VLLM_VERSION_NOTES } from './render.ts';
 
 export { looksLikeVllmCase, parseVllmCase, sizeVllmCase, vllmResultJson } from './case.ts';
 export { getKvCacheConfig, type VllmKvCacheConfig, type VllmResult } from './config.ts';
@@ -29,7 +29,7 @@ export interface VllmSized {
 function sized(result: VllmResult, maxModelLen: number, notes: readonly string[]): VllmSized {
   return {
     result,
-    json: { ...vllmResultJson(result), ...(notes.length ? { notes } : {}) },
+    json: { ...vllmResultJson(result), version_notes: VLLM_VERSION_NOTES, ...(notes.length ? { notes } : {}) },
     layout: result.ok && result.config.groups.length > 0 ? vllmLayout(result.config) : null,
     maxModelLen,
     notes,

@@ -18,8 +18,8 @@ import type { Policy, PolicyOptions } from './policy.ts';
 
 /** Tail-most started request that is not `self`, not scheduled this pass and (optionally) not suspended. */
 function tailVictim(s: SimState, self: SimRequest, includeSuspended: boolean): SimRequest | null {
-  for (let i = s.active.length - 1; i >= 0; i--) {
-    const r = s.active[i];
+  for (let i = s.running.length - 1; i >= 0; i--) {
+    const r = s.running[i];
     if (r === self || !r.kv || s.isScheduled(r)) continue;
     if (r.state === 'suspended' && !includeSuspended) continue;
     return r;
@@ -40,7 +40,10 @@ export function trtllmV2Policy(o: PolicyOptions): Policy {
   };
 
   const generation = (s: SimState): void => {
-    for (const r of [...s.active]) {
+    // Decoders hold KV, so they are all in `running` (which no step of this phase reorders).
+    const running = s.running;
+    for (let i = 0, n = running.length; i < n; i++) {
+      const r = running[i];
       const isDecode = r.state === 'decoding' || (r.state === 'suspended' && r.resumeTo === 'decoding');
       if (!isDecode) continue;
       if (s.batch >= o.maxBatchSize || s.tokens + 1 + o.draftTokens > o.maxNumTokens) return;
@@ -65,20 +68,29 @@ export function trtllmV2Policy(o: PolicyOptions): Policy {
     }
   };
 
-  const context = (s: SimState): void => {
-    for (const r of [...s.active]) {
-      const pending = r.state === 'waiting' || r.state === 'context' || (r.state === 'suspended' && r.resumeTo === 'context');
-      if (!pending || s.isScheduled(r)) continue;
-      if (s.batch >= o.maxBatchSize || s.tokens >= o.maxNumTokens) return;
-      const chunk = Math.min(r.target - r.pos, o.maxNumTokens - s.tokens);
-      const ok = s.tryResume(r, o.maxUtilForResume) && s.tryResize(r, r.pos + chunk, r.pos) === null;
-      if (!ok) {
-        const victim = tailVictim(s, r, false);
-        if (victim) preempt(s, victim);
-        return;
-      }
-      s.scheduleContext(r, chunk);
+  /** One pending context request; false = stop the phase (limits reached, or a failure handled). */
+  const contextOne = (s: SimState, r: SimRequest): boolean => {
+    const pending = r.state === 'waiting' || r.state === 'context' || (r.state === 'suspended' && r.resumeTo === 'context');
+    if (!pending || s.isScheduled(r)) return true;
+    if (s.batch >= o.maxBatchSize || s.tokens >= o.maxNumTokens) return false;
+    const chunk = Math.min(r.target - r.pos, o.maxNumTokens - s.tokens);
+    const ok = s.tryResume(r, o.maxUtilForResume) && s.tryResize(r, r.pos + chunk, r.pos) === null;
+    if (!ok) {
+      const victim = tailVictim(s, r, false);
+      if (victim) preempt(s, victim);
+      return false;
     }
+    s.scheduleContext(r, chunk);
+    return true;
+  };
+
+  const context = (s: SimState): void => {
+    // Pending contexts in arrival order: started ones (running) before the waiting queue. Admitting
+    // appends to running, so walk only the requests that were running when the phase began; the
+    // phase admits at most maxBatchSize, so a slice of the queue's front is all it can reach.
+    const running = s.running;
+    for (let i = 0, n = running.length; i < n; i++) if (!contextOne(s, running[i])) return;
+    for (const r of s.queued(o.maxBatchSize + 1)) if (!contextOne(s, r)) return;
   };
 
   return {

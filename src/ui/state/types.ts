@@ -30,4 +30,6 @@ export interface AppState {
   readonly imported: Imported;
   /** Bumped by "Run attention kernel": the bridge runs the kernel once per ticket. */
   readonly kernelTicket: number;
+  /** The student's answer to the lesson step on screen, keyed "lesson:lstep" (not in a link). */
+  readonly lessonAnswer?: { readonly key: string; readonly text: string } | null;
 }

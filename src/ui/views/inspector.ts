@@ -6,18 +6,31 @@
  * bridge (runKernel intent); without WebGPU the CPU backend serves, with a visible notice.
  */
 import type { Dispatch, FrameView, KernelResultView, PageModel, RequestView, RunView, ViewDef } from '../model.ts';
+import { type AxisLayout, axisLayout, axisNote } from './axis-layout.ts';
 import { cssColor } from './colors.ts';
 import { h } from './dom.ts';
+import { AXIS_HEIGHT, drawTokenAxis } from './token-axis.ts';
 
-function tableText(t: ArrayLike<number>): string {
+function tableText(t: ArrayLike<number>, l: AxisLayout): string {
   const held: string[] = [];
-  let stale = 0;
-  for (let b = 0; b < t.length; b++) {
-    if (t[b] < 0) stale++;
-    else held.push(`${b}→${t[b]}`);
-  }
+  for (let b = 0; b < t.length; b++) if (t[b] >= 0) held.push(`${b}→${t[b]}`);
   const shown = held.length > 24 ? [...held.slice(0, 12), `… ${held.length - 24} more …`, ...held.slice(-12)] : held;
-  return `${shown.join('  ') || '(none held)'}${stale ? `   [${stale} block${stale === 1 ? '' : 's'} not held: stale or not yet allocated]` : ''}`;
+  const c = l.counts;
+  const parts = [c.stale ? `${c.stale} stale` : '', c.unallocated ? `${c.unallocated} not yet allocated` : ''].filter(Boolean);
+  return `${shown.join('  ') || '(none held)'}${parts.length ? `   [${parts.join(', ')}]` : ''}`;
+}
+
+function axisLegend(): HTMLElement {
+  const sw = (style: string, text: string) => h('span', {}, h('span', { class: 'sw', style }), text);
+  return h(
+    'div',
+    { class: 'legend', id: 'insp-axis-legend' },
+    sw('background:#7c3aed', 'sink'),
+    sw('background:repeating-linear-gradient(45deg,rgba(128,128,128,.5) 0 2px,transparent 2px 5px)', 'stale (slot freed)'),
+    sw('background:var(--accent)', 'held'),
+    sw('border:1px dashed var(--muted);background:none', 'not yet allocated'),
+    sw('border-top:2px solid #dc2626;background:none', 'window bracket (red: straddle)'),
+  );
 }
 
 /** The request the inspector shows: the asked one if active at this step, else the first active. */
@@ -34,7 +47,7 @@ function elements() {
     lcSelect: h('select', { id: 'insp-lc', 'aria-label': 'Pool group and life cycle' }),
     runButton: h('button', { type: 'button', class: 'primary', id: 'insp-run', text: 'Run attention kernel' }),
     tables: h('div', { id: 'insp-tables' }),
-    axis: h('canvas', { class: 'axis', id: 'insp-axis', height: 56, role: 'img', 'aria-label': 'Token axis', 'data-region': 'token-axis' }),
+    axis: h('canvas', { class: 'axis', id: 'insp-axis', height: AXIS_HEIGHT, role: 'img', 'aria-label': 'Token axis', 'data-region': 'token-axis' }),
     axisNote: h('p', { class: 'notice', id: 'insp-axis-note' }),
     result: h('div', { id: 'insp-result', role: 'status', 'aria-live': 'polite' }),
     notice: h('p', { class: 'notice', id: 'insp-backend' }),
@@ -59,6 +72,7 @@ class InspectorView implements ViewDef {
       this.e.tables,
       h('h3', { text: 'Token axis' }),
       this.e.axis,
+      axisLegend(),
       this.e.axisNote,
       h('h3', { text: 'Kernel' }),
       this.e.notice,
@@ -138,7 +152,9 @@ class InspectorView implements ViewDef {
     for (const g of run.poolGroups) {
       g.lifeCycleLabels.forEach((label, i) => {
         const t = sel.blockTables[g.index]?.[i];
-        this.e.tables.appendChild(h('p', { class: 'mono' }, h('strong', { text: `${g.name} ${label}: ` }), t ? tableText(t) : '(no table)'));
+        const lc = g.lifeCycles[i];
+        const l = t ? axisLayout({ history: sel.history, capacity: sel.capacity, table: t, tokensPerBlock: run.tokensPerBlock, windowTokens: lc.ssm ? null : lc.windowTokens, sinkTokens: lc.sinkTokens }) : null;
+        this.e.tables.appendChild(h('p', { class: 'mono' }, h('strong', { text: `${g.name} ${label}: ` }), t && l && !lc.ssm ? tableText(t, l) : t ? `${Array.from(t).filter((x) => x >= 0).length} slot(s) held` : '(no table)'));
       });
     }
     this.drawAxis(sel);
@@ -149,47 +165,28 @@ class InspectorView implements ViewDef {
     return Number.isInteger(g) && Number.isInteger(i) ? { g, i } : null;
   }
 
-  /** Token axis: blocks, window, sinks, pages read (after a kernel run) and weights of head 0. */
+  /** Token axis (views/token-axis.ts): sinks, stale, held and not-yet-allocated blocks, the window zoomed, the straddle; pages read and weights after a kernel run. */
   private drawAxis(sel: RequestView | null, kr?: KernelResultView): void {
-    const pages = kr?.pages;
-    const c = this.e.axis;
-    const width = Math.max(200, Math.floor(c.getBoundingClientRect().width) || 600);
-    if (c.width !== width) c.width = width;
-    const ctx = c.getContext('2d');
     const run = this.run;
     const at = this.currentLc();
-    if (!ctx || !run || !sel || !at) return;
-    const g = run.poolGroups[at.g];
-    const lc = g.lifeCycles[at.i];
-    const tpb = run.tokensPerBlock;
-    const len = sel.history + 1;
-    const scale = width / len;
-    const fg = getComputedStyle(this.e.root).color;
-    ctx.clearRect(0, 0, width, c.height);
-    ctx.fillStyle = 'rgba(128,128,128,0.15)';
-    ctx.fillRect(0, 18, width, 20);
-    const lo = lc.windowTokens === null ? 0 : Math.max(0, len - lc.windowTokens);
-    ctx.fillStyle = cssColor(sel.id);
-    ctx.fillRect(lo * scale, 18, Math.max(2, (len - lo) * scale), 20);
-    if (lc.sinkTokens > 0) {
-      ctx.fillStyle = '#7c3aed';
-      ctx.fillRect(0, 18, Math.max(2, Math.min(lc.sinkTokens, len) * scale), 20);
+    const c = this.e.axis;
+    if (!run || !sel || !at) {
+      c.getContext('2d')?.clearRect(0, 0, c.width, c.height);
+      this.e.axisNote.textContent = '';
+      return;
     }
-    ctx.fillStyle = fg;
-    for (let b = 0; b * tpb < len; b++) ctx.fillRect(Math.round(b * tpb * scale), 14, 1, 28);
-    if (pages) {
-      ctx.fillStyle = '#16a34a';
-      for (const p of pages) ctx.fillRect(p * tpb * scale, 42, Math.max(2, Math.min(tpb, len - p * tpb) * scale), 5);
-    }
-    const w = kr?.weights;
-    if (w) {
-      let max = 0;
-      for (let j = 0; j < w.length; j++) max = Math.max(max, w[j]);
-      ctx.fillStyle = fg;
-      for (let j = 0; j < w.length; j++) if (w[j] > 0) ctx.fillRect(j * scale, 14 - (w[j] / max) * 13, Math.max(1, scale), (w[j] / max) * 13);
-    }
-    const win = lc.windowTokens === null ? 'full attention (no window)' : `window ${lc.windowTokens} tokens: [${lo}, ${len - 1}]`;
-    this.e.axisNote.textContent = `Tokens 0..${len - 1} of request ${sel.id}; ${win}${lc.sinkTokens ? `; sinks [0, ${lc.sinkTokens})` : ''}; block boundaries every ${tpb} tokens.${pages ? ` Green: the ${pages.length} page(s) the kernel read. Bars above: attention weights of query head 0.` : ''}`;
+    const lc = run.poolGroups[at.g].lifeCycles[at.i];
+    const table = sel.blockTables[at.g]?.[at.i] ?? [];
+    const layout = axisLayout({ history: sel.history, capacity: sel.capacity, table, tokensPerBlock: run.tokensPerBlock, windowTokens: lc.windowTokens, sinkTokens: lc.sinkTokens });
+    const cs = getComputedStyle(this.e.root);
+    const v = (name: string, dflt: string) => cs.getPropertyValue(name).trim() || dflt;
+    drawTokenAxis(c, layout, { color: cssColor(sel.id), fg: cs.color, muted: v('--muted', '#6b7280'), accent: v('--accent', '#2563eb'), pages: kr?.pages, weights: kr?.weights });
+    const note = `${axisNote(layout, sel.id)}${kr?.pages ? ` Green: the ${kr.pages.length} page(s) the kernel read.${kr.weights ? ' Bars in the window row: attention weights of query head 0.' : ''}` : ''}`;
+    this.e.axisNote.textContent = note;
+    c.setAttribute('aria-label', `Token axis. ${note}`);
+    c.dataset.straddle = String(layout.straddle);
+    c.dataset.stale = String(layout.counts.stale);
+    c.dataset.unallocated = String(layout.counts.unallocated);
   }
 }
 

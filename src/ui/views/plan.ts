@@ -6,7 +6,7 @@ import type { Dispatch, PageModel, PlanView, ViewDef } from '../model.ts';
 import { fmtBytes, fmtGiB, fmtInt, h } from './dom.ts';
 
 export function renderPlanTable(plan: PlanView): HTMLElement {
-  const root = h('section', { class: 'panel', id: 'plan', 'aria-label': 'Plan' }, h('h2', { text: 'Plan: pool groups' }));
+  const root = h('section', { class: 'panel', id: 'plan', 'aria-label': 'Plan', 'data-region': 'plan' }, h('h2', { text: 'Plan: pool groups' }));
   if (plan.error) {
     root.appendChild(h('p', { class: 'status bad', text: `The engine would refuse this configuration: ${plan.error}` }));
     return root;

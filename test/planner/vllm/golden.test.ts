@@ -23,6 +23,12 @@ describe('vLLM v1 golden cases (001cabc)', () => {
     expect(await main(['plan', '--scenario', 'case.json'], io)).toBe(0);
     expect(io.stdout).toContain('one shared block pool: 24576 blocks');
   });
+  it('the Gemma-3-27B preset through kvpool plan --preset --engine vllm-v1 gives the first case exactly', async () => {
+    const io = memoryIo();
+    const args = ['plan', '--preset', 'gemma-3-27b', '--engine', 'vllm-v1', '--quota', '32212254720', '--max-seq-len', '131072', '--max-num-tokens', '8192', '--kv-dtype', 'bf16', '--json'];
+    expect(await main(args, io)).toBe(0);
+    compareToGolden(JSON.parse(io.stdout), cases[0].expected);
+  });
   it('the fixture names its provenance', () => {
     const prov = JSON.parse(readFileSync(FILE, 'utf8')).provenance;
     expect(prov.commit).toBe('001cabc1be16a59a70d720ed61a13b678c060a18');
