@@ -11,9 +11,10 @@ import { type Io, parseJsonText } from './io.ts';
 
 const FLAGS: FlagSpec[] = [
   { name: 'input', type: 'string', value: 'FILE', help: 'attention input JSON (num_qo_heads, ..., kv_indptr/kv_indices/kv_last_page_len or block_table/kv_lens)' },
-  { name: 'json', type: 'bool', help: 'print {"output", "backend", "adapter", "pages_read"} as JSON' },
+  { name: 'json', type: 'bool', help: 'print {"output", "backend", "adapter", "kernel_path", "pages_read"} as JSON' },
   { name: 'backend', type: 'string', value: 'gpu|cpu|auto', help: 'where to run (default auto: the GPU if an adapter appears, else the CPU reference)' },
   { name: 'storage', type: 'string', value: 'f32|f16', help: 'K/V storage type on the GPU (f16 needs shader-f16; default f32)' },
+  { name: 'kernel', type: 'string', value: 'auto|texture|buffer', help: 'GPU kernel path (default auto: the texture path where the adapter has subgroups and read-only storage textures)' },
   { name: 'chunk-tokens', type: 'string', value: 'N', help: 'keys per split-K work item on the GPU (default: planned)' },
   { name: 'help', type: 'bool', help: 'show this help' },
 ];
@@ -54,24 +55,26 @@ export async function attentionCommand(argv: string[], io: Io): Promise<number> 
   const backendName = oneOf('--backend', flagString(args, 'backend'), ['gpu', 'cpu', 'auto'] as const, 'auto');
   const storage = oneOf('--storage', flagString(args, 'storage'), ['f32', 'f16'] as const, 'f32');
   const chunkTokens = flagInt(args, 'chunk-tokens', 1);
+  const kernelPath = oneOf('--kernel', flagString(args, 'kernel'), ['auto', 'texture', 'buffer'] as const, 'auto');
   const input = attentionInputFromJson(parseJsonText(io.readText(path, '--input'), '--input'));
   // Loaded on demand: the CPU path never touches WebGPU.
   const { createAttentionBackend } = await import('../gpu/backend.ts');
   const backend = await createAttentionBackend(backendName);
   if (!backend) throw new InputError('--backend', backendName, "'cpu' or 'auto' (no WebGPU adapter appeared)");
   try {
-    const result = await backend.run(input, { storage, chunkTokens });
+    const result = await backend.run(input, { storage, chunkTokens, path: kernelPath });
     if (flagBool(args, 'json')) {
       io.out(
         JSON.stringify({
           output: outputRows(result.output, input.numQoHeads, input.headDim),
           backend: backend.name,
           adapter: backend.adapter,
+          kernel_path: result.path,
           pages_read: result.pagesRead.map((p) => p.logical),
         }),
       );
     } else {
-      io.out(`${summary(input, result.output, result.pagesRead)}\nbackend: ${backend.name} (${backend.adapter})`);
+      io.out(`${summary(input, result.output, result.pagesRead)}\nbackend: ${backend.name} (${backend.adapter})\nkernel: ${result.kernel}`);
     }
     return 0;
   } finally {

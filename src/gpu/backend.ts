@@ -5,7 +5,7 @@
 import { type AttentionFrame, frameToKernelInput } from '../attn/frame.ts';
 import { type PagedDecodeInput, type PagesRead, pagesRead, validatePagedDecodeInput } from '../attn/inputs.ts';
 import { referencePagedDecode } from '../attn/reference.ts';
-import { type GpuRunOptions, runDecodeOnGpu } from './attention.ts';
+import { describeKernel, type GpuRunOptions, type KernelPath, runDecode } from './attention.ts';
 import { acquireGpu, type GpuAdapterInfo, type GpuContext } from './device.ts';
 
 export interface AttentionResult {
@@ -13,6 +13,11 @@ export interface AttentionResult {
   readonly output: Float32Array;
   /** For the UI: which pages each sequence read (pages outside the window are absent). */
   readonly pagesRead: PagesRead[];
+  /** Which kernel path ran ('cpu' for the CPU twin) and, on the texture path, lanes per key. */
+  readonly path: KernelPath | 'cpu';
+  readonly lanes: number;
+  /** One line naming the path, for the page and the CLI. */
+  readonly kernel: string;
 }
 
 export interface AttentionBackend {
@@ -30,7 +35,7 @@ export class CpuAttentionBackend implements AttentionBackend {
 
   async run(input: PagedDecodeInput): Promise<AttentionResult> {
     validatePagedDecodeInput(input);
-    return { output: referencePagedDecode(input, false), pagesRead: pagesRead(input) };
+    return { output: referencePagedDecode(input, false), pagesRead: pagesRead(input), path: 'cpu', lanes: 0, kernel: describeKernel({ path: 'cpu', lanes: 0 }) };
   }
 }
 
@@ -46,9 +51,9 @@ export class GpuAttentionBackend implements AttentionBackend {
   }
 
   async run(input: PagedDecodeInput, opts: GpuRunOptions = {}): Promise<AttentionResult> {
-    const output = await runDecodeOnGpu(this.ctx, input, opts);
+    const run = await runDecode(this.ctx, input, opts);
     if (this.ctx.uncaptured.length > 0) throw new Error(`uncaptured GPU error: ${this.ctx.uncaptured[0]}`);
-    return { output, pagesRead: pagesRead(input) };
+    return { output: run.output, pagesRead: pagesRead(input), path: run.path, lanes: run.lanes, kernel: describeKernel(run) };
   }
 }
 

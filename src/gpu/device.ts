@@ -18,6 +18,10 @@ export interface GpuContext {
   readonly hasF16: boolean;
   readonly hasSubgroups: boolean;
   readonly hasTimestamps: boolean;
+  /** WGSL read-only storage textures (language feature readonly_and_readwrite_storage_textures). */
+  readonly hasReadonlyTextures: boolean;
+  /** Smallest subgroup size the adapter may use (0 if unknown or no subgroups). */
+  readonly subgroupMinSize: number;
   readonly limits: GPUSupportedLimits;
   /** Uncaptured errors seen so far (tests assert it stays empty). */
   readonly uncaptured: string[];
@@ -71,19 +75,22 @@ export function acquireGpu(): Promise<GpuContext | null> {
 async function createContext(): Promise<GpuContext | null> {
   const gpu = await gpuEntry();
   const adapter = gpu ? await gpu.requestAdapter() : null;
-  if (!adapter) return null;
+  if (!gpu || !adapter) return null;
   const want = ['shader-f16', 'subgroups', 'timestamp-query'] as const;
   const requiredFeatures = want.filter((f) => adapter.features.has(f)) as GPUFeatureName[];
   const requiredLimits: Record<string, number> = {};
   for (const k of LIMITS_WANTED) requiredLimits[k] = adapter.limits[k];
   const device = await adapter.requestDevice({ label: 'kvpool device', requiredFeatures, requiredLimits });
-  const info = adapter.info;
+  const info = adapter.info as GPUAdapterInfo & { subgroupMinSize?: number };
+  const lang = (gpu as GPU & { wgslLanguageFeatures?: ReadonlySet<string> }).wgslLanguageFeatures;
   const ctx: GpuContext = {
     device,
     adapterInfo: { vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', description: info?.description ?? '' },
     hasF16: device.features.has('shader-f16'),
     hasSubgroups: device.features.has('subgroups'),
     hasTimestamps: device.features.has('timestamp-query'),
+    hasReadonlyTextures: lang?.has('readonly_and_readwrite_storage_textures') ?? false,
+    subgroupMinSize: device.features.has('subgroups') ? (info?.subgroupMinSize ?? 0) : 0,
     limits: device.limits,
     uncaptured: [],
     lostReason: null,

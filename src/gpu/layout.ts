@@ -56,6 +56,26 @@ export const AttentionParams = defineStruct(
   true,
 );
 
+/** Uniforms of the generated texture-path kernel (src/gpu/decode-wgsl.ts). */
+export const TextureParams = defineStruct(
+  'TexParams',
+  [
+    ['numQoHeads', u],
+    ['numKvHeads', u],
+    ['d4', u],
+    ['tokensPerBlock', u],
+    ['group', u],
+    ['rowShift', u],
+    ['mlOffset', u],
+    ['smScale', 'f32'],
+    ['invTokensPerBlock', 'f32'],
+    ['_pad0', u],
+    ['_pad1', u],
+    ['_pad2', u],
+  ],
+  true,
+);
+
 /** Storage struct: one per work item in `items` (src/attn/split.ts). */
 export const WorkItemLayout = defineStruct('WorkItem', [
   ['seq', u],
@@ -116,6 +136,28 @@ export const CopyParams = defineStruct(
   true,
 );
 
+export const ReadParams = defineStruct(
+  'ReadParams',
+  [
+    ['count', u],
+    ['stride', u],
+    ['width', u],
+    ['widthShift', u],
+  ],
+  true,
+);
+
+export const ThroughputParams = defineStruct(
+  'ThroughputParams',
+  [
+    ['iters', u],
+    ['_pad0', u],
+    ['_pad1', u],
+    ['_pad2', u],
+  ],
+  true,
+);
+
 /** Which shader file declares which struct (for the layout test). */
 export const STRUCTS_BY_SHADER: Record<string, StructLayout[]> = {
   'paged_decode_attention.wgsl': [AttentionParams, WorkItemLayout],
@@ -123,4 +165,8 @@ export const STRUCTS_BY_SHADER: Record<string, StructLayout[]> = {
   'naive_decode_attention.wgsl': [NaiveParams],
   'kv_append.wgsl': [AppendParams],
   'copy_bandwidth.wgsl': [CopyParams],
+  'read_buffer.wgsl': [ReadParams],
+  'read_texture.wgsl': [ReadParams],
+  'fma_throughput.wgsl': [ThroughputParams],
+  'exp_throughput.wgsl': [ThroughputParams],
 };

@@ -35,9 +35,27 @@ export function getPipeline(ctx: GpuContext, name: ShaderName, v: PipelineVarian
   return p;
 }
 
-async function build(ctx: GpuContext, name: ShaderName, v: PipelineVariant, label: string): Promise<GPUComputePipeline> {
+/** The WGSL of a file-based shader variant. */
+export async function variantSource(name: ShaderName, v: PipelineVariant): Promise<string> {
   const base = await shaderSource(name);
-  const code = v.f16 ? f16Variant(base) : base;
+  return v.f16 ? f16Variant(base) : base;
+}
+
+/**
+ * Milliseconds to build a pipeline from `code`, outside the cache (a fresh module each time): the
+ * first call in a process is the cold compile, a second one what the driver's caches leave.
+ */
+export async function timeCompile(ctx: GpuContext, code: string, constants: Record<string, number> = {}): Promise<number> {
+  return withErrorScopes(ctx, 'timed compile', async () => {
+    const t0 = performance.now();
+    const module = ctx.device.createShaderModule({ label: 'timed compile', code });
+    await ctx.device.createComputePipelineAsync({ label: 'timed compile', layout: 'auto', compute: { module, entryPoint: 'main', constants } });
+    return performance.now() - t0;
+  });
+}
+
+async function build(ctx: GpuContext, name: ShaderName, v: PipelineVariant, label: string): Promise<GPUComputePipeline> {
+  const code = await variantSource(name, v);
   return withErrorScopes(ctx, `pipeline ${label}`, async () => {
     const module = ctx.device.createShaderModule({ label: `${label} module`, code });
     return ctx.device.createComputePipelineAsync({
@@ -51,4 +69,20 @@ async function build(ctx: GpuContext, name: ShaderName, v: PipelineVariant, labe
 /** Number of pipelines built so far on a device (tests keep this small). */
 export function pipelineCount(ctx: GpuContext): number {
   return cache.get(ctx.device)?.size ?? 0;
+}
+
+/** A pipeline from generated WGSL (src/gpu/decode-wgsl.ts), cached per device under `key`. */
+export function getGeneratedPipeline(ctx: GpuContext, key: string, code: () => string): Promise<GPUComputePipeline> {
+  let perDevice = cache.get(ctx.device);
+  if (!perDevice) cache.set(ctx.device, (perDevice = new Map()));
+  let p = perDevice.get(key);
+  if (!p) {
+    p = withErrorScopes(ctx, `pipeline ${key}`, async () => {
+      const module = ctx.device.createShaderModule({ label: `${key} module`, code: code() });
+      return ctx.device.createComputePipelineAsync({ label: key, layout: 'auto', compute: { module, entryPoint: 'main' } });
+    });
+    perDevice.set(key, p);
+    p.catch(() => perDevice.delete(key));
+  }
+  return p;
 }

@@ -11,6 +11,10 @@ export const SHADER_NAMES = [
   'naive_decode_attention',
   'kv_append',
   'copy_bandwidth',
+  'read_buffer',
+  'read_texture',
+  'fma_throughput',
+  'exp_throughput',
 ] as const;
 export type ShaderName = (typeof SHADER_NAMES)[number];
 

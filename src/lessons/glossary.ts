@@ -49,7 +49,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   e('#15401', ['15401'], 'TensorRT-LLM issue #15401: DeepSeek-V4 windowed pools get min_slots 1, so a skewed ratio leaves a handful of slots and the scheduler deadlocks.', 'issue-15401'),
   e('straddle', ['straddles', 'straddling'], 'A window that starts mid-block touches one block more than one that starts on a boundary: a decode with w ≤ tpb needs 2 blocks at w-1 of the tpb positions.', 'straddle'),
   e('safe', ['safe mode'], "The playground's own floors: maxBatchSize decodes at every window's worst block alignment, plus one context chunk.", 'straddle'),
-  e('engine version', ['engine versions', 'engine'], 'Which sizer and scheduler the pools are planned and run with (trtllm-v2@15401, trtllm-v2@main, vLLM, SGLang).'),
+  e('engine version', ['engine versions', 'engine'], 'Which sizer and scheduler the pools are planned and run with (trtllm-v2@15401, trtllm-v2@main, vLLM, SGLang).', 'engines'),
 ];
 
 const byWord = new Map<string, GlossaryEntry>();

@@ -15,6 +15,7 @@ import { buildScenario, type KnobValues, type ModelKnobs, planAndDiagnose, planM
 import type { LayerJson } from '../planner/scenario.ts';
 import type { Plan } from '../planner/types.ts';
 import type { SimInput } from './index.ts';
+import type { EngineSimOptions } from './policies/engine-options.ts';
 import { buildSglang29662, buildVllm39734, ENGINE_SCENARIO_STORIES, type EngineScenarioBuild } from './scenarios-engines.ts';
 import type { PolicyName, RequestSpec, Workload } from './types.ts';
 
@@ -31,6 +32,8 @@ export interface ScenarioOverrides {
   readonly stallLimit?: number;
   readonly maxSteps?: number;
   readonly seed?: number;
+  /** vLLM / SGLang policy options (the admission gate, the eviction) over the scenario's own. */
+  readonly enginePolicy?: EngineSimOptions;
 }
 
 export interface NamedScenario {
@@ -132,7 +135,7 @@ function configOf(o: ScenarioOverrides, s: { plan: Plan; knobs: ModelKnobs; work
     maxNumTokens: o.maxNumTokens ?? s.knobs.maxNumTokens ?? ENGINE_MAX_NUM_TOKENS,
     maxUtilForResume: o.maxUtilForResume ?? 0.95,
     recomputePause: o.recomputePause ?? false,
-    stallLimit: o.stallLimit ?? 1000,
+    stallLimit: o.stallLimit ?? Math.min(1000, o.maxSteps ?? 1000), // the default follows a smaller step limit
     maxSteps: o.maxSteps ?? 100_000,
     draftTokens: s.knobs.draftTokens,
     seed: o.seed,
@@ -194,7 +197,8 @@ function engineScenario(name: keyof typeof ENGINE_SCENARIO_STORIES, engine: stri
     expect: { 'as-shipped': expect },
     build(o = {}) {
       const b = build(o.stallLimit);
-      return { ...b, config: { ...b.config, ...(o.workload ? { workload: o.workload } : {}), ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) } };
+      const enginePolicy = { ...b.config.enginePolicy, ...o.enginePolicy };
+      return { ...b, config: { ...b.config, enginePolicy, ...(o.workload ? { workload: o.workload } : {}), ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) } };
     },
   };
 }

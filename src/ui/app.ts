@@ -3,6 +3,8 @@
  * Intents from the views become pure actions on the store; every store change renders the page
  * model (memoised, so a played step costs a frame lookup and the visible view's draw).
  */
+
+import { Benches } from './bridge/bench.ts';
 import { checkConfig, customConfig } from './bridge/custom.ts';
 import { followModel, followPreset } from './bridge/defaults.ts';
 import { importFile, sameSummary } from './bridge/import.ts';
@@ -53,7 +55,7 @@ export class App {
     const changed = () => this.render();
     // Runs are made in a worker pool (the page never blocks on the core); without Workers, here.
     const runs = typeof Worker === 'undefined' ? new SyncRuns((b64) => customConfig(b64).custom, now) : new WorkerRuns(new WorkerPool(newWorker, 2), changed, now);
-    this.models = new PageModels(runs, new Kernels(changed), hrefFor);
+    this.models = new PageModels(runs, new Kernels(changed), hrefFor, new Benches(changed));
     this.lessons = new LessonBridge(runs, hrefFor);
     this.lessonPanel = new LessonPanel((i) => {
       const act = this.lessons.actionFor(i, this.store.get());
@@ -130,6 +132,8 @@ export class App {
         return null;
       case 'runKernel':
         return A.requestKernel;
+      case 'runBench':
+        return (s) => A.requestBench(s, i.set);
       case 'theme':
         return (s) => A.toggleTheme(s, matchMedia('(prefers-color-scheme: dark)').matches);
       case 'dismissProblems':

@@ -225,6 +225,19 @@ export interface DataModel {
 }
 
 /** Everything the views are given, for one state of the page. Derived and memoised by the bridge. */
+/** The Benchmark view: a run of the GPU benchmark on this browser's adapter (bridge/bench.ts). */
+export interface BenchModel {
+  readonly state: 'idle' | 'running' | 'done' | 'error';
+  readonly message: string;
+  readonly done: number;
+  readonly total: number;
+  /** Result rows so far (field name -> value, as bench:gpu --json prints them). */
+  readonly rows: ReadonlyArray<Readonly<Record<string, string | number | null>>>;
+  /** The export (rows and adapter info) once done, as JSON text. */
+  readonly exportJson: string | null;
+  readonly fileName: string;
+}
+
 export interface PageModel {
   readonly view: string;
   readonly theme: 'auto' | 'light' | 'dark';
@@ -250,6 +263,7 @@ export interface PageModel {
   /** Built only when read (the Compare view), then memoised. */
   readonly compare: CompareModel | null;
   readonly data: DataModel;
+  readonly bench: BenchModel;
 }
 
 export type PlayerOp = 'toggle' | 'play' | 'pause' | 'back' | 'forward' | 'back10' | 'forward10' | 'start' | 'end' | 'faster' | 'slower';
@@ -265,6 +279,7 @@ export type Intent =
   | { readonly type: 'requestTrace'; readonly text: string; readonly name: string }
   | { readonly type: 'import'; readonly text: string; readonly name: string }
   | { readonly type: 'runKernel' }
+  | { readonly type: 'runBench'; readonly set: 'quick' | 'full' }
   | { readonly type: 'theme' }
   | { readonly type: 'dismissProblems' }
   | { readonly type: 'share' };

@@ -12,6 +12,7 @@
  * Cost is counted in request-passes simulated (work units), never in time: the caller passes a
  * budget and, optionally, a deadline callback (the CLI's clock lives in the CLI).
  */
+import { LIMITS } from '../limits.ts';
 import { divUp } from '../planner/pymath.ts';
 import type { Plan } from '../planner/types.ts';
 import { deadlockPoolGroup, deadlockReport, execute } from '../sim/run.ts';
@@ -48,13 +49,13 @@ export interface Counterexample {
 export interface SearchResult {
   readonly counterexample: Counterexample | null;
   readonly family: string;
-  readonly tried: { readonly lists: number; readonly provenLists: number; readonly sizes: string; readonly provenSizes: string; readonly workUnits: number; readonly shapes: number };
+  readonly tried: { readonly lists: number; readonly provenLists: number; readonly beyondLimit: number; readonly sizes: string; readonly provenSizes: string; readonly workUnits: number; readonly shapes: number };
   readonly exhausted: boolean;
   readonly stoppedBy: 'found' | 'family-exhausted' | 'budget' | 'deadline';
 }
 
 export const FAMILY =
-  'n identical requests arriving together (prompts at 0, 1, 2, window-edge and power-of-two block counts, each at block alignments 1, tpb/2 and tpb and at the window-edge residues; outputs crossing the next block boundary of every window, or running to maxSeqLen where full-attention pools cannot hold n such requests), and the same with one longest-prompt request in front';
+  'n identical requests arriving together (prompts at 0, 1, 2, window-edge and power-of-two block counts, each at block alignments 1, tpb/2 and tpb and at the window-edge residues; outputs crossing the next block boundary and past every window straddle, or running to maxSeqLen where full-attention pools cannot hold n such requests), and the same with one longest-prompt request in front';
 
 /** Alignments within a block: 1, tpb/2, tpb (a prompt that ends on a boundary) and each window's edge. */
 function residues(plan: Plan): number[] {
@@ -95,7 +96,10 @@ export function shapesOf(s: Subject, plan: Plan): Shape[] {
   const maxPrompt = maxPromptTokens(s);
   const windows = plan.lifeCycles.flatMap((lc) => (lc.kind === 'attn' && lc.windowTokens !== null ? [lc.windowTokens] : []));
   const hasFull = plan.lifeCycles.some((lc) => lc.kind === 'attn' && lc.windowTokens === null);
-  const cross = tpb + Math.max(0, ...windows) + 2;
+  const widest = Math.max(0, ...windows);
+  // Decode far enough to cross the next block boundary and leave every window's straddle behind
+  // (a window wider than a block: fill it, then one more block).
+  const cross = (p: number) => ((tpb - (p % tpb)) % tpb) + (widest <= tpb ? widest + 2 : Math.max(0, widest - p) + tpb + 2);
   const out: Shape[] = [];
   const seen = new Set<string>();
   const add = (prompt: number, output: number, longFirst: boolean, label: string, growth = false) => {
@@ -109,10 +113,10 @@ export function shapesOf(s: Subject, plan: Plan): Shape[] {
   };
   const prompts: number[] = [];
   for (const k of blockCounts(plan, maxPrompt, schedulerTokens(s))) for (const r of residues(plan)) prompts.push(k * tpb + r);
-  for (const p of prompts) add(p, cross, false, `prompt ${p}, output crossing`);
+  for (const p of prompts) add(p, cross(p), false, `prompt ${p}, output crossing`);
   if (hasFull) for (const p of prompts.filter((x) => x <= 2 * tpb)) add(p, L, false, `prompt ${p}, output to maxSeqLen`, true);
   add(maxPrompt, 1, false, 'longest prompt');
-  for (const p of prompts.filter((x) => x <= 2 * tpb)) add(p, cross, true, `longest prompt + prompt ${p}, output crossing`);
+  for (const p of prompts.filter((x) => x <= 2 * tpb)) add(p, cross(p), true, `longest prompt + prompt ${p}, output crossing`);
   return out;
 }
 
@@ -147,7 +151,8 @@ export interface ReplayOutcome {
 /** Run a request list under a subject; `work` counts the request-passes actually executed. */
 export function replay(s: Subject, plan: Plan, list: readonly RequestSpec[], floorFor: (pg: number) => number = (pg) => plan.slotCounts[pg]): ReplayOutcome {
   const cfg = simConfigOf(s, plan, list, passLimit(s, list));
-  const res = execute(cfg, cfg.workload as RequestSpec[], false);
+  // Past the simulator's work limit a replay ends as 'step-limit' (unfinished), never as bad input.
+  const res = execute(cfg, cfg.workload as RequestSpec[], false, undefined, 'stop');
   const executed = res.steps - res.stats.stalledPasses + res.stats.executedStalledPasses;
   const work = Math.max(1, executed) * list.length;
   let deadlock: DeadlockReport | null = null;
@@ -184,12 +189,13 @@ export function searchCounterexample(s: Subject, plan: Plan, b: Bounds, budget: 
   let work = 0;
   let lists = 0;
   let skipped = 0;
+  let beyondLimit = 0;
   const ran: number[] = [];
   const proven: number[] = [];
   const result = (counterexample: Counterexample | null, stoppedBy: SearchResult['stoppedBy']): SearchResult => ({
     counterexample,
     family: FAMILY,
-    tried: { lists, provenLists: skipped, sizes: ranges(ran), provenSizes: ranges(proven), workUnits: work, shapes: shapes.length },
+    tried: { lists, provenLists: skipped, beyondLimit, sizes: ranges(ran), provenSizes: ranges(proven), workUnits: work, shapes: shapes.length },
     exhausted: stoppedBy === 'family-exhausted',
     stoppedBy,
   });
@@ -207,6 +213,11 @@ export function searchCounterexample(s: Subject, plan: Plan, b: Bounds, budget: 
         skipped++;
         continue;
       }
+      if (estimate(s, list) > LIMITS.simWork.max) {
+        // Beyond what one simulator run may do (the limits table): not run, and said so.
+        beyondLimit++;
+        continue;
+      }
       if (budget.stop?.()) return result(null, 'deadline');
       if (work + estimate(s, list) > budget.workUnits) return result(null, 'budget');
       const r = replay(s, plan, list, (pg) => b.poolGroups[pg].worstPass(s.knobs.maxBatchSize).blocks);
@@ -215,12 +226,13 @@ export function searchCounterexample(s: Subject, plan: Plan, b: Bounds, budget: 
       if (r.outcome === 'deadlock' && r.deadlock) {
         const minimality =
           `no list of fewer than ${n} requests in the family deadlocks: ${lists - 1} lists were run and completed, ${skipped} more are proven (their requests' footprints fit the slots together)` +
-          (proven.length > 0 ? `, and sizes ${ranges(proven)} are proven by the certificate bound for that many holders` : '');
+          (proven.length > 0 ? `, and sizes ${ranges(proven)} are proven by the certificate bound for that many holders` : '') +
+          (beyondLimit > 0 ? `; ${beyondLimit} lists longer than one simulator run may be (simWork) were not run, so minimality holds only among the rest` : '');
         if (!ran.includes(n)) ran.push(n);
         return result({ requests: list, shape, deadlock: r.deadlock, steps: r.steps, minimality }, 'found');
       }
     }
     ran.push(n);
   }
-  return result(null, 'family-exhausted');
+  return result(null, beyondLimit > 0 ? 'budget' : 'family-exhausted');
 }

@@ -57,7 +57,7 @@ async function resultFor(p: Page, given: string): Promise<{ correct: string; tex
   return p.$eval('#lesson-result', (el) => ({ correct: (el as HTMLElement).dataset.correct ?? '', text: el.textContent ?? '' }));
 }
 
-const wrongOf = (q: Question, answer: number | string, options: readonly string[]): string => (typeof answer === 'number' ? String(answer + 3) : (options.find((o) => o !== answer) ?? ''));
+const wrongOf = (answer: number | string, options: readonly string[]): string => (typeof answer === 'number' ? String(answer + 3) : (options.find((o) => o !== answer) ?? ''));
 
 describe.each(LESSONS.map((l) => [l.id, l] as const))('lesson %s in Chromium', (_, lesson) => {
   it('walks from the picker to the last step by keyboard; every check agrees with the core', { timeout: 180_000 }, async () => {
@@ -76,9 +76,12 @@ describe.each(LESSONS.map((l) => [l.id, l] as const))('lesson %s in Chromium', (
       const live = liveAtStep(lesson, k);
       await p.waitForFunction((t) => document.querySelector('#lesson-step-title')?.textContent === t, `Step ${k + 1} of ${lesson.steps.length}: ${step.title}`);
       expect(await activeId(p)).toBe('lesson-step-title');
-      expect(new URL(p.url()).searchParams.get('lesson')).toBe(lesson.id);
-      // lstep 0 is the table's default, so the link leaves it out.
-      expect(new URL(p.url()).searchParams.get('lstep') ?? '0').toBe(String(k));
+      // The link says the lesson and the step (lstep 0 is the table's default, so it is left out);
+      // the URL is written a moment after the state changes.
+      await p.waitForFunction(([id, want]) => {
+        const q = new URLSearchParams(location.search);
+        return q.get('lesson') === id && (q.get('lstep') ?? '0') === want;
+      }, [lesson.id, String(k)] as const);
       const q = step.question;
       if (q) {
         // The page asks what the core asks of the same state (same pass, same request).
@@ -86,7 +89,7 @@ describe.each(LESSONS.map((l) => [l.id, l] as const))('lesson %s in Chromium', (
         await p.waitForFunction((t) => document.querySelector('#lesson-prompt')?.textContent === t, prompt, { timeout: 30_000 });
         const answer = q.answer(live);
         const options = q.options?.(live) ?? [];
-        const wrong = wrongOf(q, answer, options);
+        const wrong = wrongOf(answer, options);
         await keyAnswer(p, q.kind, wrong);
         const bad = await resultFor(p, wrong);
         expect(bad.correct).toBe('false');
@@ -143,5 +146,24 @@ describe('lesson steps at phone width', () => {
     } finally {
       await ctx.close();
     }
+  });
+});
+
+describe('the inspector token axis', () => {
+  it('draws sinks, stale blocks apart from unallocated ones, the window and the straddle for a windowed layer with sinks', { timeout: 60_000 }, async () => {
+    const scenario = { tokens_per_block: 64, layers: [{ layer_id: 0, kind: 'attn', window: 128, sink_tokens: 64, buffers: [{ role: 'key', bytes_per_block: 1_048_576 }] }], gpu_quota_bytes: 2 ** 30, typical_step: null, constraints: [], initial_pool_ratio: null };
+    const cfg = Buffer.from(JSON.stringify(scenario)).toString('base64url');
+    const p = hx.page;
+    await p.goto(`${hx.baseUrl}?scenario=custom&cfg=${cfg}&mode=as-shipped&tpb=64&maxSeqLen=4096&maxBatch=4&quota=1GiB&ratio=&workload=generated&requests=2&prompt=500&output=300&view=inspector&step=150&req=0`, { waitUntil: 'load' });
+    await p.waitForFunction(() => (document.querySelector('#insp-axis-note')?.textContent ?? '').includes('h = 649'), null, { timeout: 30_000 });
+    // h = 649, window 128: [522, 649] touches blocks 8..10 (a straddle); block 0 is the sink; 1..7 stale.
+    const note = (await p.textContent('#insp-axis-note')) ?? '';
+    expect(note).toContain('window 128: tokens [522, 649] in blocks 8..10');
+    expect(note).toContain('a straddle');
+    expect(note).toContain('sinks [0, 64) kept for good');
+    expect(note).toContain('3 held, 7 stale, 0 not yet allocated, 1 sink');
+    expect(await p.getAttribute('#insp-axis', 'data-straddle')).toBe('true');
+    expect(await p.textContent('#insp-tables')).toContain('[7 stale]');
+    await p.locator('#insp-axis').screenshot({ path: join(SHOTS, 'inspector-token-axis-sinks.png') });
   });
 });

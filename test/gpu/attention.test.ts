@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maxScaledError, referencePagedDecode } from '../../src/attn/reference.ts';
-import { prepareDecode, runDecodeOnGpu } from '../../src/gpu/attention.ts';
+import { choosePath, type KernelPath, prepareDecode, runDecodeOnGpu } from '../../src/gpu/attention.ts';
 import { roundToHalf } from '../../src/gpu/buffers.ts';
 import { pipelineCount } from '../../src/gpu/pipelines.ts';
 import { InputError } from '../../src/model/errors.ts';
@@ -21,10 +21,12 @@ const LENS: Record<number, number[]> = {
 };
 const WINDOWS = [null, 8, 128, 100_000];
 const CHUNKS = [64, 128, undefined, 192];
+/** Both kernel paths run every test (the texture path needs subgroups and read-only storage textures). */
+const PATHS: KernelPath[] = ['texture', 'buffer'];
 
 describe('paged decode attention: GPU vs CPU reference', () => {
-  for (const headDim of [64, 128, 256, 512]) {
-    it(`head dim ${headDim} x group {1,4,8} x tokensPerBlock {16,64,256} x window {none,8,128,>ctx}`, async () => {
+  for (const path of PATHS) for (const headDim of [64, 128, 256, 512]) {
+    it(`${path} path: head dim ${headDim} x group {1,4,8} x tokensPerBlock {16,64,256} x window {none,8,128,>ctx}`, async () => {
       const ctx = await requireGpu();
       const failures: string[] = [];
       let n = 0;
@@ -43,7 +45,7 @@ describe('paged decode attention: GPU vs CPU reference', () => {
             };
             const chunk = CHUNKS[n++ % CHUNKS.length];
             const input = buildCase(c);
-            const out = await runDecodeOnGpu(ctx, input, { chunkTokens: chunk });
+            const out = await runDecodeOnGpu(ctx, input, { chunkTokens: chunk, path });
             const err = maxScaledError(out, referencePagedDecode(input));
             if (!(err <= F32_TOL) || !out.every(Number.isFinite)) failures.push(`${describeCase(c, chunk)}: error ${err}`);
           }
@@ -54,17 +56,23 @@ describe('paged decode attention: GPU vs CPU reference', () => {
     });
   }
 
-  it('all head dims and groups share five pipelines (head block 1, 4 and 8, d512 x group 8 unstaged, merge)', async () => {
-    // Cold compiles cost seconds on a software driver: variants are override constants, kept few.
+  it('all head dims and groups share few pipelines on each path', async () => {
+    // Cold compiles cost seconds on a software driver: variants are kept few. Buffer path: head
+    // block 1, 4, 8, d512 x group 8 unstaged, merge. Texture path: one variant per (columns per
+    // lane, head block), d512 splitting its heads into blocks of 4 (so groups 4 and 8 share one).
     const ctx = await requireGpu();
-    // Groups 1, 4, 8 as in the matrix above, so the count is the same whether or not it ran first.
-    for (const headDim of [64, 128, 256, 512]) {
-      for (const group of [1, 4, 8]) {
-        const c: CaseSpec = { headDim, group, numKvHeads: 1, tokensPerBlock: 16, windowTokens: null, sinkTokens: 0, lens: [40], seed: 3 };
-        await runDecodeOnGpu(ctx, buildCase(c));
+    const before = pipelineCount(ctx);
+    for (const path of PATHS) {
+      for (const headDim of [64, 128, 256, 512]) {
+        for (const group of [1, 4, 8]) {
+          const c: CaseSpec = { headDim, group, numKvHeads: 1, tokensPerBlock: 16, windowTokens: null, sinkTokens: 0, lens: [40], seed: 3 };
+          await runDecodeOnGpu(ctx, buildCase(c), { path });
+        }
       }
     }
-    expect(pipelineCount(ctx)).toBe(5);
+    // Groups 1, 4, 8 as in the matrix above, so the count is the same whether or not it ran first.
+    expect(before === 0 || pipelineCount(ctx) === before).toBe(true);
+    expect(pipelineCount(ctx)).toBe(5 + 11);
   });
 
   it('split counts from one chunk per sequence to one tile per chunk agree', async () => {
@@ -72,12 +80,14 @@ describe('paged decode attention: GPU vs CPU reference', () => {
     const c: CaseSpec = { headDim: 128, group: 4, numKvHeads: 2, tokensPerBlock: 16, windowTokens: null, sinkTokens: 0, lens: [2000, 33, 700], seed: 7 };
     const input = buildCase(c);
     const ref = referencePagedDecode(input);
-    for (const chunk of [1, 37, 64, 1000, 4096]) {
-      const prepared = await prepareDecode(ctx, input, { chunkTokens: chunk });
-      const items = prepared.plan.items.length;
-      prepared.destroy();
-      const out = await runDecodeOnGpu(ctx, input, { chunkTokens: chunk });
-      expect(maxScaledError(out, ref), `chunk ${chunk} (${items} items)`).toBeLessThan(F32_TOL);
+    for (const path of PATHS) {
+      for (const chunk of [1, 37, 64, 1000, 4096]) {
+        const prepared = await prepareDecode(ctx, input, { chunkTokens: chunk, path });
+        const items = prepared.plan.items.length;
+        prepared.destroy();
+        const out = await runDecodeOnGpu(ctx, input, { chunkTokens: chunk, path });
+        expect(maxScaledError(out, ref), `${path} chunk ${chunk} (${items} items)`).toBeLessThan(F32_TOL);
+      }
     }
   });
 
@@ -91,9 +101,11 @@ describe('paged decode attention: GPU vs CPU reference', () => {
     const slotElems = 16 * 64;
     const nanSlots = Array.from({ length: input.kPool.length / slotElems }, (_, s) => s).filter((s) => Number.isNaN(input.kPool[s * slotElems]));
     expect(nanSlots.length).toBeGreaterThan(60);
-    const out = await runDecodeOnGpu(ctx, input, { chunkTokens: 64 });
-    expect(out.every(Number.isFinite)).toBe(true);
-    expect(maxScaledError(out, referencePagedDecode(input))).toBeLessThan(F32_TOL);
+    for (const path of PATHS) {
+      const out = await runDecodeOnGpu(ctx, input, { chunkTokens: 64, path });
+      expect(out.every(Number.isFinite), path).toBe(true);
+      expect(maxScaledError(out, referencePagedDecode(input)), path).toBeLessThan(F32_TOL);
+    }
   });
 
   it('a pool split over two storage bindings (forced small limit) gives the same output', async () => {
@@ -120,26 +132,30 @@ describe('paged decode attention: GPU vs CPU reference', () => {
       return;
     }
     const rounded = { ...input, kPool: roundToHalf(input.kPool), vPool: roundToHalf(input.vPool) };
-    for (const d of [64, 256]) {
-      const other = buildCase({ ...c, headDim: d, group: 4, tokensPerBlock: 16 });
-      const out = await runDecodeOnGpu(ctx, other, { storage: 'f16' });
-      const ref = referencePagedDecode({ ...other, kPool: roundToHalf(other.kPool), vPool: roundToHalf(other.vPool) });
-      expect(maxScaledError(out, ref), `f16 d${d}`).toBeLessThan(F16_TOL);
+    for (const path of PATHS) {
+      for (const d of [64, 256]) {
+        const other = buildCase({ ...c, headDim: d, group: 4, tokensPerBlock: 16 });
+        const out = await runDecodeOnGpu(ctx, other, { storage: 'f16', path });
+        const ref = referencePagedDecode({ ...other, kPool: roundToHalf(other.kPool), vPool: roundToHalf(other.vPool) });
+        expect(maxScaledError(out, ref), `${path} f16 d${d}`).toBeLessThan(F16_TOL);
+      }
+      const out = await runDecodeOnGpu(ctx, input, { storage: 'f16', path });
+      expect(out.every(Number.isFinite)).toBe(true);
+      expect(maxScaledError(out, referencePagedDecode(rounded)), path).toBeLessThan(F16_TOL);
+      // and the f16 result differs from the unrounded f32 reference only by f16 rounding
+      expect(maxScaledError(out, referencePagedDecode(input))).toBeLessThan(5e-3);
     }
-    const out = await runDecodeOnGpu(ctx, input, { storage: 'f16' });
-    expect(out.every(Number.isFinite)).toBe(true);
-    expect(maxScaledError(out, referencePagedDecode(rounded))).toBeLessThan(F16_TOL);
-    // and the f16 result differs from the unrounded f32 reference only by f16 rounding
-    expect(maxScaledError(out, referencePagedDecode(input))).toBeLessThan(5e-3);
   });
 
   it('groups that are not powers of two, and the largest group (16)', async () => {
     const ctx = await requireGpu();
-    for (const group of [2, 3, 6, 16]) {
-      const c: CaseSpec = { headDim: 64, group, numKvHeads: 2, tokensPerBlock: 16, windowTokens: 100, sinkTokens: 2, lens: [333, 20, 1], seed: group };
-      const input = buildCase(c);
-      const out = await runDecodeOnGpu(ctx, input, { chunkTokens: 128 });
-      expect(maxScaledError(out, referencePagedDecode(input)), `group ${group}`).toBeLessThan(F32_TOL);
+    for (const path of PATHS) {
+      for (const group of [2, 3, 6, 16]) {
+        const c: CaseSpec = { headDim: 64, group, numKvHeads: 2, tokensPerBlock: 16, windowTokens: 100, sinkTokens: 2, lens: [333, 20, 1], seed: group };
+        const input = buildCase(c);
+        const out = await runDecodeOnGpu(ctx, input, { chunkTokens: 128, path });
+        expect(maxScaledError(out, referencePagedDecode(input)), `${path} group ${group}`).toBeLessThan(F32_TOL);
+      }
     }
   });
 
@@ -147,6 +163,45 @@ describe('paged decode attention: GPU vs CPU reference', () => {
     const ctx = await requireGpu();
     const base: CaseSpec = { headDim: 12, group: 1, numKvHeads: 1, tokensPerBlock: 4, windowTokens: null, sinkTokens: 0, lens: [5], seed: 1 };
     await expect(runDecodeOnGpu(ctx, buildCase({ ...base, headDim: 6 }))).rejects.toThrow(/head_dim: got 6/);
+    await expect(runDecodeOnGpu(ctx, buildCase(base), { path: 'texture', lanes: 3 })).rejects.toThrow(/path: got "texture"/);
     await expect(runDecodeOnGpu(ctx, buildCase({ ...base, group: 32, headDim: 8 }))).rejects.toThrow(/num_qo_heads/);
+  });
+});
+
+describe('texture path: path choice, fallback and lane split', () => {
+  const c: CaseSpec = { headDim: 128, group: 4, numKvHeads: 2, tokensPerBlock: 16, windowTokens: 200, sinkTokens: 4, lens: [900, 130, 2], seed: 21 };
+
+  it('auto takes the texture path here, with lanes from the subgroup size', async () => {
+    const ctx = await requireGpu();
+    const p = await prepareDecode(ctx, buildCase(c));
+    expect(p.path).toBe('texture');
+    expect(p.lanes).toBe(Math.min(ctx.subgroupMinSize, 32));
+    p.destroy();
+  });
+
+  it('an adapter without subgroups or read-only storage textures falls back to the buffer path by itself', async () => {
+    const ctx = await requireGpu();
+    const input = buildCase(c);
+    const ref = referencePagedDecode(input);
+    for (const lacking of [{ hasSubgroups: false, subgroupMinSize: 0 }, { hasReadonlyTextures: false }]) {
+      const weaker = { ...ctx, ...lacking };
+      expect(choosePath(weaker, input).path).toBe('buffer');
+      const p = await prepareDecode(weaker, input);
+      expect(p.path).toBe('buffer');
+      p.destroy();
+      expect(maxScaledError(await runDecodeOnGpu(weaker, input), ref)).toBeLessThan(F32_TOL);
+      await expect(runDecodeOnGpu(weaker, input, { path: 'texture' })).rejects.toThrow(/path: got "texture"/);
+    }
+  });
+
+  it('a forced smaller lane split (half the subgroup) gives the same output', async () => {
+    const ctx = await requireGpu();
+    const input = buildCase(c);
+    const ref = referencePagedDecode(input);
+    const lanes = ctx.subgroupMinSize / 2;
+    const p = await prepareDecode(ctx, input, { lanes, chunkTokens: 256 });
+    expect([p.path, p.lanes]).toEqual(['texture', lanes]);
+    p.destroy();
+    expect(maxScaledError(await runDecodeOnGpu(ctx, input, { lanes, chunkTokens: 256 }), ref)).toBeLessThan(F32_TOL);
   });
 });

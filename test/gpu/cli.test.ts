@@ -17,6 +17,7 @@ describe('kvpool attention --backend gpu', () => {
     expect(await main(['attention', '--input', 'in.json', '--json', '--backend', 'gpu'], io)).toBe(0);
     const out = JSON.parse(io.stdout);
     expect(out.backend).toBe('gpu');
+    expect(out.kernel_path).toBe('texture');
     expect(out.adapter).not.toBe('');
     const ref = referencePagedDecode(attentionInputFromJson(JSON.parse(example)));
     expect(maxScaledError(Float32Array.from(out.output.flat()), ref)).toBeLessThan(1e-5);
@@ -24,6 +25,16 @@ describe('kvpool attention --backend gpu', () => {
       [0, 2, 3],
       [0, 1],
     ]);
+  });
+
+  it('--kernel buffer runs the fallback and says so', async () => {
+    await requireGpu();
+    const io = memoryIo({ 'in.json': example });
+    expect(await main(['attention', '--input', 'in.json', '--backend', 'gpu', '--kernel', 'buffer'], io)).toBe(0);
+    expect(io.stdout).toMatch(/kernel: buffer path/);
+    const bad = memoryIo({ 'in.json': example });
+    expect(await main(['attention', '--input', 'in.json', '--kernel', 'fast'], bad)).toBe(2);
+    expect(bad.stderr).toMatch(/--kernel: got "fast"/);
   });
 
   it('the GPU shape limits are user errors (exit 2)', async () => {

@@ -22,8 +22,8 @@ function wrongOf(q: Question, live: LiveRun): string {
 const steps = LESSONS.flatMap((l) => l.steps.map((s, k) => ({ lesson: l, step: s, k })));
 
 describe('lesson registry', () => {
-  it('has the five lessons with unique ids the URL accepts', () => {
-    expect(LESSON_IDS.slice(0, 5)).toEqual(['paged-kv', 'windows', 'pool-groups', 'issue-15401', 'straddle']);
+  it('has the six lessons with unique ids the URL accepts', () => {
+    expect(LESSON_IDS).toEqual(['paged-kv', 'windows', 'pool-groups', 'issue-15401', 'straddle', 'engines']);
     expect(new Set(LESSON_IDS).size).toBe(LESSON_IDS.length);
     for (const id of LESSON_IDS) expect(id).toMatch(/^[a-z0-9-]{1,40}$/);
     for (const l of LESSONS) expect(l.steps.length).toBeGreaterThanOrEqual(3);

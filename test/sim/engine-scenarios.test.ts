@@ -87,3 +87,14 @@ describe('kvpool simulate --engine vllm-v1 | sglang on a preset', () => {
   });
 });
 
+describe('the policy option flips the named scenarios', () => {
+  it('vllm-39734 with --vllm-admission single-bound completes; sglang-29662 with --sglang-eviction bottleneck completes', async () => {
+    const v = memoryIo();
+    expect(await main(['simulate', '--scenario', 'vllm-39734', '--vllm-admission', 'single-bound'], v)).toBe(0);
+    const s = memoryIo();
+    expect(await main(['simulate', '--scenario', 'sglang-29662', '--sglang-eviction', 'bottleneck'], s)).toBe(0);
+    const back = memoryIo();
+    expect(await main(['simulate', '--scenario', 'vllm-39734-fixed', '--vllm-admission', 'full-isl'], back)).toBe(3);
+  });
+});
+

@@ -92,7 +92,7 @@ export async function runKernel(run: RunView, f: FrameView, want: number, lcValu
       tolerance: TOLERANCE,
       lines: [
         `${be.name.toUpperCase()} vs CPU reference: largest difference ${err.toExponential(2)} (scaled by the output's largest magnitude; tolerance ${TOLERANCE}) — ${ok ? 'within tolerance' : 'OUT OF TOLERANCE'}.`,
-        `batch ${batch.requestIds.length} sequence(s) [requests ${batch.requestIds.slice(0, 16).join(', ')}${batch.requestIds.length > 16 ? ', …' : ''}], ${DEMO_SHAPE.numQoHeads} query heads / ${DEMO_SHAPE.numKvHeads} KV head × ${DEMO_SHAPE.headDim} dims, pool buffer of ${phys.length} slot(s); ${(t1 - t0).toFixed(1)} ms on ${be.name}.`,
+        `batch ${batch.requestIds.length} sequence(s) [requests ${batch.requestIds.slice(0, 16).join(', ')}${batch.requestIds.length > 16 ? ', …' : ''}], ${DEMO_SHAPE.numQoHeads} query heads / ${DEMO_SHAPE.numKvHeads} KV head × ${DEMO_SHAPE.headDim} dims, pool buffer of ${phys.length} slot(s); ${(t1 - t0).toFixed(1)} ms on ${be.name}, ${gpu.kernel}.`,
         `request ${sel.id} read logical pages [${pages.logical.join(', ')}] = physical slots [${pages.slots.map((s) => phys[s]).join(', ')}] (context ${batch.contextLens[0]} tokens).`,
       ],
       weightsLine: line,

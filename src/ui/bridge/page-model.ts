@@ -36,6 +36,12 @@ function quotaRaised(plan: Plan | null): string {
   return `Quota raised to ${gib(plan.effectiveQuotaBytes)} by the engine: ${gib(plan.quotaRoundedBytes)} is below what min_slots [${plan.minSlots.join(', ')}] need.`;
 }
 
+export interface BenchSource {
+  bench(s: AppState): PageModel['bench'];
+}
+
+const NO_BENCH: BenchSource = { bench: () => ({ state: 'idle', message: 'Not run yet.', done: 0, total: 0, rows: [], exportJson: null, fileName: '' }) };
+
 export function fixModeFor(mode: string): string {
   return mode === 'issue-fix' || mode === 'upstream' ? 'safe' : 'issue-fix';
 }
@@ -67,7 +73,10 @@ export class PageModels {
   private dataMemo: { imported: AppState['imported']; shown: RunOutcome | null; model: PageModel['data'] } | null = null;
   private readonly paramsOf = memo1((p: UiState) => Object.fromEntries(PARAMS.map((spec) => [spec.url, (spec.serialize as (v: unknown) => string)(p[spec.key])])));
 
-  constructor(runs: RunSource, kernels: KernelSource, href: (query: string) => string) {
+  private readonly benches: BenchSource;
+
+  constructor(runs: RunSource, kernels: KernelSource, href: (query: string) => string, benches: BenchSource = NO_BENCH) {
+    this.benches = benches;
     this.runs = runs;
     this.kernels = kernels;
     this.href = href;
@@ -114,6 +123,7 @@ export class PageModels {
         return p.view === 'compare' ? self.compare(s, live) : null;
       },
       data: this.data(s, shown),
+      bench: this.benches.bench(s),
     };
   }
 

@@ -8,9 +8,9 @@
  *    generator setting);
  *  - a typed value the table rejects is kept out of the state and reported next to its field.
  */
-import { MAX_CONFIG_CHARS, toBase64Url } from './b64.ts';
+import { toBase64Url } from './b64.ts';
 import { baseState, describeProblem, parseUrlState } from './codec.ts';
-import { PARAMS, type ParamSpec, type UiState } from './params.ts';
+import { MAX_CONFIG_CHARS, PARAMS, type ParamSpec, type UiState } from './params.ts';
 import type { AppState, Imported } from './types.ts';
 
 const NO_IMPORT: Imported = { message: '', identical: null, plan: null, run: null };
@@ -28,6 +28,8 @@ export function initialState(search: string): AppState {
     configSource: state.config ? 'config from the link' : '',
     imported: NO_IMPORT,
     kernelTicket: 0,
+    benchTicket: 0,
+    benchSet: 'quick',
   };
 }
 
@@ -131,5 +133,6 @@ export function toggleTheme(s: AppState, prefersDark: boolean): AppState {
 
 export const dismissProblems = (s: AppState): AppState => ({ ...s, problems: [] });
 export const requestKernel = (s: AppState): AppState => ({ ...s, kernelTicket: s.kernelTicket + 1 });
+export const requestBench = (s: AppState, set: 'quick' | 'full'): AppState => ({ ...s, benchTicket: s.benchTicket + 1, benchSet: set });
 /** For lessons: point at a part of the page (a data-region value), or stop pointing. */
 export const highlight = (s: AppState, region: string | null): AppState => ({ ...s, highlight: region });

@@ -30,6 +30,9 @@ export interface AppState {
   readonly imported: Imported;
   /** Bumped by "Run attention kernel": the bridge runs the kernel once per ticket. */
   readonly kernelTicket: number;
+  /** Bumped by the Benchmark view's run buttons: the bridge runs the benchmark once per ticket. */
+  readonly benchTicket: number;
+  readonly benchSet: 'quick' | 'full';
   /** The student's answer to the lesson step on screen, keyed "lesson:lstep" (not in a link). */
   readonly lessonAnswer?: { readonly key: string; readonly text: string } | null;
 }

@@ -129,8 +129,11 @@ export class LessonPanel {
     back.addEventListener('click', () => this.dispatch({ type: 'open', id: a.lessonId, step: a.index - 1 }));
     next.addEventListener('click', () => this.dispatch(a.index + 1 < a.count ? { type: 'open', id: a.lessonId, step: a.index + 1 } : { type: 'close' }));
     leave.addEventListener('click', () => this.dispatch({ type: 'close' }));
+    // On a phone the part the step is about sits below the lesson: one button scrolls to it.
+    const show = h('button', { type: 'button', id: 'lesson-show', text: 'Show it ↓' });
+    show.addEventListener('click', () => document.querySelector(`[data-region="${CSS.escape(this.last?.highlight ?? a.highlight)}"]`)?.scrollIntoView({ block: 'start', behavior: 'smooth' }));
     const link = h('a', { href: a.link, id: 'lesson-link', class: 'notice', text: 'Link to this step' });
-    return h('div', { class: 'lesson-nav' }, back, next, leave, link);
+    return h('div', { class: 'lesson-nav' }, back, next, show, leave, link);
   }
 
   private glossaryList(m: LessonModel): HTMLElement {

@@ -3,6 +3,7 @@
  * file plus one line here. The tabs and the valid `?view=` values are read from this list.
  */
 import type { ViewDef } from '../model.ts';
+import { benchView } from './bench.ts';
 import { compareView } from './compare.ts';
 import { dataView } from './data.ts';
 import { inspectorView } from './inspector.ts';
@@ -15,6 +16,7 @@ export const VIEW_REGISTRY: readonly ViewDef[] = [
   inspectorView,
   compareView,
   dataView,
+  benchView,
 ];
 
 export const VIEW_IDS: readonly string[] = VIEW_REGISTRY.map((v) => v.id);
