@@ -54,7 +54,7 @@ export interface SearchResult {
 }
 
 export const FAMILY =
-  'n identical requests arriving together (prompts at 0, 1, 2, window-edge and power-of-two block counts, each at block alignments 1, tpb/2 and tpb and at the window-edge residues; outputs crossing the next block boundary of every window, or running to maxSeqLen where full-attention pools cannot hold n such requests), and the same with one longest-prompt request in front';
+  'n identical requests arriving together (prompts at 0, 1, 2, window-edge and power-of-two block counts, each at block alignments 1, tpb/2 and tpb and at the window-edge residues; outputs crossing the next block boundary and past every window straddle, or running to maxSeqLen where full-attention pools cannot hold n such requests), and the same with one longest-prompt request in front';
 
 /** Alignments within a block: 1, tpb/2, tpb (a prompt that ends on a boundary) and each window's edge. */
 function residues(plan: Plan): number[] {
@@ -95,7 +95,10 @@ export function shapesOf(s: Subject, plan: Plan): Shape[] {
   const maxPrompt = maxPromptTokens(s);
   const windows = plan.lifeCycles.flatMap((lc) => (lc.kind === 'attn' && lc.windowTokens !== null ? [lc.windowTokens] : []));
   const hasFull = plan.lifeCycles.some((lc) => lc.kind === 'attn' && lc.windowTokens === null);
-  const cross = tpb + Math.max(0, ...windows) + 2;
+  const widest = Math.max(0, ...windows);
+  // Decode far enough to cross the next block boundary and leave every window's straddle behind
+  // (a window wider than a block: fill it, then one more block).
+  const cross = (p: number) => ((tpb - (p % tpb)) % tpb) + (widest <= tpb ? widest + 2 : Math.max(0, widest - p) + tpb + 2);
   const out: Shape[] = [];
   const seen = new Set<string>();
   const add = (prompt: number, output: number, longFirst: boolean, label: string, growth = false) => {
@@ -109,10 +112,10 @@ export function shapesOf(s: Subject, plan: Plan): Shape[] {
   };
   const prompts: number[] = [];
   for (const k of blockCounts(plan, maxPrompt, schedulerTokens(s))) for (const r of residues(plan)) prompts.push(k * tpb + r);
-  for (const p of prompts) add(p, cross, false, `prompt ${p}, output crossing`);
+  for (const p of prompts) add(p, cross(p), false, `prompt ${p}, output crossing`);
   if (hasFull) for (const p of prompts.filter((x) => x <= 2 * tpb)) add(p, L, false, `prompt ${p}, output to maxSeqLen`, true);
   add(maxPrompt, 1, false, 'longest prompt');
-  for (const p of prompts.filter((x) => x <= 2 * tpb)) add(p, cross, true, `longest prompt + prompt ${p}, output crossing`);
+  for (const p of prompts.filter((x) => x <= 2 * tpb)) add(p, cross(p), true, `longest prompt + prompt ${p}, output crossing`);
   return out;
 }
 

@@ -148,3 +148,22 @@ describe('lesson steps at phone width', () => {
     }
   });
 });
+
+describe('the inspector token axis', () => {
+  it('draws sinks, stale blocks apart from unallocated ones, the window and the straddle for a windowed layer with sinks', { timeout: 60_000 }, async () => {
+    const scenario = { tokens_per_block: 64, layers: [{ layer_id: 0, kind: 'attn', window: 128, sink_tokens: 64, buffers: [{ role: 'key', bytes_per_block: 1_048_576 }] }], gpu_quota_bytes: 2 ** 30, typical_step: null, constraints: [], initial_pool_ratio: null };
+    const cfg = Buffer.from(JSON.stringify(scenario)).toString('base64url');
+    const p = hx.page;
+    await p.goto(`${hx.baseUrl}?scenario=custom&cfg=${cfg}&mode=as-shipped&tpb=64&maxSeqLen=4096&maxBatch=4&quota=1GiB&ratio=&workload=generated&requests=2&prompt=500&output=300&view=inspector&step=150&req=0`, { waitUntil: 'load' });
+    await p.waitForFunction(() => (document.querySelector('#insp-axis-note')?.textContent ?? '').includes('h = 649'), null, { timeout: 30_000 });
+    // h = 649, window 128: [522, 649] touches blocks 8..10 (a straddle); block 0 is the sink; 1..7 stale.
+    const note = (await p.textContent('#insp-axis-note')) ?? '';
+    expect(note).toContain('window 128: tokens [522, 649] in blocks 8..10');
+    expect(note).toContain('a straddle');
+    expect(note).toContain('sinks [0, 64) kept for good');
+    expect(note).toContain('3 held, 7 stale, 0 not yet allocated, 1 sink');
+    expect(await p.getAttribute('#insp-axis', 'data-straddle')).toBe('true');
+    expect(await p.textContent('#insp-tables')).toContain('[7 stale]');
+    await p.locator('#insp-axis').screenshot({ path: join(SHOTS, 'inspector-token-axis-sinks.png') });
+  });
+});

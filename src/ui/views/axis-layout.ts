@@ -85,7 +85,7 @@ export function axisCells(l: AxisLayout, keep = 2): AxisCell[] {
     let e = b;
     while (e + 1 < n && l.states[e + 1] === l.states[b] && !important(e + 1) && !important(b)) e++;
     const len = e - b + 1;
-    if (len > 2 * keep + 1) {
+    if (len - 2 * keep >= 3) {
       for (let i = b; i < b + keep; i++) out.push({ kind: 'block', block: i, state: l.states[i] });
       out.push({ kind: 'gap', from: b + keep, to: e - keep, state: l.states[b] });
       for (let i = e - keep + 1; i <= e; i++) out.push({ kind: 'block', block: i, state: l.states[i] });
