@@ -31,10 +31,11 @@ export const LIMITS = {
   /** Simulator passes (--max-steps), and so --stall-limit too. */
   steps: limit(1_000_000, 'a million passes is hours of real serving; the trace keeps a column entry per pass'),
   /**
-   * Request-passes one simulation may do (every pass costs work for each request it holds, running
-   * or suspended); counted as the run goes, so only a run that really does this much is refused.
+   * Request-passes one simulation may do (every pass costs work for each arrived request, as the
+   * engine's scheduler walks its active requests); counted as the run goes, so only a run that
+   * really does this much is refused.
    */
-  simWork: limit(5_000_000, 'under a second of one core at ~7 M request-passes per second (~10 passes over 100,000 waiting requests, or 10,000 short requests)'),
+  simWork: limit(20_000_000, "a few seconds of one core (3-7 M request-passes per second); the page's heaviest example (1,024 requests of 4k + 2k tokens) needs 17 M"),
   /** Slots of one pool group in the simulator (the planner sizes any count arithmetically). */
   simSlotsPerPool: limit(4_194_304, '2^22: about 28 bytes per slot in pools and trace, so ~120 MiB per pool'),
   /** Slots over all pool groups of a simulated plan. */
@@ -53,8 +54,10 @@ export const LIMITS = {
   fileBytes: limit(64 * 1024 * 1024, '64 MiB: real configs are KBs, a 100,000-request trace about 2 MB'),
   /** Nesting of any JSON input. */
   jsonDepth: limit(64, 'configs nest 3-4 levels; deep nesting would overflow the parser stack'),
-  /** Characters of the page's URL (the link) and so the dev server's request-header limit. */
-  urlChars: limit(65_536, 'holds a pasted config.json of 60,000 characters plus the other parameters'),
+  /** Characters of the page's URL (the link); the dev server accepts request headers this long. */
+  urlChars: limit(131_072, 'a pasted config and a request trace of 60,000 characters each, plus the other parameters'),
+  /** The page's own controls for tokens per block, batch size and requests (its worker runs every change). */
+  pageControls: limit(4096, 'keeps every re-plan and re-run of the page interactive'),
   /** Elements of an attention input array (q, k_pool, v_pool). */
   attnElements: limit(16_777_216, '2^24 floats: 64 MiB of K or V, as much as the file limit can carry'),
   /** Key elements one attention run reads: sum of kv_len x query heads x head_dim. */
@@ -65,8 +68,11 @@ export const LIMITS = {
 
 export type LimitName = keyof typeof LIMITS;
 
-/** The page's pasted-config budget inside the link (the rest of the URL is small parameters). */
+/** One pasted text (config.json, request trace) inside the link, in base64url characters. */
 export const URL_CONFIG_CHARS = 60_000;
+
+/** Request-header bytes the dev and preview servers accept: the longest link plus ordinary headers. */
+export const DEV_SERVER_HEADER_BYTES = LIMITS.urlChars.max + 16 * 1024;
 
 /** "at most 16,777,216 (limits.tokens: why)": the words an error appends. */
 export function describeLimit(name: LimitName): string {

@@ -37,6 +37,8 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
     if (!spec) {
       throw new InputError('flag', arg, `one of ${specs.map((s) => `--${s.name}`).join(', ')}`);
     }
+    // Given twice, one value would win silently: refuse instead.
+    if (flags.has(name)) throw new InputError(`--${name}`, arg, 'the flag once');
     if (spec.type === 'bool') {
       if (eq >= 0) throw new InputError(`--${name}`, arg.slice(eq + 1), 'no value (it is a switch)');
       flags.set(name, true);

@@ -58,9 +58,12 @@ function checkLengths(workload: Workload | readonly RequestSpec[] | null, args: 
   }
   const w = workload as Workload;
   if (w.kind !== 'spec' || fits(distMax(w.spec.prompt), distMax(w.spec.output))) return;
-  const flag = args.flags.has('prompt-len') || !args.flags.has('output-len') ? 'prompt-len' : 'output-len';
-  const value = flagString(args, flag) ?? `the default (${flag === 'prompt-len' ? 1024 : 256})`;
-  throw new InputError(`--${flag}`, value, `requests with ${rule} (these reach prompt ${distMax(w.spec.prompt)}, output ${distMax(w.spec.output)})`);
+  // Name what the user typed: a length flag, else --max-seq-len, else the prompt length's default.
+  const flag = ['prompt-len', 'output-len', 'max-seq-len'].find((f) => args.flags.has(f)) ?? 'prompt-len';
+  const value = flagString(args, flag) ?? 'the default (1024)';
+  const reach = `prompt ${distMax(w.spec.prompt)}, output ${distMax(w.spec.output)}`;
+  const what = flag === 'max-seq-len' ? `at least ${distMax(w.spec.prompt) + distMax(w.spec.output) - 1 + draftTokens} for requests of ${reach} (or a shorter --prompt-len / --output-len)` : `requests with ${rule} (these reach ${reach})`;
+  throw new InputError(`--${flag}`, value, what);
 }
 
 const PLAN_FLAG_NAMES = new Set(['engine', 'preset', 'config', 'tokens-per-block', 'max-seq-len', 'max-batch-size', 'max-num-tokens', 'quota', 'kv-dtype', 'constraints', 'draft-tokens', 'extra-kv-tokens']);
@@ -186,10 +189,12 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
     policy: policyFromArgs(args),
     maxUtilForResume: flagNumber(args, 'max-util-for-resume', 0, 1),
     recomputePause: flagBool(args, 'recompute-pause') || undefined,
-    stallLimit: flagInt(args, 'stall-limit', 1),
     maxSteps: flagInt(args, 'max-steps', 1),
+    stallLimit: flagInt(args, 'stall-limit', 1),
     enginePolicy: engineOptionsFromArgs(args),
   };
+  // The default stall limit (1000) follows a smaller --max-steps; a typed one is checked against it.
+  if (run.stallLimit === undefined && run.maxSteps !== undefined && run.maxSteps < 1000) run.stallLimit = run.maxSteps;
   const named = NAMED_SCENARIOS.find((s) => s.name === scenario);
   if (named) {
     if (args.flags.has('preset') || args.flags.has('config')) throw new InputError('--preset', flagString(args, 'preset') ?? flagString(args, 'config'), `nothing: --scenario ${named.name} fixes the model`);
@@ -254,6 +259,9 @@ export async function simulateCommand(argv: string[], io: Io): Promise<number> {
   if (flagBool(args, 'json') && flagBool(args, 'csv')) throw new InputError('--csv', true, 'either --json or --csv, not both');
   const tracePath = flagString(args, 'trace');
   const names = new Map([...SIM_FIELD_TO_FLAG, ['workload', tracePath === undefined ? '--requests' : `--trace ${tracePath}`]]);
+  // A scenario file's own snake_case fields are named as written in the file, not as flags.
+  const scenarioPath = flagString(args, 'scenario');
+  if (scenarioPath !== undefined && !NAMED_SCENARIOS.some((n) => n.name === scenarioPath)) for (const k of [...names.keys()]) if (k.includes('_')) names.delete(k);
   const { config, label } = await withUserNames(names, () => configFromArgs(args, io));
   const trace = withUserNames(names, () => runSimulation(config));
   if (flagBool(args, 'json')) io.out(JSON.stringify({ ...trace.summary, trace: traceToObject(trace) }));

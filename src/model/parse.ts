@@ -21,6 +21,20 @@ function intRange(min: number, max: number, limitName?: LimitName): string {
   return max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
 }
 
+/** The number a decimal spelling means, or null for anything else (hex, "Infinity", blanks, ...). */
+export function decimalOrNull(raw: string): number | null {
+  const t = raw.trim();
+  const n = DECIMAL.test(t) ? Number(t) : Number.NaN;
+  return Number.isFinite(n) ? n : null;
+}
+
+/** The integer a digits-only spelling means (safe integers only), or null. */
+export function integerOrNull(raw: string): number | null {
+  const t = raw.trim();
+  const n = INTEGER.test(t) ? Number(t) : Number.NaN;
+  return Number.isSafeInteger(n) ? n : null;
+}
+
 /** A decimal number in [min, max]; anything else is an InputError naming `field`. */
 export function parseDecimal(field: string, raw: string, min = -Infinity, max = Infinity): number {
   const t = raw.trim();

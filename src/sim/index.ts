@@ -51,8 +51,12 @@ export function normalizeConfig(input: SimInput): SimConfig {
   requireInt('maxBatchSize', c.maxBatchSize, 1, LIMITS.batchSize.max);
   requireInt('maxNumTokens', c.maxNumTokens, 1, LIMITS.tokens.max);
   requireNumber('maxUtilForResume', c.maxUtilForResume, 0, 1);
-  requireInt('maxSteps', c.maxSteps, 1, LIMITS.steps.max);
+  // Users are held to LIMITS.steps at the flag and the link; internal callers (the verdict's
+  // replays) may ask for more passes, which the run's work meter still bounds (each pass costs >= 1).
+  requireInt('maxSteps', c.maxSteps, 1, LIMITS.simWork.max);
   // Deadlock is declared after stallLimit stalled passes: a limit above maxSteps could never fire.
+  // The default stall limit follows a smaller step limit; a stall limit that was given must fit it.
+  if (input.stallLimit === undefined && Number.isInteger(c.maxSteps) && c.maxSteps < c.stallLimit) (c as { stallLimit: number }).stallLimit = c.maxSteps;
   if (!(Number.isInteger(c.stallLimit) && c.stallLimit >= 1 && c.stallLimit <= c.maxSteps)) {
     throw new InputError('stallLimit', c.stallLimit, `an integer in [1, max steps = ${c.maxSteps}] (a deadlock is declared after that many stalled passes)`);
   }

@@ -51,7 +51,12 @@ export function layoutOf(plan: PoolLayout) {
  * One run. `record` off is for re-runs that only need the outcome (floor bisection); `observe`
  * sees the live state after every executed pass (tests check invariants with it).
  */
-export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: boolean, observe?: (s: State) => void): RunResult {
+/**
+ * `overWork`: what a run past the work limit does. 'refuse' (runSimulation, the CLI and the page):
+ * bad input naming the workload. 'stop': end as a step-limit run (the verdict's replays, which
+ * report an unfinished replay as such, within their own time budget).
+ */
+export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: boolean, observe?: (s: State) => void, overWork: 'refuse' | 'stop' = 'refuse'): RunResult {
   const rec = record ? new TraceRecorder(layoutOf(cfg.plan), specs.length) : null;
   const stats = {
     maxConcurrentDecodes: 0,
@@ -81,6 +86,7 @@ export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: b
   for (; step < cfg.maxSteps; step++) {
     state.beginPass(step);
     work += state.activeCount + 1;
+    if (work > LIMITS.simWork.max && overWork === 'stop') break;
     if (work > LIMITS.simWork.max) throw new InputError('workload', `${specs.length} requests`, `a workload the simulator finishes within ${describeLimit('simWork')} request-passes (pass ${step} reached it): fewer or shorter requests, or a smaller max steps`);
     if (!state.done) policy.schedule(state);
     const stalled = !state.done && state.activeCount > 0 && state.tokens === 0 && state.freed === 0;

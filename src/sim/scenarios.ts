@@ -135,7 +135,7 @@ function configOf(o: ScenarioOverrides, s: { plan: Plan; knobs: ModelKnobs; work
     maxNumTokens: o.maxNumTokens ?? s.knobs.maxNumTokens ?? ENGINE_MAX_NUM_TOKENS,
     maxUtilForResume: o.maxUtilForResume ?? 0.95,
     recomputePause: o.recomputePause ?? false,
-    stallLimit: o.stallLimit ?? 1000,
+    stallLimit: o.stallLimit ?? Math.min(1000, o.maxSteps ?? 1000), // the default follows a smaller step limit
     maxSteps: o.maxSteps ?? 100_000,
     draftTokens: s.knobs.draftTokens,
     seed: o.seed,

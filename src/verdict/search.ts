@@ -150,7 +150,8 @@ export interface ReplayOutcome {
 /** Run a request list under a subject; `work` counts the request-passes actually executed. */
 export function replay(s: Subject, plan: Plan, list: readonly RequestSpec[], floorFor: (pg: number) => number = (pg) => plan.slotCounts[pg]): ReplayOutcome {
   const cfg = simConfigOf(s, plan, list, passLimit(s, list));
-  const res = execute(cfg, cfg.workload as RequestSpec[], false);
+  // Past the simulator's work limit a replay ends as 'step-limit' (unfinished), never as bad input.
+  const res = execute(cfg, cfg.workload as RequestSpec[], false, undefined, 'stop');
   const executed = res.steps - res.stats.stalledPasses + res.stats.executedStalledPasses;
   const work = Math.max(1, executed) * list.length;
   let deadlock: DeadlockReport | null = null;

@@ -8,9 +8,9 @@
  *    generator setting);
  *  - a typed value the table rejects is kept out of the state and reported next to its field.
  */
-import { MAX_CONFIG_CHARS, toBase64Url } from './b64.ts';
+import { toBase64Url } from './b64.ts';
 import { baseState, describeProblem, parseUrlState } from './codec.ts';
-import { PARAMS, type ParamSpec, type UiState } from './params.ts';
+import { MAX_CONFIG_CHARS, PARAMS, type ParamSpec, type UiState } from './params.ts';
 import type { AppState, Imported } from './types.ts';
 
 const NO_IMPORT: Imported = { message: '', identical: null, plan: null, run: null };

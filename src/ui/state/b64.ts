@@ -3,9 +3,6 @@
  * URL-safe alphabet without padding, so it needs no escaping in a query string.
  */
 
-/** Longest base64url value accepted in a link (about 45 kB of text). */
-export const MAX_CONFIG_CHARS = 60_000;
-
 /** UTF-8 text -> base64url (URL-safe, no padding). */
 export function toBase64Url(text: string): string {
   const bytes = new TextEncoder().encode(text);

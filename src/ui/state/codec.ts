@@ -3,7 +3,7 @@
  * (only what differs from the scenario's base state), plus the run key (the parameters that change
  * the simulated run; anything else is only a view of the same run).
  */
-import { PARAMS, type ParamSpec, type ScenarioName, scenarioDefaults, type UiState } from './params.ts';
+import { MAX_LINK_CHARS, PARAMS, type ParamSpec, type ScenarioName, scenarioDefaults, type UiState } from './params.ts';
 
 const GENERIC: UiState = {
   scenario: 'trtllm-15401',
@@ -75,6 +75,10 @@ function set<K extends keyof UiState>(state: UiState, key: K, value: UiState[K])
 
 /** Parse a query string (with or without '?'). Never throws. */
 export function parseUrlState(search: string): { state: UiState; problems: UrlProblem[] } {
+  // A link past the limits table's length is not read at all (the dev server would refuse it too).
+  if (search.length > MAX_LINK_CHARS) {
+    return { state: baseState(GENERIC.scenario), problems: [{ param: 'link', value: `${search.length} characters`, expected: `at most ${MAX_LINK_CHARS} characters (the link limit)` }] };
+  }
   const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
   const problems: UrlProblem[] = [];
   const scenarioSpec = PARAMS[0] as ParamSpec<'scenario'>;
@@ -97,8 +101,13 @@ export function parseUrlState(search: string): { state: UiState; problems: UrlPr
       set(state, spec.key, r as never);
     }
   }
+  const seen = new Set<string>();
   for (const k of params.keys()) {
+    if (seen.has(k)) continue;
+    seen.add(k);
     if (!KNOWN_URL_KEYS.has(k)) problems.push({ param: k, value: params.get(k) ?? '', expected: 'no such parameter (ignored)' });
+    // A repeated key is ambiguous: say so instead of silently using the first value.
+    else if (params.getAll(k).length > 1) problems.push({ param: k, value: params.getAll(k).join(' | '), expected: `one value (given ${params.getAll(k).length} times; the first is used)` });
   }
   return { state, problems };
 }

@@ -12,14 +12,19 @@
  *   ?scenario=trtllm-15401&mode=issue-fix&step=120&view=pools
  */
 
+import { LIMITS, URL_CONFIG_CHARS } from '../../limits.ts';
 import { KV_DTYPES } from '../../model/dtype.ts';
+import { decimalOrNull, integerOrNull } from '../../model/parse.ts';
 import { CONSTRAINT_MODES } from '../../planner/build.ts';
 import { NAMED_SCENARIOS } from '../../sim/scenarios.ts';
 import { POLICY_NAMES } from '../../sim/types.ts';
 import { VIEW_IDS } from '../views/registry.ts';
-import { MAX_CONFIG_CHARS } from './b64.ts';
 
-export { fromBase64Url, MAX_CONFIG_CHARS, toBase64Url } from './b64.ts';
+export { fromBase64Url, toBase64Url } from './b64.ts';
+
+/** Longest base64url value accepted in a link (about 45 kB of text), and the longest link: from the limits table. */
+export const MAX_CONFIG_CHARS = URL_CONFIG_CHARS;
+export const MAX_LINK_CHARS = LIMITS.urlChars.max;
 
 // Value lists come from the core (and the view registry), never copies: a new named scenario,
 // constraint mode, policy or dtype in the core is a new valid URL value here without an edit.
@@ -105,9 +110,9 @@ function intParam<K extends keyof UiState>(key: K, url: string, label: string, m
     url,
     label,
     parse: (raw) => {
-      if (!/^-?\d+$/.test(raw)) return { error: `an integer in [${min}, ${max}]` };
-      const n = Number(raw);
-      if (!Number.isSafeInteger(n) || n < min || n > max) return { error: `an integer in [${min}, ${max}]` };
+      // The core's strict parser, shared with the CLI: digits only (no hex, no exponent).
+      const n = raw === raw.trim() ? integerOrNull(raw) : null;
+      if (n === null || n < min || n > max) return { error: `an integer in [${min}, ${max}]` };
       return n as UiState[K];
     },
     serialize: (v) => String(v),
@@ -120,9 +125,8 @@ function numParam<K extends keyof UiState>(key: K, url: string, label: string, m
     url,
     label,
     parse: (raw) => {
-      if (!/^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(raw)) return { error: `a number in [${min}, ${max}]` };
-      const n = Number(raw);
-      if (!Number.isFinite(n) || n < min || n > max) return { error: `a number in [${min}, ${max}]` };
+      const n = raw === raw.trim() ? decimalOrNull(raw) : null;
+      if (n === null || n < min || n > max) return { error: `a number in [${min}, ${max}]` };
       return n as UiState[K];
     },
     serialize: (v) => String(v),
@@ -151,10 +155,10 @@ export const PARAMS: readonly AnySpec[] = [
     parse: (raw) => (PRESET_ID.test(raw) ? raw : { error: 'a preset id such as deepseek-v4-flash' }),
     serialize: (v) => v,
   },
-  intParam('tokensPerBlock', 'tpb', 'Tokens per block', 1, 4096),
-  intParam('maxSeqLen', 'maxSeqLen', 'maxSeqLen', 1, 16_777_216),
-  intParam('maxBatchSize', 'maxBatch', 'maxBatchSize', 1, 4096),
-  intParam('maxNumTokens', 'maxTokens', 'maxNumTokens (0 = unset; scheduler 8192)', 0, 16_777_216),
+  intParam('tokensPerBlock', 'tpb', 'Tokens per block', 1, LIMITS.pageControls.max),
+  intParam('maxSeqLen', 'maxSeqLen', 'maxSeqLen', 1, LIMITS.tokens.max),
+  intParam('maxBatchSize', 'maxBatch', 'maxBatchSize', 1, LIMITS.pageControls.max),
+  intParam('maxNumTokens', 'maxTokens', 'maxNumTokens (0 = unset; scheduler 8192)', 0, LIMITS.tokens.max),
   {
     key: 'quotaGiB',
     url: 'quota',
@@ -181,8 +185,8 @@ export const PARAMS: readonly AnySpec[] = [
       if (parts.length > 16) return { error: 'at most 16 comma-separated numbers >= 0' };
       const out: number[] = [];
       for (const p of parts) {
-        const n = Number(p);
-        if (p.trim() === '' || !Number.isFinite(n) || n < 0) return { error: 'comma-separated numbers >= 0, e.g. 0.01,0.98,0.01' };
+        const n = decimalOrNull(p);
+        if (n === null || n < 0) return { error: 'comma-separated numbers >= 0, e.g. 0.01,0.98,0.01' };
         out.push(n);
       }
       if (!out.some((n) => n > 0)) return { error: 'at least one positive entry' };
@@ -193,14 +197,14 @@ export const PARAMS: readonly AnySpec[] = [
   enumParam('policy', 'policy', 'Scheduler policy', POLICIES),
   numParam('maxUtilForResume', 'util', 'maxUtilForResume', 0, 1),
   enumParam('workload', 'workload', 'Requests from', WORKLOADS),
-  intParam('requests', 'requests', 'Requests', 1, 4096),
-  intParam('promptLen', 'prompt', 'Prompt length (tokens)', 1, 16_777_216),
-  intParam('outputLen', 'output', 'Output length (tokens)', 1, 16_777_216),
+  intParam('requests', 'requests', 'Requests', 1, LIMITS.pageControls.max),
+  intParam('promptLen', 'prompt', 'Prompt length (tokens)', 1, LIMITS.tokens.max),
+  intParam('outputLen', 'output', 'Output length (tokens)', 1, LIMITS.tokens.max),
   enumParam('dist', 'dist', 'Length distribution', DISTS),
   numParam('spread', 'spread', 'Spread (uniform ±, log-normal σ)', 0, 4),
   numParam('arrivalRate', 'rate', 'Arrival rate (req/step, 0 = all at once)', 0, 4096),
-  intParam('seed', 'seed', 'Seed', 0, 4_294_967_295),
-  intParam('maxSteps', 'maxSteps', 'Step limit (passes)', 1, 1_000_000),
+  intParam('seed', 'seed', 'Seed', 0, LIMITS.seed.max),
+  intParam('maxSteps', 'maxSteps', 'Step limit (passes)', 1, LIMITS.steps.max),
   intParam('step', 'step', 'Step', 0, 100_000_000),
   enumParam('view', 'view', 'View', VIEWS),
   intParam('request', 'req', 'Inspected request', -1, 1_000_000),
