@@ -137,7 +137,10 @@ function readScenarioFile(args: ParsedArgs, io: Io, path: string): EngineScenari
 /** The registry engines a command plans with: --engine, else a file's own version, else the default. */
 export function enginesFromArgs(args: ParsedArgs, io: Io): string[] {
   const path = flagString(args, 'scenario');
-  const fallback = path === undefined ? DEFAULT_ENGINE : (readScenarioFile(args, io, path).engine ?? SCENARIO_FILE_ENGINE);
+  const fileEngine = path === undefined ? undefined : readScenarioFile(args, io, path).engine;
+  // A file's own "engine" field is named as the file's field, not as the --engine flag.
+  if (path !== undefined && fileEngine !== undefined) getEngine(fileEngine, `--scenario ${path}: engine`);
+  const fallback = path === undefined ? DEFAULT_ENGINE : (fileEngine ?? SCENARIO_FILE_ENGINE);
   return resolveEngines(args, fallback);
 }
 

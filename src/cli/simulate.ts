@@ -59,7 +59,12 @@ function checkLengths(workload: Workload | readonly RequestSpec[] | null, args: 
   const w = workload as Workload;
   if (w.kind !== 'spec' || fits(distMax(w.spec.prompt), distMax(w.spec.output))) return;
   // Name what the user typed: a length flag, else --max-seq-len, else the prompt length's default.
-  const flag = ['prompt-len', 'output-len', 'max-seq-len'].find((f) => args.flags.has(f)) ?? 'prompt-len';
+  const typed = ['prompt-len', 'output-len', 'max-seq-len'].find((f) => args.flags.has(f));
+  // Nothing typed and a config.json: its max_position_embeddings set the default --max-seq-len.
+  if (typed === undefined && args.flags.has('config')) {
+    throw new InputError(`--config ${flagString(args, 'config')}: max_position_embeddings`, maxSeqLen, `at least ${distMax(w.spec.prompt) + distMax(w.spec.output) - 1 + draftTokens} for the default requests (prompt ${distMax(w.spec.prompt)}, output ${distMax(w.spec.output)}), or pass --max-seq-len and shorter --prompt-len / --output-len`);
+  }
+  const flag = typed ?? 'prompt-len';
   const value = flagString(args, flag) ?? 'the default (1024)';
   const reach = `prompt ${distMax(w.spec.prompt)}, output ${distMax(w.spec.output)}`;
   const what = flag === 'max-seq-len' ? `at least ${distMax(w.spec.prompt) + distMax(w.spec.output) - 1 + draftTokens} for requests of ${reach} (or a shorter --prompt-len / --output-len)` : `requests with ${rule} (these reach ${reach})`;

@@ -85,7 +85,7 @@ export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: b
   let work = 0; // request-passes done: bounded by the limits table, whatever the workload says
   for (; step < cfg.maxSteps; step++) {
     state.beginPass(step);
-    work += state.activeCount + 1;
+    work += state.running.length + 1; // what a pass costs: the running requests (waiting ones are not walked)
     if (work > LIMITS.simWork.max && overWork === 'stop') break;
     if (work > LIMITS.simWork.max) throw new InputError('workload', `${specs.length} requests`, `a workload the simulator finishes within ${describeLimit('simWork')} request-passes (pass ${step} reached it): fewer or shorter requests, or a smaller max steps`);
     if (!state.done) policy.schedule(state);

@@ -12,6 +12,7 @@
  * Cost is counted in request-passes simulated (work units), never in time: the caller passes a
  * budget and, optionally, a deadline callback (the CLI's clock lives in the CLI).
  */
+import { LIMITS } from '../limits.ts';
 import { divUp } from '../planner/pymath.ts';
 import type { Plan } from '../planner/types.ts';
 import { deadlockPoolGroup, deadlockReport, execute } from '../sim/run.ts';
@@ -48,7 +49,7 @@ export interface Counterexample {
 export interface SearchResult {
   readonly counterexample: Counterexample | null;
   readonly family: string;
-  readonly tried: { readonly lists: number; readonly provenLists: number; readonly sizes: string; readonly provenSizes: string; readonly workUnits: number; readonly shapes: number };
+  readonly tried: { readonly lists: number; readonly provenLists: number; readonly beyondLimit: number; readonly sizes: string; readonly provenSizes: string; readonly workUnits: number; readonly shapes: number };
   readonly exhausted: boolean;
   readonly stoppedBy: 'found' | 'family-exhausted' | 'budget' | 'deadline';
 }
@@ -188,12 +189,13 @@ export function searchCounterexample(s: Subject, plan: Plan, b: Bounds, budget: 
   let work = 0;
   let lists = 0;
   let skipped = 0;
+  let beyondLimit = 0;
   const ran: number[] = [];
   const proven: number[] = [];
   const result = (counterexample: Counterexample | null, stoppedBy: SearchResult['stoppedBy']): SearchResult => ({
     counterexample,
     family: FAMILY,
-    tried: { lists, provenLists: skipped, sizes: ranges(ran), provenSizes: ranges(proven), workUnits: work, shapes: shapes.length },
+    tried: { lists, provenLists: skipped, beyondLimit, sizes: ranges(ran), provenSizes: ranges(proven), workUnits: work, shapes: shapes.length },
     exhausted: stoppedBy === 'family-exhausted',
     stoppedBy,
   });
@@ -211,6 +213,11 @@ export function searchCounterexample(s: Subject, plan: Plan, b: Bounds, budget: 
         skipped++;
         continue;
       }
+      if (estimate(s, list) > LIMITS.simWork.max) {
+        // Beyond what one simulator run may do (the limits table): not run, and said so.
+        beyondLimit++;
+        continue;
+      }
       if (budget.stop?.()) return result(null, 'deadline');
       if (work + estimate(s, list) > budget.workUnits) return result(null, 'budget');
       const r = replay(s, plan, list, (pg) => b.poolGroups[pg].worstPass(s.knobs.maxBatchSize).blocks);
@@ -219,12 +226,13 @@ export function searchCounterexample(s: Subject, plan: Plan, b: Bounds, budget: 
       if (r.outcome === 'deadlock' && r.deadlock) {
         const minimality =
           `no list of fewer than ${n} requests in the family deadlocks: ${lists - 1} lists were run and completed, ${skipped} more are proven (their requests' footprints fit the slots together)` +
-          (proven.length > 0 ? `, and sizes ${ranges(proven)} are proven by the certificate bound for that many holders` : '');
+          (proven.length > 0 ? `, and sizes ${ranges(proven)} are proven by the certificate bound for that many holders` : '') +
+          (beyondLimit > 0 ? `; ${beyondLimit} lists longer than one simulator run may be (simWork) were not run, so minimality holds only among the rest` : '');
         if (!ran.includes(n)) ran.push(n);
         return result({ requests: list, shape, deadlock: r.deadlock, steps: r.steps, minimality }, 'found');
       }
     }
     ran.push(n);
   }
-  return result(null, 'family-exhausted');
+  return result(null, beyondLimit > 0 ? 'budget' : 'family-exhausted');
 }
