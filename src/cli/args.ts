@@ -80,6 +80,7 @@ const FLAG_LIMITS: ReadonlyMap<string, LimitName> = new Map<string, LimitName>([
   ['draft-tokens', 'draftTokens'],
   ['extra-kv-tokens', 'draftTokens'],
   ['max-batch-size', 'batchSize'],
+  ['max-cuda-graph-batch-size', 'batchSize'],
   ['requests', 'requests'],
   ['max-steps', 'steps'],
   ['stall-limit', 'steps'],

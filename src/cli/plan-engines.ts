@@ -60,7 +60,9 @@ function engineOf(args: ParsedArgs, raw: unknown): string {
   }
   const id = flag ?? (typeof inFile === 'string' ? inFile : raw !== null && looksLikeVllmCase(raw) ? 'vllm-v1' : 'trtllm-v2');
   if (isTrtllm(id)) return 'trtllm-v2';
-  if (!(OTHER_ENGINES as readonly string[]).includes(id)) throw new InputError('--engine', id, `${engineIds().join(', ')}, ${OTHER_ENGINES.join(', ')}`);
+  // Named as the user wrote it: the flag, or the scenario file's own "engine" field.
+  const field = flag !== undefined ? '--engine' : `--scenario ${flagString(args, 'scenario')}: engine`;
+  if (!(OTHER_ENGINES as readonly string[]).includes(id)) throw new InputError(field, id, `${engineIds().join(', ')}, ${OTHER_ENGINES.join(', ')}`);
   return id;
 }
 

@@ -57,6 +57,7 @@ export const FIELD_TO_FLAG: ReadonlyMap<string, string> = new Map([
   ['swaScratchRewindTokens', '--swa-scratch-reuse'],
   ['avgSeqLen', '--avg-seq-len'],
   ['poolRatio', '--pool-ratio'],
+  ['maxCudaGraphBatchSize', '--max-cuda-graph-batch-size'],
 ]);
 
 export function withFlagNames<T>(fn: () => T): T {
