@@ -5,6 +5,7 @@
 
 import { LIMITS } from '../limits.ts';
 import { isKvDtype, KV_DTYPES, type KvDtype } from '../model/dtype.ts';
+import { engineDefaultsFor } from '../model/engine-defaults.ts';
 import { InputError } from '../model/errors.ts';
 import { parseDecimal, parseInteger, splitList } from '../model/parse.ts';
 import { getPreset, listPresets } from '../model/presets.ts';
@@ -87,15 +88,16 @@ export async function loadModel(args: ParsedArgs, io: Io): Promise<ModelSpec> {
 export function knobsFromArgs(args: ParsedArgs, model: ModelSpec): ModelKnobs {
   const dtypeRaw = flagString(args, 'kv-dtype');
   if (dtypeRaw !== undefined && !isKvDtype(dtypeRaw)) throw new InputError('--kv-dtype', dtypeRaw, KV_DTYPES.join(', '));
-  const kvDtype: KvDtype = (dtypeRaw as KvDtype | undefined) ?? model.defaults.kvDtype;
-  const quotaRaw = flagString(args, 'quota') ?? '40GiB';
-  const quotaBytes = parseBytes('--quota', quotaRaw);
-  if (quotaBytes <= 0) throw new InputError('--quota', quotaRaw, 'a size > 0, e.g. 40GiB (the engine asserts the quota is positive)');
+  const kvDtype: KvDtype = (dtypeRaw as KvDtype | undefined) ?? engineDefaultsFor(model).kvDtype;
+  const d = engineDefaultsFor(model);
+  const quotaRaw = flagString(args, 'quota');
+  const quotaBytes = quotaRaw === undefined ? d.quotaBytes : parseBytes('--quota', quotaRaw);
+  if (quotaBytes <= 0) throw new InputError('--quota', quotaRaw ?? '', 'a size > 0, e.g. 40GiB (the engine asserts the quota is positive)');
   const ratioRaw = flagString(args, 'pool-ratio');
   const knobs: ModelKnobs = {
-    tokensPerBlock: flagInt(args, 'tokens-per-block', 1) ?? model.defaults.tokensPerBlock,
-    maxSeqLen: flagInt(args, 'max-seq-len', 1) ?? model.maxContext,
-    maxBatchSize: flagInt(args, 'max-batch-size', 1) ?? 64,
+    tokensPerBlock: flagInt(args, 'tokens-per-block', 1) ?? d.tokensPerBlock,
+    maxSeqLen: flagInt(args, 'max-seq-len', 1) ?? d.maxSeqLen,
+    maxBatchSize: flagInt(args, 'max-batch-size', 1) ?? d.maxBatchSize,
     maxNumTokens: flagInt(args, 'max-num-tokens', 1) ?? null,
     quotaBytes,
     kvDtype,

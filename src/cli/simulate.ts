@@ -5,6 +5,7 @@
  * Exit status: 0 completed or step limit, 3 deadlock, 2 bad input.
  */
 import { isKvDtype, KV_DTYPES, type KvDtype } from '../model/dtype.ts';
+import { DEFAULT_WORKLOAD } from '../model/engine-defaults.ts';
 import { InputError } from '../model/errors.ts';
 import { parseInteger } from '../model/parse.ts';
 import type { EngineScenario, ModelKnobs } from '../planner/index.ts';
@@ -138,8 +139,8 @@ function workloadFromArgs(args: ParsedArgs, io: Io): Workload | readonly Request
     kind: 'spec',
     spec: {
       requests: flagInt(args, 'requests', 0) ?? 64,
-      prompt: lengthDist(args, 'prompt-len', dist, 1024),
-      output: lengthDist(args, 'output-len', dist, 256),
+      prompt: lengthDist(args, 'prompt-len', dist, DEFAULT_WORKLOAD.promptLen),
+      output: lengthDist(args, 'output-len', dist, DEFAULT_WORKLOAD.outputLen),
       arrivalRate: flagNumber(args, 'arrival-rate', 1e-9) ?? null,
       seed: flagInt(args, 'seed', 0) ?? 1,
     },
@@ -241,7 +242,7 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
   if (engines.length > 1) throw new InputError('--engine', engines.join(','), 'one engine id (side by side is kvpool plan --engine A,B)');
   const planned = await planFromArgs(args, io, engines[0], SIMULATE_READS);
   for (const w of modelWarnings(planned, flagString(args, 'config') !== undefined ? 'max_position_embeddings' : 'maxContext')) io.err(w);
-  const defaultWorkload: Workload = { kind: 'spec', spec: { requests: 64, prompt: { kind: 'fixed', value: 1024 }, output: { kind: 'fixed', value: 256 }, arrivalRate: null, seed: 1 } };
+  const defaultWorkload: Workload = { kind: 'spec', spec: { requests: DEFAULT_WORKLOAD.requests, prompt: { kind: 'fixed', value: DEFAULT_WORKLOAD.promptLen }, output: { kind: 'fixed', value: DEFAULT_WORKLOAD.outputLen }, arrivalRate: null, seed: 1 } };
   checkLengths(workload ?? defaultWorkload, args, planned.knobs?.maxSeqLen ?? scenarioMaxSeqLen(planned.scenario), planned.knobs?.draftTokens ?? 0);
   const mbs = flagInt(args, 'max-batch-size', 1) ?? planned.knobs?.maxBatchSize ?? 64;
   const config: SimInput = {

@@ -129,11 +129,14 @@ function poolFindings(plan: Plan, d: PoolGroupDiagnostics, ctx: DiagnosticsConte
     else out.push({ severity: 'info', poolGroup: d.poolGroup, text: `${label(d)}: grows with length; ${d.slotCount} slots hold ${d.longRequests} request(s) of maxSeqLen ${ctx.maxSeqLen} (${d.blocksAtMaxSeqLen} blocks each).` });
     return out;
   }
-  if (d.minSlots < mbs * (d.decodeBlocksBest ?? 1)) {
+  const need = mbs * (d.decodeBlocksBest ?? 1);
+  if (d.minSlots < need) {
+    // Say what min_slots is below: maxBatchSize itself only when a decode takes one block.
+    const below = need === mbs ? `maxBatchSize ${mbs}` : `the ${need} blocks that maxBatchSize ${mbs} decodes take (${d.decodeBlocksBest} blocks each)`;
     out.push({
       severity: d.decodesBest < mbs ? 'error' : 'warning',
       poolGroup: d.poolGroup,
-      text: `${label(d)}: min_slots ${d.minSlots} is below maxBatchSize ${mbs}; ${ratioWords(plan)} it gets ${d.slotCount} slots, so at most ${d.decodesBest} requests can decode at once.`,
+      text: `${label(d)}: min_slots ${d.minSlots} is below ${below}; ${ratioWords(plan)} it gets ${d.slotCount} slots, so at most ${d.decodesBest} requests can decode at once, each holding its full window (a policy that preempts and recomputes can run more for a while).`,
     });
   }
   if (d.decodesWorst < mbs && d.decodesBest >= mbs) {
@@ -193,7 +196,10 @@ export function diagnose(plan: Plan, ctx: DiagnosticsContext, rePlan?: (quotaByt
   for (const d of pgs) findings.push(...poolFindings(plan, d, ctx));
   if (Number.isFinite(maxBest) && limiting !== null) {
     const d = pgs[limiting];
-    findings.push({ severity: maxBest < ctx.maxBatchSize ? 'error' : 'info', poolGroup: limiting, text: `at most ${maxBest} concurrent decodes at best alignment and ${maxWorst} at worst (maxBatchSize ${ctx.maxBatchSize}); the limit is ${d.name}.` });
+    // "The limit" only when a pool bounds decoding below maxBatchSize; else no pool does.
+    const limits = maxWorst < ctx.maxBatchSize;
+    const tail = limits ? `the limit is ${d.name}.` : `no pool group limits decoding below maxBatchSize (the tightest is ${d.name}).`;
+    findings.push({ severity: maxBest < ctx.maxBatchSize ? 'error' : 'info', poolGroup: limiting, text: `at most ${maxBest} concurrent decodes at best alignment and ${maxWorst} at worst, each holding its full window (maxBatchSize ${ctx.maxBatchSize}); ${tail}` });
   }
   findings.push(...granularityFinding(plan, rePlan));
   return { poolGroups: pgs, maxDecodesBest: maxBest, maxDecodesWorst: maxWorst, limitingPoolGroup: limiting, findings };

@@ -6,6 +6,7 @@
 
 import { Benches } from './bridge/bench.ts';
 import { checkConfig, customConfig } from './bridge/custom.ts';
+import { followModel, followPreset } from './bridge/defaults.ts';
 import { importFile, sameSummary } from './bridge/import.ts';
 import { Kernels } from './bridge/kernels.ts';
 import { LessonBridge } from './bridge/lessons.ts';
@@ -106,7 +107,8 @@ export class App {
     const total = this.total();
     switch (i.type) {
       case 'set':
-        return (s) => A.setParam(s, i.key, i.raw);
+        // Another model brings its own engine defaults (tokens per block, dtype, maxSeqLen).
+        return (s) => A.setParam(s, i.key, i.raw, i.key === 'preset' && i.raw !== s.params.preset ? followPreset(i.raw, s.params) : {});
       case 'scenario':
         return (s) => A.chooseScenario(s, i.name);
       case 'seek':
@@ -120,7 +122,8 @@ export class App {
         if (text === null) return (s) => A.loadConfig(s, null, '', 'model');
         const c = checkConfig(text);
         if ('error' in c) return (s) => A.rejectValue(s, 'cfg', c.error);
-        return (s) => A.loadConfig(s, text, i.source, c.kind);
+        const custom = c.custom;
+        return (s) => A.loadConfig(s, text, i.source, c.kind, custom.kind === 'model' ? followModel(custom.model, s.params) : { tokensPerBlock: custom.scenario.tokens_per_block });
       }
       case 'requestTrace':
         return (s) => A.setRequestTrace(s, i.text, i.name);

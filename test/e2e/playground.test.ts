@@ -63,11 +63,9 @@ describe('playground in Chromium', () => {
     expect(await p.textContent('#slot-tooltip')).toMatch(/^STATE slot 1\nrequest \d+ \(running\)\nblock ordinal 0/);
     expect(await p.textContent('#t-step')).toMatch(/^step 0 \//);
     await p.keyboard.press('Escape');
-    // Clicking the timeline jumps to that step (1057 passes: the middle is about 528).
-    const over = (await p.locator('#timeline .u-over').boundingBox())!;
-    await p.mouse.click(over.x + over.width / 2, over.y + over.height / 2);
-    const mid = Number(/step (\d+)/.exec((await p.textContent('#t-step')) ?? '')?.[1]);
-    expect(Math.abs(mid - 528)).toBeLessThan(10);
+    // The run stalls at pass 57 and repeats it until pass 1056, so the chart opens zoomed on 0..77.
+    expect(await p.textContent('#timeline-note')).toMatch(/^Zoomed to passes 0–77/);
+    // (Clicking the zoomed chart to jump to a step is tested in defects.test.ts, case 4.)
     await p.keyboard.press('Home');
     expect(hx.pageErrors).toEqual([]);
     await shot(p, '01-loaded');

@@ -46,7 +46,7 @@ describe('#15401 from the preset and engine knobs', () => {
     expect(planModel(flash(), issueKnobs({ poolRatio }), 'issue-fix', undefined, V15401).plan.slotCounts).toEqual([64, 42555, 64]);
     // the finding in plain words, as the issue phrases it
     expect(shipped.diagnostics.findings.map((f) => f.text)).toContain(
-      'pool group 2 STATE (window 8): min_slots 1 is below maxBatchSize 64; with initial_pool_ratio [0.01, 0.98, 0.01] it gets 7 slots, so at most 7 requests can decode at once.',
+      'pool group 2 STATE (window 8): min_slots 1 is below maxBatchSize 64; with initial_pool_ratio [0.01, 0.98, 0.01] it gets 7 slots, so at most 7 requests can decode at once, each holding its full window (a policy that preempts and recomputes can run more for a while).',
     );
     expect(shipped.diagnostics.maxDecodesBest).toBe(7);
     expect(shipped.diagnostics.limitingPoolGroup).toBe(2);

@@ -16,7 +16,7 @@ const GROUPS: readonly { title: string; keys: readonly (keyof UiState)[] }[] = [
 ];
 
 const WORKLOAD_NOTES: Record<UiState['workload'], string> = {
-  scenario: "the named scenario's own request list; change any value below to generate requests instead",
+  scenario: "the named scenario's own request list (the fields below show its first request); change any of them to generate requests instead.",
   generated: 'requests generated from the values below (seeded)',
   trace: 'requests from the imported trace file',
 };
@@ -48,6 +48,10 @@ export interface ControlsInput {
   readonly configOk: string;
   readonly configText: string;
   readonly customLoaded: boolean;
+  /** What the preset box says is loaded ('' = nothing to add). */
+  readonly loaded: string;
+  /** Extra notes by URL key (a warning, a raised quota). */
+  readonly notes: Readonly<Record<string, string>>;
 }
 
 export function controlsModel(c: ControlsInput): ControlsModel {
@@ -64,7 +68,7 @@ export function controlsModel(c: ControlsInput): ControlsModel {
         value: (spec.serialize as (v: unknown) => string)(c.params[key]),
         options: optionsOf(key),
         error: typed ?? core,
-        note: noteOf(key, c.params),
+        note: [noteOf(key, c.params), c.notes[spec.url] ?? ''].filter(Boolean).join(' '),
         inputMode: key === 'poolRatio' ? 'decimal' : 'numeric',
       });
     }
@@ -72,7 +76,7 @@ export function controlsModel(c: ControlsInput): ControlsModel {
   const straddle = c.params.scenario === 'straddle' && !c.customLoaded;
   return {
     fields,
-    modelNote: straddle ? 'This scenario brings its own model: one attention layer with a 128-token window, 2 MiB per slot (the preset is not used). Pick a preset to leave the scenario.' : '',
+    modelNote: straddle ? 'This scenario brings its own model: one attention layer with a 128-token window, 2 MiB per slot (the preset is not used). Pick a preset to leave the scenario.' : c.loaded,
     configError: c.configError,
     configOk: c.configOk,
     configText: c.configText,

@@ -42,10 +42,11 @@ export function customConfig(b64: string): CustomConfig {
 
 /** Check pasted text before it is stored: what it is (an engine scenario brings its own
  * constraints), or the error to show under the box (the state is then left as it was). */
-export function checkConfig(text: string): { kind: 'model' | 'scenario' } | { error: string } {
+export function checkConfig(text: string): { kind: 'model' | 'scenario'; custom: CustomModel } | { error: string } {
   if (text.length > MAX_BYTES) return { error: `config.json: ${text.length} characters is too large; expected at most ${MAX_BYTES}` };
   try {
-    return { kind: parseCustomText(text).kind };
+    const custom = parseCustomText(text);
+    return { kind: custom.kind, custom };
   } catch (e) {
     return { error: e instanceof InputError ? e.message : `config.json: ${e instanceof Error ? e.message : String(e)}` };
   }

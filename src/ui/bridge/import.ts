@@ -6,8 +6,11 @@
  * Everything is validated; errors name the field.
  */
 import { InputError } from '../../model/errors.ts';
+import type { LifeCycle } from '../../planner/lifecycle.ts';
+import type { Plan } from '../../planner/types.ts';
 import type { PlanRowView, PlanView, RunEvent, RunView, SummaryView } from '../model.ts';
 import { SLOT_FREE } from '../model.ts';
+import { planViewOf } from './plan.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -147,8 +150,14 @@ export function importFile(text: string, name: string): ImportOutcome {
     }
     if (isPlan(o)) {
       const rows = planJsonRows(o);
+      const like = planFromJson(o);
+      if (like) {
+        // The same view as the live plan: rows with decodes and the planner's findings.
+        const view = planViewOf(like.plan, like.ctx, null);
+        return { kind: 'plan', plan: { ...view, toJson: () => text }, message: `Imported plan ${name}: ${rows.length} pool group(s).` };
+      }
       const plan: PlanView = { rows, findings: [], ratioSource: String(o.ratio_source ?? 'unknown'), quotaBytes: Number(o.effective_quota_bytes ?? 0), error: objError(o.error), toJson: () => text };
-      return { kind: 'plan', plan, message: `Imported plan ${name}: ${rows.length} pool group(s).` };
+      return { kind: 'plan', plan, message: `Imported plan ${name}: ${rows.length} pool group(s); the file has no tokens_per_block / max_batch_size, so decodes and findings are not shown (the page's export has them).` };
     }
     throw new InputError(name, 'JSON', 'a trace (format "kvpool-trace") or a plan (pool_groups, slot_counts) exported by the playground or kvpool');
   } catch (e) {
@@ -159,4 +168,37 @@ export function importFile(text: string, name: string): ImportOutcome {
 /** Does a re-run's summary match the file's (a run is a value)? */
 export function sameSummary(run: RunView, summaryJson: string): boolean {
   return JSON.stringify(JSON.parse(run.toJson()).summary) === summaryJson;
+}
+
+/**
+ * The plan in a JSON file as the planner's Plan (what the plan view and the diagnostics read),
+ * when the file says its tokens per block and batch (the page's export does; `kvpool plan --json`
+ * has the life cycles and slot counts but not those).
+ */
+function planFromJson(o: Obj): { plan: Plan; ctx: { maxBatchSize: number; maxSeqLen: number } } | null {
+  const tpb = o.tokens_per_block;
+  const mbs = o.max_batch_size;
+  const msl = o.max_seq_len;
+  if (typeof tpb !== 'number' || typeof mbs !== 'number' || typeof msl !== 'number' || !Array.isArray(o.life_cycles)) return null;
+  const lcs = o.life_cycles.filter(isObj);
+  const lifeCycles: LifeCycle[] = lcs.map((l) => (l.kind === 'ssm' ? { id: Number(l.id), kind: 'ssm' } : { id: Number(l.id), kind: 'attn', windowTokens: l.window === null ? null : Number(l.window), sinkBlocks: Number(l.sink_blocks ?? 0) }));
+  const groups = (o.pool_groups as unknown[]).filter(isObj);
+  const plan = {
+    tokensPerBlock: tpb,
+    lifeCycles,
+    lifeCyclePoolGroup: lcs.map((l) => Number(l.pool_group)),
+    poolGroups: groups.map((g, i) => ({ index: i, name: String(g.name ?? `pool ${i}`), lifeCycleIds: (g.life_cycle_ids as number[]) ?? [], slotSizeList: (g.slot_size_list as number[]) ?? [], slotBytes: Number(g.slot_bytes ?? 0) })),
+    slotCounts: numArray('slot_counts', o.slot_counts),
+    minSlots: numArray('min_slots', o.min_slots),
+    bytesPerPoolGroup: numArray('bytes_per_pool_group', o.bytes_per_pool_group),
+    initialRatio: Array.isArray(o.initial_ratio) ? (o.initial_ratio as number[]) : [],
+    ratioSource: String(o.ratio_source ?? 'unknown'),
+    quotaRaisedToMin: o.quota_raised_to_min === true,
+    quotaRoundedBytes: Number(o.quota_rounded_bytes ?? 0),
+    minQuotaBytes: Number(o.min_quota_bytes ?? 0),
+    effectiveQuotaBytes: Number(o.effective_quota_bytes ?? 0),
+    granularityBytes: Number(o.granularity ?? 0),
+    error: isObj(o.error) ? { type: String(o.error.type), message: String(o.error.message) } : null,
+  } as unknown as Plan;
+  return { plan, ctx: { maxBatchSize: mbs, maxSeqLen: msl } };
 }

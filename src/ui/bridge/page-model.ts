@@ -3,6 +3,7 @@
  * controls model, the Compare runs (only when read). Nothing derived is stored in the state, and
  * nothing here is computed twice for the same inputs.
  */
+import type { Plan } from '../../planner/types.ts';
 import type { CompareModel, FrameView, PageModel, RunView } from '../model.ts';
 import { runKey, serializeUrlState } from '../state/codec.ts';
 import { MODES, PARAMS, POLICIES, SCENARIOS, type UiState } from '../state/params.ts';
@@ -10,6 +11,7 @@ import type { AppState } from '../state/types.ts';
 import { VIEW_REGISTRY } from '../views/registry.ts';
 import { controlsModel } from './controls.ts';
 import { customConfig } from './custom.ts';
+import { loadedNote, maxSeqLenWarning, presetModel, scenarioRequestsNote } from './defaults.ts';
 import { withPlayground } from './import.ts';
 import { scenarioStory } from './run.ts';
 import type { RunOutcome } from './runs.ts';
@@ -24,6 +26,14 @@ export interface RunSource {
 
 export interface KernelSource {
   kernel(s: AppState, run: RunView | null, frame: FrameView | null): PageModel['inspector']['kernel'];
+}
+
+const gib = (b: number) => `${(b / 2 ** 30).toPrecision(3)} GiB`;
+
+/** The engine raises a quota below what the floors need (safe mode's floors often do): say so. */
+function quotaRaised(plan: Plan | null): string {
+  if (!plan?.quotaRaisedToMin) return '';
+  return `Quota raised to ${gib(plan.effectiveQuotaBytes)} by the engine: ${gib(plan.quotaRoundedBytes)} is below what min_slots [${plan.minSlots.join(', ')}] need.`;
 }
 
 export interface BenchSource {
@@ -149,7 +159,7 @@ export class PageModels {
     const text = imported
       ? `Imported trace. ${imported.story}`
       : r
-        ? `Planned and simulated in ${Math.round(live.ms)} ms: ${r.run.summary.steps} scheduler passes, policy ${p.policy}, constraints ${p.mode}, slots [${r.run.summary.slotCounts.join(', ')}].${r.run.summary.outcome === 'step-limit' ? ` Stopped at the step limit (${p.maxSteps} passes).` : ''}`
+        ? `Planned and simulated in ${Math.round(live.ms)} ms: ${r.run.summary.steps} scheduler passes, policy ${p.policy}, constraints ${p.mode}, slots [${r.run.summary.slotCounts.join(', ')}].${r.run.summary.outcome === 'step-limit' ? ` Stopped at the step limit (${p.maxSteps} passes).` : ''}${quotaRaised(r.plan) ? ` ${quotaRaised(r.plan)}` : ''}`
         : '';
     const progress = live === null ? this.runs.progress() : '';
     const key = `${text}|${progress}|${live === null}`;
@@ -163,9 +173,21 @@ export class PageModels {
     const err = live?.error ?? null;
     const runFieldError = err?.field ? { url: err.field, message: err.message } : null;
     const configError = s.fieldErrors.cfg ?? (runFieldError?.url === 'cfg' ? runFieldError.message : cfg.error);
-    const key = JSON.stringify([runKey(s.params), s.fieldErrors, runFieldError, configError, s.configSource]);
+    const plan = live?.result?.plan ?? null;
+    const key = JSON.stringify([runKey(s.params), s.fieldErrors, runFieldError, configError, s.configSource, plan?.effectiveQuotaBytes]);
     if (this.controlsMemo?.key === key) return this.controlsMemo.model;
-    const model = controlsModel({
+    const model = cfg.custom?.kind === 'model' ? cfg.custom.model : cfg.custom ? null : presetModel(s.params.preset);
+    const notes: Record<string, string> = {};
+    const warn = model && s.params.scenario !== 'straddle' ? maxSeqLenWarning(model, s.params.maxSeqLen) : null;
+    if (warn) notes.maxSeqLen = `Warning: ${warn}.`;
+    const raised = quotaRaised(plan);
+    if (raised) notes.quota = raised;
+    // What actually runs: a named scenario's own list is not what the generator fields say.
+    const list = s.params.workload === 'scenario' && !cfg.custom ? scenarioRequestsNote(s.params.scenario) : '';
+    if (list) notes.workload = `Now running: ${list}.`;
+    const controls = controlsModel({
+      loaded: model && s.params.scenario !== 'straddle' ? loadedNote(model, s.params) : '',
+      notes,
       params: s.params,
       fieldErrors: s.fieldErrors,
       runFieldError,
@@ -174,23 +196,26 @@ export class PageModels {
       configText: cfg.text,
       customLoaded: cfg.custom !== null,
     });
-    this.controlsMemo = { key, model };
-    return model;
+    this.controlsMemo = { key, model: controls };
+    return controls;
   }
 
   private compare(s: AppState, live: RunOutcome | null): CompareModel {
     const p = s.params;
-    const right = { ...p, mode: p.compareMode, policy: p.comparePolicy } as UiState;
+    // Comparing a mode with itself shows nothing: then the right side is the left side's fix.
+    const same = p.compareMode === p.mode && p.comparePolicy === p.policy;
+    const rightMode = same ? (fixModeFor(p.mode) as UiState['mode']) : p.compareMode;
+    const right = { ...p, mode: rightMode, policy: p.comparePolicy } as UiState;
     const key = JSON.stringify([runKey(p), p.compareMode, p.comparePolicy, live === null]);
     if (this.compareMemo?.key === key) return this.compareMemo.model;
     const other = this.runs.run(right, 'compare');
     const model: CompareModel = {
-      mode: p.compareMode,
+      mode: rightMode,
       policy: p.comparePolicy,
       modes: MODES,
       policies: POLICIES,
       left: { title: `${p.mode} · ${p.policy}`, run: live?.result?.run ?? null, error: live?.error?.message ?? null },
-      right: { title: `${p.compareMode} · ${p.comparePolicy}`, run: other?.result?.run ?? null, error: other?.error?.message ?? null },
+      right: { title: `${rightMode} · ${p.comparePolicy}${same ? ` (the fix for ${p.mode}; ${p.mode} is on the left)` : ''}`, run: other?.result?.run ?? null, error: other?.error?.message ?? null },
       pending: live === null || other === null,
     };
     if (!model.pending) this.compareMemo = { key, model };

@@ -92,8 +92,8 @@ export function planFor(state: UiState, custom: CustomModel | null, mode: Constr
 }
 
 /** Plan table rows and findings (diagnostics from the planner's own functions). */
-export function planViewOf(plan: Plan, ctx: { maxBatchSize: number; maxSeqLen: number }): PlanView {
-  const diag = diagnose(plan, ctx, (q) => planScenario({ ...plan.scenario, gpu_quota_bytes: q }));
+export function planViewOf(plan: Plan, ctx: { maxBatchSize: number; maxSeqLen: number }, rePlan: ((q: number) => Plan) | null = (q) => planScenario({ ...plan.scenario, gpu_quota_bytes: q })): PlanView {
+  const diag = diagnose(plan, ctx, rePlan ?? undefined);
   const rows = plan.error
     ? []
     : plan.poolGroups.map((g, i) => {
@@ -116,7 +116,8 @@ export function planViewOf(plan: Plan, ctx: { maxBatchSize: number; maxSeqLen: n
     ratioSource: plan.ratioSource,
     quotaBytes: plan.effectiveQuotaBytes,
     error: plan.error ? `${plan.error.type}: ${plan.error.message}` : null,
-    toJson: () => JSON.stringify(planToJson(plan), null, 2),
+    // The engine output format plus what the page needs to show an imported plan as it shows this one.
+    toJson: () => JSON.stringify({ ...planToJson(plan), tokens_per_block: plan.tokensPerBlock, max_batch_size: ctx.maxBatchSize, max_seq_len: ctx.maxSeqLen }, null, 2),
   };
 }
 

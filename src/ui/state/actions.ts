@@ -51,11 +51,16 @@ export function patchParams(s: AppState, patch: Partial<UiState>): AppState {
   const next: UiState = { ...p, ...patch };
   if (patch.preset !== undefined && patch.preset !== p.preset) Object.assign(next, { scenario: 'custom', poolRatio: [], workload: 'generated' });
   if (WORKLOAD_KEYS.some((k) => k in patch)) next.workload = 'generated';
+  // A generated workload that followed maxBatchSize keeps following it.
+  if (patch.maxBatchSize !== undefined && patch.requests === undefined && p.requests === p.maxBatchSize && next.workload === 'generated') next.requests = patch.maxBatchSize;
   return { ...s, params: next, imported: patch.step === undefined ? { ...s.imported, run: null } : s.imported };
 }
 
-/** A value typed into a control (by URL key): validated by the table, applied or reported. */
-export function setParam(s: AppState, url: string, raw: string): AppState {
+/**
+ * A value typed into a control (by URL key): validated by the table, applied or reported.
+ * `follow`: what changes with it (another model brings its own engine defaults).
+ */
+export function setParam(s: AppState, url: string, raw: string, follow: Partial<UiState> = {}): AppState {
   const spec = specByUrl(url);
   if (!spec) return s;
   const r = spec.parse(raw);
@@ -63,7 +68,8 @@ export function setParam(s: AppState, url: string, raw: string): AppState {
     const msg = `${spec.label}: got ${JSON.stringify(raw.slice(0, 40))}; expected ${(r as { error: string }).error}`;
     return { ...s, fieldErrors: { ...s.fieldErrors, [url]: msg } };
   }
-  const next = patchParams(s, { [spec.key]: r } as Partial<UiState>);
+  if (spec.key === 'preset' && r === s.params.preset) return s;
+  const next = patchParams(s, { ...follow, [spec.key]: r } as Partial<UiState>);
   return { ...next, fieldErrors: withoutError(s.fieldErrors, url) };
 }
 
@@ -86,11 +92,11 @@ function minify(text: string): string {
 }
 
 /** A pasted config (null = back to the preset). `kind` says what the bridge recognised. */
-export function loadConfig(s: AppState, text: string | null, source: string, kind: 'model' | 'scenario'): AppState {
+export function loadConfig(s: AppState, text: string | null, source: string, kind: 'model' | 'scenario', follow: Partial<UiState> = {}): AppState {
   if (text === null) return { ...patchParams(s, { config: '' }), configSource: '', fieldErrors: withoutError(s.fieldErrors, 'cfg') };
   const config = toBase64Url(minify(text));
   const mode = kind === 'scenario' ? 'custom' : s.params.mode === 'custom' ? 'as-shipped' : s.params.mode;
-  const next = patchParams(s, { scenario: 'custom', mode, poolRatio: [], workload: s.params.workload === 'scenario' ? 'generated' : s.params.workload, config });
+  const next = patchParams(s, { ...follow, scenario: 'custom', mode, poolRatio: [], workload: s.params.workload === 'scenario' ? 'generated' : s.params.workload, config });
   return { ...next, configSource: source, fieldErrors: withoutError(s.fieldErrors, 'cfg') };
 }
 

@@ -3,7 +3,7 @@
  * (only what differs from the scenario's base state), plus the run key (the parameters that change
  * the simulated run; anything else is only a view of the same run).
  */
-import { MAX_LINK_CHARS, PARAMS, type ParamSpec, type ScenarioName, scenarioDefaults, type UiState } from './params.ts';
+import { DEFAULT_WORKLOAD, MAX_LINK_CHARS, PARAMS, type ParamSpec, type ScenarioName, scenarioDefaults, type UiState } from './params.ts';
 
 const GENERIC: UiState = {
   scenario: 'trtllm-15401',
@@ -19,9 +19,9 @@ const GENERIC: UiState = {
   policy: 'trtllm-v2',
   maxUtilForResume: 0.95,
   workload: 'scenario',
-  requests: 64,
-  promptLen: 200,
-  outputLen: 1000,
+  requests: DEFAULT_WORKLOAD.requests,
+  promptLen: DEFAULT_WORKLOAD.promptLen,
+  outputLen: DEFAULT_WORKLOAD.outputLen,
   dist: 'fixed',
   spread: 0.5,
   arrivalRate: 0,

@@ -14,6 +14,10 @@
 
 import { LIMITS, URL_CONFIG_CHARS } from '../../limits.ts';
 import { KV_DTYPES } from '../../model/dtype.ts';
+import { parseSize } from '../../model/engine-defaults.ts';
+
+export { DEFAULT_WORKLOAD } from '../../model/engine-defaults.ts';
+
 import { decimalOrNull, integerOrNull } from '../../model/parse.ts';
 import { CONSTRAINT_MODES } from '../../planner/build.ts';
 import { NAMED_SCENARIOS } from '../../sim/scenarios.ts';
@@ -162,13 +166,12 @@ export const PARAMS: readonly AnySpec[] = [
   {
     key: 'quotaGiB',
     url: 'quota',
-    label: 'Quota (GiB, or with B/KiB/MiB)',
+    label: 'Quota (GiB, or with B/KiB/MiB/TiB)',
     parse: (raw) => {
-      const m = /^((?:\d+\.?\d*|\.\d+)(?:e-?\d+)?)\s*(B|KiB|MiB|GiB)?$/i.exec(raw.trim());
-      const unit = (m?.[2] ?? 'GiB').toLowerCase();
-      const scale: Record<string, number> = { b: 2 ** -30, kib: 2 ** -20, mib: 2 ** -10, gib: 1 };
-      const v = m ? Number(m[1]) * scale[unit] : Number.NaN;
-      return Number.isFinite(v) && v >= 1e-10 && v <= 4096 ? v : { error: 'a quota in GiB in [1e-10, 4096], or with a unit: 512MiB, 1B' };
+      // A bare number is GiB; with a unit, the CLI's units (1TiB, 512MiB, 1B): one parser for both.
+      const bytes = /^\s*(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(raw) ? Number(raw) * 2 ** 30 : parseSize(raw);
+      const v = bytes === null ? Number.NaN : bytes / 2 ** 30;
+      return Number.isFinite(v) && v >= 1e-10 && v <= 4096 ? v : { error: 'a quota in GiB in [1e-10, 4096], or with a unit: 1TiB, 512MiB, 1B' };
     },
     // Tiny whole-byte quotas (the straddle scenario's 1 byte) read better in bytes.
     serialize: (v) => (v < 2 ** -20 && Number.isInteger(v * 2 ** 30) ? `${v * 2 ** 30}B` : String(v)),

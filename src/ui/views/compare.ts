@@ -8,14 +8,35 @@ import { fmtInt, h } from './dom.ts';
 
 const LINE_COLOURS = ['#2563eb', '#d97706', '#dc2626', '#059669', '#7c3aed', '#db2777'];
 
-/** Share of each pool in use (used + held) over steps, on a step axis shared by both sides. */
-function pressureChart(run: RunView, maxSteps: number, width = 420, height = 90): HTMLElement {
+/**
+ * Share of each pool in use (used + held) over steps, on a step axis shared by both sides, with
+ * axes: 0 / 50 / 100% of the pool on the left, steps along the bottom.
+ */
+function pressureChart(run: RunView, maxSteps: number, width = 420, height = 110): HTMLElement {
   const c = h('canvas', { width, height, class: 'cmp-chart', role: 'img', 'aria-label': `pool pressure over ${run.stepCount} steps` });
   const ctx = c.getContext('2d');
+  const left = 34;
+  const bottom = 18;
+  const w = width - left - 2;
+  const ht = height - bottom - 4;
   if (ctx) {
-    ctx.strokeStyle = 'rgba(128,128,128,0.5)';
-    ctx.strokeRect(0.5, 0.5, width - 1, height - 1);
-    const xEnd = ((run.stepCount - 1) / Math.max(1, maxSteps - 1)) * (width - 2);
+    ctx.font = '10px system-ui, sans-serif';
+    ctx.fillStyle = 'rgba(128,128,128,0.9)';
+    ctx.strokeStyle = 'rgba(128,128,128,0.35)';
+    for (const pct of [0, 50, 100]) {
+      const y = 2 + ht - (pct / 100) * ht;
+      ctx.beginPath();
+      ctx.moveTo(left, y + 0.5);
+      ctx.lineTo(width - 2, y + 0.5);
+      ctx.stroke();
+      ctx.fillText(`${pct}%`, 2, y + 3);
+    }
+    const ticks = [0, Math.round((maxSteps - 1) / 2), maxSteps - 1];
+    for (const t of ticks) {
+      const x = left + (t / Math.max(1, maxSteps - 1)) * w;
+      ctx.fillText(String(t), Math.min(width - 24, Math.max(left - 4, x - 8)), height - 4);
+    }
+    const xEnd = ((run.stepCount - 1) / Math.max(1, maxSteps - 1)) * w;
     run.poolGroups.forEach((g, i) => {
       const total = Math.max(1, g.slotCount);
       ctx.strokeStyle = LINE_COLOURS[i % LINE_COLOURS.length];
@@ -23,15 +44,22 @@ function pressureChart(run: RunView, maxSteps: number, width = 420, height = 90)
       ctx.beginPath();
       for (let x = 0; x <= xEnd; x++) {
         const t = Math.min(run.stepCount - 1, Math.round((x / Math.max(1, xEnd)) * (run.stepCount - 1)));
-        const y = height - 2 - ((run.used[i][t] + run.held[i][t]) / total) * (height - 4);
-        if (x === 0) ctx.moveTo(x + 1, y);
-        else ctx.lineTo(x + 1, y);
+        const y = 2 + ht - ((run.used[i][t] + run.held[i][t]) / total) * ht;
+        if (x === 0) ctx.moveTo(left + x, y);
+        else ctx.lineTo(left + x, y);
       }
       ctx.stroke();
     });
   }
   const legend = h('div', { class: 'legend' }, ...run.poolGroups.map((g, i) => h('span', {}, h('span', { class: 'sw', style: `background:${LINE_COLOURS[i % LINE_COLOURS.length]}` }), g.name)));
-  return h('div', {}, h('div', { class: 'notice', text: `share of each pool in use (used + held), steps 0..${maxSteps - 1}` }), c, legend);
+  return h(
+    'div',
+    {},
+    h('div', { class: 'notice cmp-axis', text: `y: share of each pool in use (used + held), 0–100%` }),
+    c,
+    h('div', { class: 'notice cmp-axis', text: `x: step, 0..${maxSteps - 1} (the same axis on both sides)` }),
+    legend,
+  );
 }
 
 function summaryCard(side: CompareSide, maxSteps: number): HTMLElement {

@@ -50,7 +50,9 @@ export class Controls {
     for (const f of fields) {
       let det = groups.get(f.group);
       if (!det) {
-        det = h('details', { open: true, 'data-region': `controls-${f.group.toLowerCase()}` }, h('summary', { text: f.group }));
+        // On a phone the settings come first: only the model group starts open.
+        const open = f.group === 'Model' || window.innerWidth > 600;
+        det = h('details', { open, 'data-region': `controls-${f.group.toLowerCase()}` }, h('summary', { text: f.group }));
         groups.set(f.group, det);
         this.root.appendChild(det);
       }

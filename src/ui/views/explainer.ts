@@ -87,10 +87,20 @@ export class Explainer {
     const key = m.error !== null ? `error:${m.error}` : s ? `${phase}:${m.fixMode}:${s.steps}:${s.outcome}:${s.completedRequests}` : 'none';
     if (key === this.key) return;
     this.key = key;
+    // A button pressed from the keyboard that re-renders keeps the focus in the explainer.
+    const focused = this.root.contains(document.activeElement) ? (document.activeElement as HTMLElement).id : null;
     if (m.error !== null) this.root.replaceChildren(renderError(m.error));
     else if (s) {
       const onFix = (mode: string) => this.dispatch({ type: 'set', key: 'mode', raw: mode });
       this.root.replaceChildren(renderExplainer(s, m.fixMode, m.step, onFix, (step) => this.dispatch({ type: 'seek', step })));
     } else this.root.replaceChildren();
+    if (focused !== null) (document.getElementById(focused) ?? this.root.querySelector<HTMLElement>('button') ?? this.focusTarget())?.focus();
+  }
+
+  /** The panel itself when it has no button left. */
+  private focusTarget(): HTMLElement {
+    const panel = this.root.firstElementChild as HTMLElement;
+    panel.tabIndex = -1;
+    return panel;
   }
 }

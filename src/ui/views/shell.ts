@@ -50,6 +50,18 @@ export class Shell {
     const topbar = h('header', { class: 'topbar' }, h('h1', { text: 'KV Pool Playground' }), scenarioBox, h('span', { class: 'spacer' }), this.shareUrl, this.shareButton, themeButton);
     this.transport = new Transport(dispatch);
     const tabStrip = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Views', 'data-region': 'tabs' });
+    // The tab row takes the arrow keys (ARIA tabs pattern) and keeps them from the player.
+    tabStrip.addEventListener('keydown', (e) => {
+      const ids = views.map((v) => v.id);
+      const at = ids.indexOf(this.shownView);
+      const to = e.key === 'ArrowRight' ? at + 1 : e.key === 'ArrowLeft' ? at - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? ids.length - 1 : null;
+      if (to === null) return;
+      e.preventDefault();
+      e.stopPropagation();
+      const id = ids[(to + ids.length) % ids.length];
+      dispatch({ type: 'view', id });
+      this.tabs.get(id)?.focus();
+    });
     const panels = h('div');
     for (const v of views) {
       const b = h('button', { type: 'button', role: 'tab', id: `tab-${v.id}`, 'aria-controls': `panel-${v.id}`, 'aria-selected': 'false', text: v.label });
@@ -89,6 +101,7 @@ export class Shell {
       for (const [id, b] of this.tabs) {
         const on = id === m.view;
         b.setAttribute('aria-selected', String(on));
+        b.tabIndex = on ? 0 : -1;
         this.panels.get(id)!.hidden = !on;
       }
     }

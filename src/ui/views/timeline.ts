@@ -29,12 +29,21 @@ export class Timeline {
   private pending: RunView | null = null;
   private timer = 0;
   private readonly onSeek: (step: number) => void;
-  private readonly chartHost = h('div');
+  /** Focusable (a slider over the steps): arrow keys step, Shift x10, Home/End. */
+  private readonly chartHost = h('div', { class: 'chart', tabindex: 0, role: 'slider', 'aria-label': 'Timeline: step (arrow keys move, Shift ×10, Home/End)', 'aria-valuemin': 0, 'aria-valuenow': 0 });
   private readonly markerLegend = h('div', { class: 'legend' });
+  private readonly note = h('p', { class: 'notice', id: 'timeline-note' });
   private readonly cursorLine = h('div', { class: 'step-line', 'aria-hidden': 'true' });
 
   constructor(dispatch: Dispatch) {
     this.onSeek = (step) => dispatch({ type: 'seek', step });
+    this.chartHost.addEventListener('keydown', (e) => {
+      const op = e.key === 'ArrowRight' ? (e.shiftKey ? 'forward10' : 'forward') : e.key === 'ArrowLeft' ? (e.shiftKey ? 'back10' : 'back') : e.key === 'Home' ? 'start' : e.key === 'End' ? 'end' : null;
+      if (!op) return;
+      e.preventDefault();
+      e.stopPropagation();
+      dispatch({ type: 'player', op });
+    });
     let resizeTimer = 0;
     window.addEventListener('resize', () => {
       clearTimeout(resizeTimer);
@@ -42,6 +51,7 @@ export class Timeline {
     });
     this.root.append(
       h('h2', {}, 'Timeline: share of each pool in use, per step ', h('span', { class: 'kbd', text: '(click: go to a step · drag: zoom · double-click: whole run)' })),
+      this.note,
       this.chartHost,
       this.markerLegend,
     );
@@ -104,7 +114,8 @@ export class Timeline {
       width,
       height: 180,
       series,
-      scales: { x: { time: false, range: [0, Math.max(1, n - 1)] }, y: { range: [0, 105] } },
+      // The x range reaches the last step even when the buckets end before it; zoom still works.
+      scales: { x: { time: false, range: (_u, lo, hi) => [Math.max(0, lo), hi >= (m - 1) * bucket ? Math.max(1, n - 1) : hi] }, y: { range: [0, 105] } },
       // Canvas text cannot use currentColor: take the theme's text colour now (restyle() on a theme change).
       axes: [
         { label: 'step', stroke: fg, grid: { stroke: 'rgba(128,128,128,0.2)' }, ticks: { stroke: 'rgba(128,128,128,0.4)' } },
@@ -115,6 +126,8 @@ export class Timeline {
       cursor: { drag: { x: true, y: false, dist: 6 } },
       hooks: { draw: [(u) => this.drawOverlay(u)], setScale: [() => this.setStep(this.step)] },
     };
+    // Zoom once the plot has its first scales (setting them earlier is overwritten).
+    opts.hooks = { ...opts.hooks, ready: [(u) => setTimeout(() => this.zoomPastStall(run, u), 0)] };
     this.plot = new uPlot(opts, data as uPlot.AlignedData, this.chartHost);
     this.plot.over.appendChild(this.cursorLine);
     this.setStep(this.step);
@@ -130,6 +143,23 @@ export class Timeline {
     );
   }
 
+  /**
+   * A run that stalls repeats the same pass until the detector gives up (1000 passes): open
+   * zoomed on what happens before and at the stall, and say so; double-click shows the whole run.
+   */
+  private zoomPastStall(run: RunView, u: uPlot): void {
+    const d = run.summary.deadlock;
+    const first = d?.firstStalledStep;
+    const n = run.stepCount;
+    if (first === undefined || n - first < 100) {
+      this.note.textContent = '';
+      return;
+    }
+    const end = Math.min(n - 1, first + Math.max(20, Math.round(first * 0.25)));
+    u.setScale('x', { min: 0, max: end });
+    this.note.textContent = `Zoomed to passes 0–${end}: the ${n - 1 - first} stalled passes after pass ${first} (up to ${n - 1}) are alike and hidden; double-click the chart for the whole run.`;
+  }
+
   private resize(): void {
     if (this.plot) this.plot.setSize({ width: Math.max(300, this.root.clientWidth - 28), height: 180 });
     this.setStep(this.step);
@@ -138,6 +168,7 @@ export class Timeline {
   /** Moves a positioned line over the plot: no canvas redraw per step (cheap at 100k steps). */
   private setStep(step: number): void {
     this.step = step;
+    this.chartHost.setAttribute('aria-valuenow', String(step));
     const u = this.plot;
     if (!u) return;
     const x = u.valToPos(step, 'x');
