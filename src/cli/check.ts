@@ -48,7 +48,8 @@ export function subjectFromArgs(args: ParsedArgs): Subject {
   }
   const model = getPreset(flagString(args, 'preset') ?? 'deepseek-v4-flash');
   const { kvDtype, swaScratchRewindTokens: _s, ...knobs } = withFlagNames(() => knobsFromArgs(args, model));
-  return presetSubject(model.id, { engine, mode, kvDtype, knobs, run });
+  // The planner names its own fields (tokens_per_block, ...): report the flags the user typed.
+  return withFlagNames(() => presetSubject(model.id, { engine, mode, kvDtype, knobs, run }));
 }
 
 function boundsJson(v: Verdict) {
