@@ -108,6 +108,8 @@ describe.each(LESSONS.map((l) => [l.id, l] as const))('lesson %s in Chromium', (
     }
     // Finish leaves the lesson; the page stays as it was.
     await p.waitForSelector('#lesson-pick');
+    // The URL sync writes the link after the store changes: wait for it, bounded.
+    await p.waitForFunction(() => !new URL(location.href).searchParams.has('lesson'), null, { timeout: 10_000 });
     expect(new URL(p.url()).searchParams.get('lesson')).toBeNull();
     expect(hx.pageErrors).toEqual([]);
   });
