@@ -17,11 +17,9 @@ import { type Io, parseJsonText } from './io.ts';
 export const OTHER_ENGINES = ['vllm-v1', 'sglang'] as const;
 
 
-/** The SGLang split from flags (a preset or config.json; SGLang has no case files). */
-async function sglangFromArgs(args: ParsedArgs, io: Io, loadModel: () => Promise<{ model: ModelSpec; knobs: ModelKnobs }>) {
-  if (flagString(args, 'scenario') !== undefined) throw new InputError('--scenario', flagString(args, 'scenario'), 'a preset or --config for --engine sglang (it sizes from the model)');
-  const { model, knobs: k } = await loadModel();
-  const input = sglangInputFromModel(model, {
+/** SGLang's knobs from flags, for `plan` and `simulate` alike. */
+function sglangInputFromArgs(args: ParsedArgs, model: ModelSpec, k: ModelKnobs) {
+  return sglangInputFromModel(model, {
     pageSize: flagInt(args, 'tokens-per-block', 1) ?? 1,
     quotaBytes: k.quotaBytes,
     kvDtype: k.kvDtype,
@@ -32,6 +30,13 @@ async function sglangFromArgs(args: ParsedArgs, io: Io, loadModel: () => Promise
     disableOverlapSchedule: flagBool(args, 'disable-overlap-schedule'),
     swaEvictionInterval: flagInt(args, 'swa-eviction-interval', 1) ?? 128,
   });
+}
+
+/** The SGLang split from flags (a preset or config.json; SGLang has no case files). */
+async function sglangFromArgs(args: ParsedArgs, io: Io, loadModel: () => Promise<{ model: ModelSpec; knobs: ModelKnobs }>) {
+  if (flagString(args, 'scenario') !== undefined) throw new InputError('--scenario', flagString(args, 'scenario'), 'a preset or --config for --engine sglang (it sizes from the model)');
+  const { model, knobs: k } = await loadModel();
+  const input = sglangInputFromArgs(args, model, k);
   const result = sglangPoolSizes(input);
   if (flagBool(args, 'json')) io.out(JSON.stringify(sglangJson(input, result), null, 1));
   else io.out(renderSglang(model.id, input, result));
@@ -120,17 +125,7 @@ export async function otherEngineRun(
   if (engine !== 'vllm-v1' && engine !== 'sglang') return null;
   if (engine === 'sglang') {
     const { model, knobs: k } = await loadModel();
-    const input = sglangInputFromModel(model, {
-      pageSize: flagInt(args, 'tokens-per-block', 1) ?? 1,
-      quotaBytes: k.quotaBytes,
-      kvDtype: k.kvDtype,
-      maxRunningRequests: flagInt(args, 'max-batch-size', 1) ?? null,
-      chunkedPrefillSize: k.maxNumTokens,
-      swaFullTokensRatio: flagNumber(args, 'swa-full-tokens-ratio', 0, 1) ?? 0.8,
-      disableRadixCache: flagBool(args, 'disable-radix-cache'),
-      disableOverlapSchedule: flagBool(args, 'disable-overlap-schedule'),
-      swaEvictionInterval: flagInt(args, 'swa-eviction-interval', 1) ?? 128,
-    });
+    const input = sglangInputFromArgs(args, model, k);
     const r = sglangPoolSizes(input);
     const layout = sglangLayout(input, r);
     if (!r.ok || !layout) throw new InputError('--engine', 'sglang', `a configuration SGLang accepts (${r.ok ? 'no pools' : `${r.error.type}: ${r.error.message}`})`);
