@@ -65,7 +65,7 @@ describe('fixed-seed trace snapshot', () => {
     ['vllm-v1 single-bound', 'vllm-v1', { vllmAdmission: 'single-bound', maxModelLen: 64 }],
     ['sglang full-lru', 'sglang', { sglangEviction: 'full-lru' }],
     ['sglang bottleneck', 'sglang', { sglangEviction: 'bottleneck' }],
-  ] as const)('%s', (_name, policy, enginePolicy) => {
+  ] as const)('%s', (name, policy, enginePolicy) => {
     const t = run(policy, enginePolicy, policy === 'vllm-v1' ? 64 : 40);
     const got = { ...t.summary, deadlock: t.summary.deadlock?.message ?? null, hash: traceHash(t) };
     expect(got).toEqual(SNAPSHOT[name]);
