@@ -93,7 +93,7 @@ describe('Map view', () => {
     await p.goto(`${hx.baseUrl}?scenario=trtllm-15401&view=map`, { waitUntil: 'load' });
     await p.waitForSelector('#map-run');
     // The run on screen deadlocks, so the explainer's verdict takes a worker first: let it finish.
-    await p.waitForSelector('#apply-fix', { timeout: 180_000 });
+    await p.waitForFunction(() => (window as unknown as { __kvpool?: { model?: { explainer: { verdict: { state: string } | null } } } }).__kvpool?.model?.explainer.verdict?.state === 'done', null, { timeout: 180_000 });
     await p.evaluate(() => {
       const w = window as unknown as { __lt: number[] };
       w.__lt = [];

@@ -138,7 +138,7 @@ export class PageModels {
       transport: { step, total, playing: s.playing, speed: p.speed },
       status: this.status(s, live, importedRun),
       // The explainer's fix comes from the verdict, asked for only once the run on screen deadlocks.
-      explainer: { summary: run?.summary ?? null, mode: p.mode, fixMode: fixModeFor(p.mode), step, error: error && !importedRun ? error.message : null, verdict: !importedRun && live?.result && run?.summary.outcome === 'deadlock' ? this.verdicts.verdict(p) : null, floorCost: importedRun ? '' : floorCost(run, shown?.result?.planView ?? null) },
+      explainer: { summary: run?.summary ?? null, step, error: error && !importedRun ? error.message : null, verdict: !importedRun && live?.result && run?.summary.outcome === 'deadlock' ? this.verdicts.verdict(p) : null, floorCost: importedRun ? '' : floorCost(run, shown?.result?.planView ?? null) },
       controls: this.controls(s, live, cfg),
       inspector: { request: p.request, lc: p.inspectLc, kernel: this.kernels.kernel(s, run, frame) },
       get compare() {
