@@ -97,6 +97,7 @@ export function verdictJson(v: Verdict, fixes: readonly Fix[]) {
           shape: cx.shape.label,
           family: v.search?.family,
           minimality: cx.minimality,
+          crossing: v.crossing,
           replay: replayCommand(v.subject, 'counterexample.json'),
         }
       : null,
@@ -117,7 +118,7 @@ function renderText(v: Verdict, fixes: readonly Fix[]): string {
   }
   const cx = v.counterexample;
   if (cx) {
-    lines.push('', `counterexample: ${cx.requests.length} request(s) (${cx.shape.label}); ${cx.deadlock.message}`, `  ${cx.minimality}`, `  requests: ${JSON.stringify(cx.requests)}`, `  replay: save the requests as counterexample.json, then ${replayCommand(v.subject, 'counterexample.json')}`);
+    lines.push('', `counterexample: ${cx.requests.length} request(s) (${cx.shape.label}); ${cx.deadlock.message}`, `  ${cx.minimality}`, ...(v.crossing ? [`  why: ${v.crossing.text}`] : []), `  requests: ${JSON.stringify(cx.requests)}`, `  replay: save the requests as counterexample.json, then ${replayCommand(v.subject, 'counterexample.json')}`);
   }
   if (v.search && !cx) lines.push('', `searched: ${v.search.family}`);
   for (const f of v.findings) lines.push(`finding: ${f.text}`);
