@@ -13,7 +13,7 @@ import { diagnose } from '../../planner/diagnostics.ts';
 import { planToJson } from '../../planner/json.ts';
 import type { LifeCycle } from '../../planner/lifecycle.ts';
 import { type EngineScenario, parseScenario } from '../../planner/scenario.ts';
-import { planScenario } from '../../planner/trtllm-v2.ts';
+import { planScenario, replanAtQuota } from '../../planner/trtllm-v2.ts';
 import type { Plan } from '../../planner/types.ts';
 import type { PlanView, PoolGroupView } from '../model.ts';
 import type { ConstraintMode, UiState } from '../state/params.ts';
@@ -91,8 +91,9 @@ export function planFor(state: UiState, custom: CustomModel | null, mode: Constr
   return { plan, view: planViewOf(plan, { maxBatchSize: state.maxBatchSize, maxSeqLen: state.maxSeqLen }) };
 }
 
-/** Plan table rows and findings (diagnostics from the planner's own functions). */
-export function planViewOf(plan: Plan, ctx: { maxBatchSize: number; maxSeqLen: number }, rePlan: ((q: number) => Plan) | null = (q) => planScenario({ ...plan.scenario, gpu_quota_bytes: q })): PlanView {
+/** Plan table rows and findings (diagnostics from the planner's own functions; a re-plan at
+ * another quota uses the plan's own version rules, as the engine's sizer does). */
+export function planViewOf(plan: Plan, ctx: { maxBatchSize: number; maxSeqLen: number }, rePlan: ((q: number) => Plan) | null = (q) => replanAtQuota(plan, q)): PlanView {
   const diag = diagnose(plan, ctx, rePlan ?? undefined);
   const rows = plan.error
     ? []
