@@ -68,12 +68,18 @@ export interface DeadlockView {
   /** 'allocation' or 'resume-gate': what failed in the last stalled pass. */
   readonly cause?: string;
   readonly message?: string;
+  /** The engine's own account of the stall (vLLM's log line, SGLang's error and its cause), if its policy gives one. */
+  readonly engineNote?: string | null;
   /** First pass without progress (the stall the detector then counts). */
   readonly firstStalledStep?: number;
   readonly stalledPasses?: number;
 }
 
 export interface SummaryView {
+  /** The engine that sized the pools and whose scheduler ran (registry id); absent on an imported trace. */
+  readonly engine?: string;
+  /** Whether that engine has TensorRT-LLM constraint modes (a mode switch is a fix only then). */
+  readonly engineHasModes?: boolean;
   readonly outcome: 'completed' | 'deadlock' | 'step-limit';
   readonly steps: number;
   readonly completedRequests: number;
@@ -107,7 +113,8 @@ export interface PlanRowView {
   readonly name: string;
   readonly lifeCycles: string;
   readonly slotBytes: number;
-  readonly minSlots: number;
+  /** null: the engine has no floors (vLLM, SGLang size from memory alone). */
+  readonly minSlots: number | null;
   readonly slotCount: number;
   readonly bytes: number;
   readonly decodesBest: number | null;
@@ -115,6 +122,10 @@ export interface PlanRowView {
 }
 
 export interface PlanView {
+  /** The engine that sized it: registry id and label (absent on an imported plan). */
+  readonly engine?: { readonly id: string; readonly label: string; readonly source: string };
+  /** The sizer's own report, as `kvpool plan` prints it ('' or absent for TensorRT-LLM: the rows are its report). */
+  readonly report?: string;
   readonly rows: readonly PlanRowView[];
   readonly findings: readonly string[];
   readonly ratioSource: string;

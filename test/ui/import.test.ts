@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/model/errors.ts';
+import { planFor } from '../../src/ui/bridge/engine-plan.ts';
 import { isPlan, isTrace, parseJsonFile, planJsonRows, playgroundQuery, traceJsonToRunView, withPlayground } from '../../src/ui/bridge/import.ts';
-import { planFor } from '../../src/ui/bridge/plan.ts';
 import { computeRun } from '../../src/ui/bridge/run.ts';
 import { baseState, serializeUrlState } from '../../src/ui/state/codec.ts';
 

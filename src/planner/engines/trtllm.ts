@@ -51,6 +51,8 @@ export function trtllmSizer(v: TrtllmVersion): TrtllmSizer {
     source: v.source,
     knobs: v.knobs,
     modes: v.modes,
+    // The scheduler rules of kvcache-v2-sizing.md §3 for every version (only sizing changed).
+    policy: 'trtllm-v2',
     size({ scenario, context }: SizerInput, knobs: KnobValues): SizeResult<Plan> {
       const opts = { maxUtilForResume: num(knobs.maxUtilForResume) };
       const plan = planScenario(scenario, v.rules, opts);
