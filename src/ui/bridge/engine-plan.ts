@@ -11,6 +11,7 @@ import { modelToLayers } from '../../model/to-layers.ts';
 import { buildScenario } from '../../planner/build.ts';
 import { layoutAsPlan } from '../../planner/engines/as-plan.ts';
 import { getEngine } from '../../planner/engines/registry.ts';
+import { isTrtllmSizer } from '../../planner/engines/trtllm.ts';
 import type { EngineSizer, KnobValues, SizerInput } from '../../planner/engines/types.ts';
 import { type ModelKnobs, scenarioForModel } from '../../planner/index.ts';
 import type { EngineScenario } from '../../planner/scenario.ts';
@@ -29,8 +30,10 @@ export function engineKnobValues(s: UiState): KnobValues {
 export function modelKnobsFrom(s: UiState): ModelKnobs {
   const k = knobsFor(s.engine, s.knobs);
   const int = (v: unknown) => (typeof v === 'number' ? v : null);
-  // Each version refuses a ratio of the wrong length its own way (the plan shows that engine's refusal).
-  return { ...knobsFrom(s), kvDtype: s.kvDtype, avgSeqLen: int(k.avgSeqLen), maxCudaGraphBatchSize: int(k.maxCudaGraphBatchSize), estimationPass: k.estimationPass === true, poolRatioPer: 'engine' };
+  const e = getEngine(s.engine, 'engine');
+  // A ratio of the wrong length for the version is reported next to the ratio field (the version's own rule).
+  const poolRatioPer = isTrtllmSizer(e) ? e.ratioPer : 'engine';
+  return { ...knobsFrom(s), kvDtype: s.kvDtype, avgSeqLen: int(k.avgSeqLen), maxCudaGraphBatchSize: int(k.maxCudaGraphBatchSize), estimationPass: k.estimationPass === true, poolRatioPer };
 }
 
 function contextOf(s: UiState): SizerInput['context'] {

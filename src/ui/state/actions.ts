@@ -11,7 +11,7 @@
 import { toBase64Url } from './b64.ts';
 import { baseState, describeProblem, parseUrlState } from './codec.ts';
 import { knobByUrl, knobsFor, withKnob } from './knobs.ts';
-import { type ConstraintMode, getEngine, MAX_CONFIG_CHARS, PARAMS, type ParamSpec, type PolicyName, presetDefaults, type UiState } from './params.ts';
+import { engineDefaults, MAX_CONFIG_CHARS, PARAMS, type ParamSpec, presetDefaults, type UiState } from './params.ts';
 import type { AppState, Imported } from './types.ts';
 
 const NO_IMPORT: Imported = { message: '', identical: null, plan: null, run: null };
@@ -52,21 +52,17 @@ export function patchParams(s: AppState, patch: Partial<UiState>): AppState {
   const next: UiState = { ...p, ...patch };
   // Leaving a named scenario for a preset: the default engine (what a user runs today), its mode and policy.
   if (patch.preset !== undefined && patch.preset !== p.preset) Object.assign(next, { scenario: 'custom' }, p.scenario === 'custom' ? { poolRatio: [], workload: 'generated' } : presetDefaults());
-  if (next.engine !== p.engine) Object.assign(next, engineFollows(next.engine, patch, next.knobs));
+  if (next.engine !== p.engine) Object.assign(next, engineFollows(next, patch));
   if (WORKLOAD_KEYS.some((k) => k in patch)) next.workload = 'generated';
   // A generated workload that followed maxBatchSize keeps following it.
   if (patch.maxBatchSize !== undefined && patch.requests === undefined && p.requests === p.maxBatchSize && next.workload === 'generated') next.requests = patch.maxBatchSize;
   return { ...s, params: next, imported: patch.step === undefined ? { ...s.imported, run: null } : s.imported };
 }
 
-/** Another engine brings its own default mode and scheduler policy, and reads only its own knobs. */
-function engineFollows(engine: string, patch: Partial<UiState>, knobs: UiState['knobs']): Partial<UiState> {
-  const e = getEngine(engine);
-  return {
-    ...(e.modes && patch.mode === undefined ? { mode: e.modes.default as ConstraintMode } : {}),
-    ...(patch.policy === undefined ? { policy: e.policy as PolicyName } : {}),
-    knobs: knobsFor(engine, knobs),
-  };
+/** Another engine brings its own scheduler policy (and, for a preset, its default mode), and reads only its own knobs. */
+function engineFollows(next: UiState, patch: Partial<UiState>): Partial<UiState> {
+  const own = engineDefaults(next.engine, next.scenario === 'custom');
+  return { ...(patch.mode === undefined && own.mode ? { mode: own.mode } : {}), ...(patch.policy === undefined ? { policy: own.policy } : {}), knobs: knobsFor(next.engine, next.knobs) };
 }
 
 /** An engine knob typed into its control (by URL key): validated by its declaration. */

@@ -4,7 +4,7 @@
  * the simulated run; anything else is only a view of the same run).
  */
 import { KNOB_PARAMS, knobByUrl, withKnob } from './knobs.ts';
-import { DEFAULT_WORKLOAD, MAX_LINK_CHARS, PARAMS, type ParamSpec, presetDefaults, type ScenarioName, scenarioDefaults, type UiState } from './params.ts';
+import { DEFAULT_WORKLOAD, engineDefaults, MAX_LINK_CHARS, PARAMS, type ParamSpec, presetDefaults, type ScenarioName, scenarioDefaults, type UiState } from './params.ts';
 
 const GENERIC: UiState = {
   scenario: 'trtllm-15401',
@@ -53,8 +53,13 @@ export function defaultState(): Readonly<UiState> {
   return defaults;
 }
 
-export function baseState(scenario: ScenarioName): UiState {
-  const own = scenario === 'custom' ? presetDefaults() : scenarioDefaults(scenario);
+/**
+ * What a link starts from: the scenario's own values under `engine` (default: the scenario's
+ * pinned one; presets: the default engine). Presets take the engine's own mode and policy, as
+ * `kvpool plan --engine` does; a named scenario keeps its mode under another version.
+ */
+export function baseState(scenario: ScenarioName, engine?: string): UiState {
+  const own = scenario === 'custom' ? presetDefaults(engine) : { ...scenarioDefaults(scenario), ...(engine ? engineDefaults(engine, false) : {}) };
   const d = defaultState();
   return { ...d, poolRatio: [...d.poolRatio], ...own, ...(own.poolRatio ? { poolRatio: [...own.poolRatio] } : {}), scenario };
 }
@@ -93,7 +98,10 @@ export function parseUrlState(search: string): { state: UiState; problems: UrlPr
     if (typeof r === 'object') problems.push({ param: 'scenario', value: rawScenario, expected: r.error });
     else scenario = r;
   }
-  const state = baseState(scenario);
+  const engineSpec = PARAMS.find((p) => p.key === 'engine') as ParamSpec<'engine'>;
+  const rawEngine = params.get('engine');
+  const engine = rawEngine === null ? undefined : engineSpec.parse(rawEngine);
+  const state = baseState(scenario, typeof engine === 'string' ? engine : undefined);
   for (const spec of PARAMS) {
     if (spec.key === 'scenario') continue;
     const raw = params.get(spec.url);
@@ -141,13 +149,14 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 /** Serialize: only what differs from the scenario's base state; `scenario` always first. */
 export function serializeUrlState(state: UiState): string {
-  const base = baseState(state.scenario);
+  const base = baseState(state.scenario, state.engine);
   const out = new URLSearchParams();
   out.set('scenario', state.scenario);
   for (const spec of PARAMS) {
     if (spec.key === 'scenario') continue;
     const v = state[spec.key];
-    if (sameValue(v, base[spec.key])) continue;
+    // The engine against the scenario's own (pinned or default) one; the rest against that engine's base.
+    if (sameValue(v, spec.key === 'engine' ? baseState(state.scenario).engine : base[spec.key])) continue;
     out.set(spec.url, (spec.serialize as (x: unknown) => string)(v));
   }
   for (const [name, v] of Object.entries(state.knobs)) {

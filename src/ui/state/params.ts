@@ -7,17 +7,11 @@
  * never put into the page as markup (the views only ever use textContent).
  *
  * Named scenarios set their own defaults for the other rows, so a URL only carries what differs
- * from "table default + scenario defaults":
- *
- *   ?scenario=trtllm-15401&mode=issue-fix&step=120&view=pools
+ * from "table default + scenario defaults", e.g. ?scenario=trtllm-15401&mode=issue-fix&step=120.
  */
-
 import { LIMITS, URL_CONFIG_CHARS } from '../../limits.ts';
 import { KV_DTYPES } from '../../model/dtype.ts';
 import { parseSize } from '../../model/engine-defaults.ts';
-
-export { DEFAULT_WORKLOAD } from '../../model/engine-defaults.ts';
-
 import { decimalOrNull, integerOrNull } from '../../model/parse.ts';
 import { CONSTRAINT_MODES } from '../../planner/build.ts';
 import { allKnobs, DEFAULT_ENGINE, engineIds, getEngine } from '../../planner/engines/registry.ts';
@@ -26,6 +20,7 @@ import { NAMED_SCENARIOS } from '../../sim/scenarios.ts';
 import { POLICY_NAMES } from '../../sim/types.ts';
 import { VIEW_IDS } from '../views/registry.ts';
 
+export { DEFAULT_WORKLOAD } from '../../model/engine-defaults.ts';
 export { fromBase64Url, toBase64Url } from './b64.ts';
 // The engine registry's lists for state/knobs.ts (only this file of the state imports the core).
 export { allKnobs, DEFAULT_ENGINE, decimalOrNull, getEngine, integerOrNull, type KnobSpec, type KnobValue };
@@ -117,7 +112,6 @@ export interface ParamSpec<K extends keyof UiState> {
   readonly parse: (raw: string) => UiState[K] | { error: string };
   readonly serialize: (v: UiState[K]) => string;
 }
-
 type AnySpec = { [K in keyof UiState]: ParamSpec<K> }[keyof UiState];
 
 function intParam<K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number): ParamSpec<K> {
@@ -292,8 +286,13 @@ export function scenarioDefaults(name: string): Partial<UiState> {
   return out;
 }
 
+/** An engine's own policy and (with `mode`) its default constraint mode. */
+export function engineDefaults(id: string, mode: boolean): Partial<UiState> {
+  const e = getEngine(id);
+  return { engine: e.id, policy: e.policy as PolicyName, ...(mode && e.modes ? { mode: e.modes.default as ConstraintMode } : {}) };
+}
+
 /** What a plan from a preset starts from: the default engine (what a user runs today), its mode and policy. */
-export function presetDefaults(): Partial<UiState> {
-  const e = getEngine(DEFAULT_ENGINE);
-  return { poolRatio: [], workload: 'generated', engine: e.id, policy: e.policy as PolicyName, ...(e.modes ? { mode: e.modes.default as ConstraintMode } : {}) };
+export function presetDefaults(engine = DEFAULT_ENGINE): Partial<UiState> {
+  return { poolRatio: [], workload: 'generated', ...engineDefaults(engine, true) };
 }
