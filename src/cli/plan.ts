@@ -14,7 +14,7 @@ import { isTrtllmSizer } from '../planner/engines/trtllm.ts';
 import { CONSTRAINT_MODES, type ConstraintMode, DEFAULT_ENGINE, type EngineScenario, getEngine, type ModelKnobs, type PlannedModel, planAndDiagnose, planModel, SCENARIO_FILE_ENGINE, scenarioForModel } from '../planner/index.ts';
 import { type PeerKnobs, peerSizings } from '../planner/peers.ts';
 import { parseCustomBatches, parseScenario } from '../planner/scenario.ts';
-import { type FlagSpec, flagBool, flagInt, flagString, helpText, type ParsedArgs, parseArgs, parseBytes, withUserNames } from './args.ts';
+import { commandArgs, type FlagSpec, flagBool, flagInt, flagString, type ParsedArgs, parseArgs, parseBytes, withUserNames } from './args.ts';
 import { engineFlag, engineKnobFlags, engineKnobValues, resolveEngines } from './engine-flags.ts';
 import { type Io, parseJsonText } from './io.ts';
 import { compareCommand } from './plan-compare.ts';
@@ -192,12 +192,8 @@ export function modelWarnings(planned: { knobs: ModelKnobs | null; model: ModelS
 }
 
 export async function planCommand(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, PLAN_FLAGS);
-  if (flagBool(args, 'help')) {
-    io.out(helpText('plan [flags]', 'Size the KV-cache pools exactly as the engine does (TensorRT-LLM KVCacheManagerV2 by default; see --engine).', PLAN_FLAGS));
-    return 0;
-  }
-  if (args.positional.length > 0) throw new InputError('argument', args.positional[0], 'flags only (see kvpool plan --help)');
+  const args = commandArgs('plan', argv, PLAN_FLAGS, { usage: 'plan [flags]', summary: 'Size the KV-cache pools exactly as the engine does (TensorRT-LLM KVCacheManagerV2 by default; see --engine).' }, io);
+  if (!args) return 0;
   const other = await planOtherEngine(args, io, async () => {
     const model = await loadModel(args, io);
     return { model, knobs: withFlagNames(() => knobsFromArgs(args, model)) };
