@@ -1,12 +1,14 @@
 /**
  * The contract between the views and the rest of the page: what a view is given (view models,
- * PageModel) and what it may ask for (Intent). Imports nothing. The bridge (src/ui/bridge) turns
+ * PageModel) and what it may ask for (Intent). Imports only its own parts (model-*.ts). The bridge (src/ui/bridge) turns
  * the planner's Plan and the simulator's Trace into these shapes, so a view never imports the core
  * and a change of a core API is a change in the bridge only.
  */
 
+import type { StatusModel, TransportModel } from './model-page.ts';
 import type { ExplainerVerdict, VerdictIntent, VerdictPageModel } from './model-verdict.ts';
 
+export type * from './model-page.ts';
 export type * from './model-verdict.ts';
 
 /** Slot state codes in FrameView.slotState (one byte per slot). */
@@ -72,12 +74,15 @@ export interface DeadlockView {
   /** 'allocation' or 'resume-gate': what failed in the last stalled pass. */
   readonly cause?: string;
   readonly message?: string;
+  readonly engineNote?: string | null; // the engine's own account of the stall (vLLM's log line, SGLang's error)
   /** First pass without progress (the stall the detector then counts). */
   readonly firstStalledStep?: number;
   readonly stalledPasses?: number;
 }
 
 export interface SummaryView {
+  readonly engine?: string; // registry id that sized and scheduled the run, and whether it has modes (absent: imported)
+  readonly engineHasModes?: boolean;
   readonly outcome: 'completed' | 'deadlock' | 'step-limit';
   readonly steps: number;
   readonly completedRequests: number;
@@ -111,7 +116,7 @@ export interface PlanRowView {
   readonly name: string;
   readonly lifeCycles: string;
   readonly slotBytes: number;
-  readonly minSlots: number;
+  readonly minSlots: number | null; // null: no floors (vLLM, SGLang size from memory alone)
   readonly slotCount: number;
   readonly bytes: number;
   readonly decodesBest: number | null;
@@ -119,6 +124,9 @@ export interface PlanRowView {
 }
 
 export interface PlanView {
+  /** The engine that sized it (absent on an imported plan), and its own report as `kvpool plan` prints it ('' for TensorRT-LLM). */
+  readonly engine?: { readonly id: string; readonly label: string; readonly source: string };
+  readonly report?: string;
   readonly rows: readonly PlanRowView[];
   readonly findings: readonly string[];
   readonly ratioSource: string;
@@ -204,20 +212,6 @@ export interface ShellModel {
   readonly link: string;
 }
 
-export interface TransportModel {
-  readonly step: number;
-  readonly total: number;
-  readonly playing: boolean;
-  readonly speed: number;
-}
-
-export interface StatusModel {
-  readonly text: string;
-  readonly busy: boolean;
-  /** A run in progress: what it is doing, in words (the progress line). */
-  readonly progress: string;
-}
-
 export interface DataModel {
   readonly message: string;
   readonly identical: boolean | null;
@@ -225,7 +219,6 @@ export interface DataModel {
   /** The exported trace JSON with the link of this run, built on demand. */
   traceJson(): string | null;
 }
-
 
 /** The Benchmark view: a run of the GPU benchmark on this browser's adapter (bridge/bench.ts). */
 export interface BenchModel {

@@ -54,6 +54,7 @@ function renderExplainer(summary: SummaryView, m: ExplainerModel, dispatch: Disp
     root.appendChild(h('p', { text: 'The last pass failed at the resume gate: a suspended request may resume only while every pool is below maxUtilForResume, and the exhausted pool stays full.' }));
   }
   if (d.message) root.appendChild(h('p', { class: 'mono', text: `Simulator: ${d.message}` }));
+  if (d.engineNote) root.appendChild(h('p', { class: 'engine-note', id: 'engine-note', text: `Engine: ${d.engineNote}` }));
   const row = h('div', { class: 'transport' });
   root.appendChild(fixLine(m.verdict, dispatch, row));
   if (d.firstStalledStep !== undefined && step !== d.firstStalledStep) {
