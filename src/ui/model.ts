@@ -5,6 +5,12 @@
  * and a change of a core API is a change in the bridge only.
  */
 
+import type { CompareModel as CompareModelOf, CompareSide as CompareSideOf } from './compare-model.ts';
+
+export type { CompareAttribution } from './compare-model.ts';
+export type CompareSide = CompareSideOf<RunView>;
+export type CompareModel = CompareModelOf<RunView>;
+
 /** Slot state codes in FrameView.slotState (one byte per slot). */
 export const SLOT_FREE = 0;
 export const SLOT_RUNNING = 1;
@@ -150,22 +156,6 @@ export interface InspectorModel {
   readonly request: number;
   readonly lc: string;
   readonly kernel: { readonly state: 'idle' | 'running' | 'done' | 'error'; readonly message: string; readonly result: KernelResultView | null };
-}
-
-export interface CompareSide {
-  readonly title: string;
-  readonly run: RunView | null;
-  readonly error: string | null;
-}
-
-export interface CompareModel {
-  readonly mode: string;
-  readonly policy: string;
-  readonly modes: readonly string[];
-  readonly policies: readonly string[];
-  readonly left: CompareSide;
-  readonly right: CompareSide;
-  readonly pending: boolean;
 }
 
 /** One control generated from the URL parameter table. */
