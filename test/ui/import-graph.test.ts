@@ -42,7 +42,7 @@ const files = walk(SRC).map((f) => relative(SRC, f));
 const graph = new Map(files.map((f) => [f, importsOf(join(SRC, f))]));
 const CORE = /^(model|planner|sim|attn|verdict|lessons)\//;
 /** The contracts between views and the rest: the page's view models, and the lesson panel's. */
-const CONTRACTS = ['ui/model.ts', 'ui/compare-model.ts', 'ui/lesson-model.ts'];
+const CONTRACTS = ['ui/model.ts', 'ui/lesson-model.ts'];
 const isCore = (f: string) => CORE.test(f) || f === 'limits.ts';
 
 describe('import graph of the page', () => {

@@ -4,6 +4,7 @@
  * nothing here is computed twice for the same inputs.
  */
 import type { Plan } from '../../planner/types.ts';
+import { NAMED_SCENARIOS } from '../../sim/scenarios.ts';
 import type { CompareModel, FrameView, PageModel, RunView } from '../model.ts';
 import { runKey, serializeUrlState } from '../state/codec.ts';
 import { ENGINE_IDS, MODES, PARAMS, POLICIES, SCENARIOS, type UiState } from '../state/params.ts';
@@ -161,7 +162,7 @@ export class PageModels {
     const text = imported
       ? `Imported trace. ${imported.story}`
       : r
-        ? `Planned and simulated in ${Math.round(live.ms)} ms: ${r.run.summary.steps} scheduler passes, policy ${p.policy}, constraints ${p.mode}, slots [${r.run.summary.slotCounts.join(', ')}].${r.run.summary.outcome === 'step-limit' ? ` Stopped at the step limit (${p.maxSteps} passes).` : ''}${quotaRaised(r.plan) ? ` ${quotaRaised(r.plan)}` : ''}`
+        ? `Planned and simulated in ${Math.round(live.ms)} ms: ${r.run.summary.steps} scheduler passes, engine ${p.engine}, policy ${p.policy}${r.run.summary.engineHasModes === false ? '' : `, constraints ${p.mode}`}, slots [${r.run.summary.slotCounts.join(', ')}].${r.run.summary.outcome === 'step-limit' ? ` Stopped at the step limit (${p.maxSteps} passes).` : ''}${quotaRaised(r.plan) ? ` ${quotaRaised(r.plan)}` : ''}`
         : '';
     const progress = live === null ? this.runs.progress() : '';
     const key = `${text}|${progress}|${live === null}`;
@@ -180,7 +181,9 @@ export class PageModels {
     if (this.controlsMemo?.key === key) return this.controlsMemo.model;
     const model = cfg.custom?.kind === 'model' ? cfg.custom.model : cfg.custom ? null : presetModel(s.params.preset);
     const notes: Record<string, string> = {};
-    const warn = model && s.params.scenario !== 'straddle' ? maxSeqLenWarning(model, s.params.maxSeqLen) : null;
+    // A named scenario with its own model (straddle, vLLM's and SGLang's) does not use the preset.
+    const preset = !NAMED_SCENARIOS.find((n) => n.name === s.params.scenario)?.ownModel;
+    const warn = model && preset ? maxSeqLenWarning(model, s.params.maxSeqLen) : null;
     if (warn) notes.maxSeqLen = `Warning: ${warn}.`;
     const raised = quotaRaised(plan);
     if (raised) notes.quota = raised;
@@ -188,7 +191,7 @@ export class PageModels {
     const list = s.params.workload === 'scenario' && !cfg.custom ? scenarioRequestsNote(s.params.scenario) : '';
     if (list) notes.workload = `Now running: ${list}.`;
     const controls = controlsModel({
-      loaded: model && s.params.scenario !== 'straddle' ? loadedNote(model, s.params) : '',
+      loaded: model && preset ? loadedNote(model, s.params) : '',
       notes,
       params: s.params,
       fieldErrors: s.fieldErrors,
