@@ -102,6 +102,11 @@ function refuseOversizedBytes(layout: StorageLayout, floorsByLc: readonly number
   throw new InputError(field, `min_quota of ${approx(minQuotaBytes)}`, `${fix} whose min_quota (min_slots [${minSlots.join(', ')}] x slot bytes) is ${describeLimit('bytes')}`);
 }
 
+/** The same scenario at another quota, sized with the plan's own version rules and resume gate. */
+export function replanAtQuota(plan: Plan, quotaBytes: number): Plan {
+  return planScenario({ ...plan.scenario, gpu_quota_bytes: quotaBytes }, new Set(plan.rules), { maxUtilForResume: plan.maxUtilForResume ?? undefined });
+}
+
 /**
  * Size the pools of an engine scenario exactly as KVCacheManagerV2 does, with the given version
  * rules (default: none, the #15401 era).

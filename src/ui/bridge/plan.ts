@@ -12,7 +12,7 @@ import { diagnose, type PlanDiagnostics } from '../../planner/diagnostics.ts';
 import { planToJson } from '../../planner/json.ts';
 import type { LifeCycle } from '../../planner/lifecycle.ts';
 import { type EngineScenario, parseScenario } from '../../planner/scenario.ts';
-import { planScenario } from '../../planner/trtllm-v2.ts';
+import { replanAtQuota } from '../../planner/trtllm-v2.ts';
 import type { Plan } from '../../planner/types.ts';
 import type { PlanView, PoolGroupView } from '../model.ts';
 import type { UiState } from '../state/params.ts';
@@ -68,8 +68,9 @@ export function uiFieldOf(coreField: string): keyof UiState | 'config' | null {
   return map[f] ?? null;
 }
 
-/** Plan table rows and findings (diagnostics from the planner's own functions). */
-export function planViewOf(plan: Plan, ctx: { maxBatchSize: number; maxSeqLen: number }, rePlan: ((q: number) => Plan) | null = (q) => planScenario({ ...plan.scenario, gpu_quota_bytes: q }), diagnosed?: PlanDiagnostics): PlanView {
+/** Plan table rows and findings (diagnostics from the planner's own functions; a re-plan at
+ * another quota uses the plan's own version rules, as the engine's sizer does). */
+export function planViewOf(plan: Plan, ctx: { maxBatchSize: number; maxSeqLen: number }, rePlan: ((q: number) => Plan) | null = (q) => replanAtQuota(plan, q), diagnosed?: PlanDiagnostics): PlanView {
   // The sizer's own diagnostics when it made them (its version's rules re-plan the quota).
   const diag = diagnosed ?? diagnose(plan, ctx, rePlan ?? undefined);
   const rows = plan.error
