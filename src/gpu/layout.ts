@@ -160,7 +160,6 @@ export const ThroughputParams = defineStruct(
 
 /** Which shader file declares which struct (for the layout test). */
 export const STRUCTS_BY_SHADER: Record<string, StructLayout[]> = {
-  'paged_decode_attention.wgsl': [AttentionParams, WorkItemLayout],
   'merge_attention_states.wgsl': [MergeParams],
   'naive_decode_attention.wgsl': [NaiveParams],
   'kv_append.wgsl': [AppendParams],

@@ -6,7 +6,6 @@
  */
 
 export const SHADER_NAMES = [
-  'paged_decode_attention',
   'merge_attention_states',
   'naive_decode_attention',
   'kv_append',
