@@ -8,7 +8,7 @@ import { batchSize, numSlots, type PagedDecodeInput } from '../attn/inputs.ts';
 import type { SplitPlan } from '../attn/split.ts';
 import { headBlock } from './attention-texture.ts';
 import { allocatePool, createBuffer, destroyPool, type KvStorage, type PoolBuffers, readBuffer, STORAGE_IN, STORAGE_OUT, UNIFORM, writePool } from './buffers.ts';
-import { BUFFER_WG, type BufferVariant, bufferKernelSource, bufferVariantKey, bufferWorkgroupBytes, Q_STAGE_VEC4 } from './decode-buffer-wgsl.ts';
+import { BUFFER_MAX_HB, BUFFER_WG, type BufferVariant, bufferKernelSource, bufferVariantKey, bufferWorkgroupBytes, Q_STAGE_VEC4 } from './decode-buffer-wgsl.ts';
 import type { GpuContext } from './device.ts';
 import { AttentionParams, MergeParams, packStruct } from './layout.ts';
 import { getGeneratedPipeline, getPipeline } from './pipelines.ts';
@@ -22,10 +22,10 @@ export interface BufferDecode {
   destroy(): void;
 }
 
-/** A kernel for a buffer variant: its cache key, WGSL and override constants. */
-export type BufferSource = (v: BufferVariant) => Promise<{ key: string; code: string; constants?: Record<string, number> }>;
+/** A kernel for a buffer variant and group: its cache key, WGSL, override constants, head blocks (workgroups z). */
+export type BufferSource = (v: BufferVariant, shape: { group: number; headDim: number }) => Promise<{ key: string; code: string; constants?: Record<string, number>; headBlocks: number }>;
 
-const generated: BufferSource = async (v) => ({ key: bufferVariantKey(v), code: bufferKernelSource(v) });
+const generated: BufferSource = async (v, { group }) => ({ key: bufferVariantKey(v), code: bufferKernelSource(v), headBlocks: Math.ceil(group / v.hb) });
 
 /**
  * Key phases of the kernel's phase C: each thread owns 4 vec4 columns, ceil(headDim / 16) threads
@@ -39,9 +39,9 @@ export function keyPhases(headDim: number): number {
 /** The buffer kernel variant for an input: queries staged in workgroup memory when they fit. */
 export function bufferVariant(ctx: GpuContext, input: PagedDecodeInput, storage: KvStorage, split: boolean): BufferVariant {
   const group = input.numQoHeads / input.numKvHeads;
-  const v = { hb: headBlock(group), split, qStage: false, f16: storage === 'f16' };
+  const v = { hb: Math.min(BUFFER_MAX_HB, headBlock(group)), split, qStage: false, f16: storage === 'f16' };
   const staged = { ...v, qStage: true };
-  const fits = group * (input.headDim / 4) <= Q_STAGE_VEC4 && bufferWorkgroupBytes(staged) <= ctx.limits.maxComputeWorkgroupStorageSize;
+  const fits = v.hb * (input.headDim / 4) <= Q_STAGE_VEC4 && bufferWorkgroupBytes(staged) <= ctx.limits.maxComputeWorkgroupStorageSize;
   return fits ? staged : v;
 }
 
@@ -59,9 +59,9 @@ export async function prepareBufferDecode(
   const vPool = allocatePool(ctx, 'V', slots, slotElems, storage, maxBindingBytes);
   writePool(ctx, kPool, input.kPool);
   writePool(ctx, vPool, input.vPool);
-  const kernel = await source(bufferVariant(ctx, input, storage, kPool.bindings.length > 1));
+  const kernel = await source(bufferVariant(ctx, input, storage, kPool.bindings.length > 1), { group: input.numQoHeads / input.numKvHeads, headDim: input.headDim });
   const [attn, merge] = await Promise.all([getGeneratedPipeline(ctx, kernel.key, () => kernel.code, kernel.constants), getPipeline(ctx, 'merge_attention_states')]);
-  return { ...buildPrepared(ctx, input, plan, kPool, vPool, attn, merge), variantKey: kernel.key };
+  return { ...buildPrepared(ctx, input, plan, [kPool, vPool], [attn, merge], kernel.headBlocks), variantKey: kernel.key };
 }
 
 function itemsArray(plan: SplitPlan): Uint32Array {
@@ -76,10 +76,9 @@ function buildPrepared(
   ctx: GpuContext,
   input: PagedDecodeInput,
   plan: SplitPlan,
-  kPool: PoolBuffers,
-  vPool: PoolBuffers,
-  attn: GPUComputePipeline,
-  merge: GPUComputePipeline,
+  [kPool, vPool]: [PoolBuffers, PoolBuffers],
+  [attn, merge]: [GPUComputePipeline, GPUComputePipeline],
+  headBlocks: number,
 ): Omit<BufferDecode, 'variantKey'> {
   const { device } = ctx;
   const batch = batchSize(input);
@@ -131,7 +130,7 @@ function buildPrepared(
       const pass = encoder.beginComputePass({ label: 'decode attention pass' });
       pass.setPipeline(attn);
       pass.setBindGroup(0, attnGroup);
-      pass.dispatchWorkgroups(nItems, input.numKvHeads);
+      pass.dispatchWorkgroups(nItems, input.numKvHeads, headBlocks);
       pass.setPipeline(merge);
       pass.setBindGroup(0, mergeGroup);
       pass.dispatchWorkgroups(batch, input.numQoHeads);

@@ -105,11 +105,35 @@ export async function prepareTextureDecode(
   const vPool = allocateTexturePool(ctx, 'V', shape, storage, layout);
   writeTexturePool(ctx, kPool, input.kPool);
   writeTexturePool(ctx, vPool, input.vPool);
+  const decode = await bindTexturePools(ctx, input, plan, storage, [kPool, vPool], variant);
+  return {
+    ...decode,
+    destroy() {
+      decode.destroy();
+      kPool.texture.destroy();
+      vPool.texture.destroy();
+    },
+  };
+}
+
+/**
+ * A decode over texture pools the caller owns and keeps (written by kv_append_texture, say): the
+ * kernel reads them in place; destroy() leaves them alone.
+ */
+export async function bindTexturePools(
+  ctx: GpuContext,
+  input: PagedDecodeInput,
+  plan: SplitPlan,
+  storage: KvStorage,
+  pools: [TexturePool, TexturePool],
+  variant: TextureVariant,
+): Promise<TextureDecode> {
   const [attn, merge] = await Promise.all([
     getGeneratedPipeline(ctx, variantKey(variant), () => variantSource(variant)),
     getPipeline(ctx, 'merge_attention_states'),
   ]);
-  return bindTexture(ctx, input, plan, variant, [kPool, vPool], attn, merge);
+  if (pools[0].storage !== storage) throw new Error(`texture pools hold ${pools[0].storage}, not ${storage}`);
+  return bindTexture(ctx, input, plan, variant, pools, attn, merge);
 }
 
 function itemsArray(plan: SplitPlan): Uint32Array {
@@ -189,7 +213,6 @@ function bindTexture(
     readOutput: async () => new Float32Array(await readBuffer(ctx, outBuf, outBytes)),
     destroy() {
       for (const b of owned) b.destroy();
-      for (const p of pools) p.texture.destroy();
     },
   };
 }

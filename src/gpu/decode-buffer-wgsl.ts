@@ -4,9 +4,10 @@
  * layout [slot][tokenInBlock][kvHead][headDim], split over two bindings at `slotsPerBinding` when a
  * pool passes maxStorageBufferBindingSize. No subgroup operations: workgroup memory and barriers.
  *
- * One workgroup of WG = 32 threads per (work item, KV head); it serves the HB query heads of the
- * group (HB = group rounded up to a power of two), so each K/V row is loaded once per group. Per
- * tile of TILE = 128 keys:
+ * One workgroup of WG = 32 threads per (work item, KV head, head block); it serves HB query heads
+ * of the group (the group rounded up to a power of two, at most 4: a bigger block's registers cost
+ * a software driver minutes of compile time), heads g0 .. g0 + HB - 1 with g0 = HB * workgroup z,
+ * so each K/V row is loaded once per head block. Per tile of TILE = 128 keys:
  *   A  thread t scores KPT keys of the tile (t, t + KSTRIDE, ...) against every head: each query
  *      vec4 is loaded once per head-dim step for all its keys -> scores[g][key] (scaled);
  *   B  thread g < group folds the tile into head g's running (max, sum) and turns its scores
@@ -26,11 +27,11 @@ import { AttentionParams, WorkItemLayout } from './layout.ts';
 import { lines, range, wgslStruct } from './wgsl-common.ts';
 
 export interface BufferVariant {
-  /** Query heads per workgroup: the group rounded up to 1, 2, 4, 8 or 16. */
+  /** Query heads per workgroup: the group rounded up to 1, 2 or 4 (larger groups: several blocks). */
   readonly hb: number;
   /** The pools are split over two bindings each. */
   readonly split: boolean;
-  /** Stage the group's queries in workgroup memory (when they fit: faster on a software driver). */
+  /** Stage the block's queries in workgroup memory (when they fit: faster on a software driver). */
   readonly qStage: boolean;
   /** K/V stored as f16 (needs shader-f16). */
   readonly f16: boolean;
@@ -38,11 +39,13 @@ export interface BufferVariant {
 
 export const BUFFER_WG = 32;
 export const BUFFER_TILE = 128;
-/** Query vec4s the staging area holds (group x headDim / 4 must fit). */
+/** Query vec4s the staging area holds: 4 heads of head dim 512. */
 export const Q_STAGE_VEC4 = 512;
+/** Largest head block. */
+export const BUFFER_MAX_HB = 4;
 
-/** Keys per thread in phase A: 8 from head block 8 up, where query loads outnumber K loads. */
-export const keysPerThread = (hb: number) => (hb >= 8 ? 8 : 4);
+/** Keys per thread in phase A. */
+export const keysPerThread = (_hb: number) => 4;
 
 /** Workgroup memory of a variant (the host checks it against the device's limit). */
 export function bufferWorkgroupBytes(v: BufferVariant): number {
@@ -86,8 +89,8 @@ fn keyRow(item: WorkItem, key: u32, kvHead: u32) -> vec2<u32> {
 function scoreKeys(v: BufferVariant): string {
   const kpt = keysPerThread(v.hb);
   const hv = headVecs(v);
-  const qBase = v.qStage ? '0u' : '(item.seq * params.numQoHeads + kvHead * params.group) * d4';
-  return `fn scoreKeys(item: WorkItem, kvHead: u32, k: u32, n: u32, tile: u32) {
+  const qBase = v.qStage ? '0u' : '(item.seq * params.numQoHeads + kvHead * params.group + g0) * d4';
+  return `fn scoreKeys(item: WorkItem, kvHead: u32, g0: u32, k: u32, n: u32, tile: u32) {
   let d4 = params.headDim / 4u;
   let qBase = ${qBase};
 ${lines(kpt, (j) => `let r${j} = keyRow(item, tile + min(k + ${j}u * KSTRIDE, n - 1u), kvHead);`)}
@@ -96,16 +99,16 @@ ${lines(kpt, (j) => range(hv).map((h) => `var s${j}_${h} = vec4<f32>(0.0);`).joi
 ${lines(Math.ceil(v.hb / 4), (i) => range(Math.min(4, v.hb - 4 * i)).map((k) => `let q${4 * i + k} = qAt(qBase + d + ${4 * i + k}u * d4);`).join(' '), '    ')}
 ${lines(kpt, (j) => `let k${j} = loadK(r${j}.y, r${j}.x + d); ${range(hv).map((h) => `s${j}_${h} += ${vec4Of(v, h, (g) => `dot(q${g}, k${j})`)};`).join(' ')}`, '    ')}
   }
-${lines(kpt, (j) => `storeScores(k + ${j}u * KSTRIDE, r${j}${range(hv).map((h) => `, s${j}_${h}`).join('')});`)}
+${lines(kpt, (j) => `storeScores(k + ${j}u * KSTRIDE, g0, r${j}${range(hv).map((h) => `, s${j}_${h}`).join('')});`)}
 }
 
-// Scaled scores of key slot k (if inside the tile) for the group's heads, and its row.
-fn storeScores(k: u32, r: vec2<u32>${range(hv).map((h) => `, s${h}: vec4<f32>`).join('')}) {
+// Scaled scores of key slot k (if inside the tile) for the block's heads, and its row.
+fn storeScores(k: u32, g0: u32, r: vec2<u32>${range(hv).map((h) => `, s${h}: vec4<f32>`).join('')}) {
   if (k >= TILE) {
     return;
   }
   rowBase[k] = r.x | (r.y << 31u);
-${lines(hv, (h) => range(Math.min(4, v.hb - 4 * h)).map((i) => `if (${4 * h + i}u < params.group) { scores[${4 * h + i}u * TILE + k] = s${h}.${'xyzw'[i]} * params.smScale; }`).join(' '))}
+${lines(hv, (h) => range(Math.min(4, v.hb - 4 * h)).map((i) => `if (g0 + ${4 * h + i}u < params.group) { scores[${4 * h + i}u * TILE + k] = s${h}.${'xyzw'[i]} * params.smScale; }`).join(' '))}
 }`;
 }
 
@@ -185,7 +188,7 @@ fn foldTile(g: u32, n: u32) {
   runMax[g] = mx;
 }
 
-// Accumulator vec4 col of head g of the partial state (heads past the group, columns past d4: none).
+// Accumulator vec4 col of group head g of the partial state (heads past the group, columns past d4: none).
 fn storeHead(head0: u32, g: u32, col: u32, a: vec4<f32>) {
   let d4 = params.headDim / 4u;
   if (g < params.group && col < d4) {
@@ -203,11 +206,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   let kvHead = wg.y;
   let d4 = params.headDim / 4u;
   let group = params.group;
-  if (t < group) {
+  let g0 = wg.z * HB;
+  // Heads of this block inside the group.
+  let nh = min(HB, group - g0);
+  if (t < nh) {
     runMax[t] = NEG_BIG;
     runSum[t] = 0.0;
   }
-${v.qStage ? '  let qBase = (item.seq * params.numQoHeads + kvHead * group) * d4;\n  for (var j = t; j < group * d4; j += WG) {\n    qs[j] = q[qBase + j];\n  }\n' : ''}  workgroupBarrier();
+${v.qStage ? '  let qBase = (item.seq * params.numQoHeads + kvHead * group + g0) * d4;\n  for (var j = t; j < nh * d4; j += WG) {\n    qs[j] = q[qBase + j];\n  }\n' : ''}  workgroupBarrier();
   let nc = (d4 + 3u) / 4u;
   let kps = WG / nc;
   let kp = t / nc;
@@ -217,10 +223,10 @@ ${lines(4, (c) => each((g) => `var a${c}_${g} = vec4<f32>(0.0);`))}
   for (var tile = item.keyStart; tile < item.keyEnd; tile += TILE) {
     let n = min(TILE, item.keyEnd - tile);
     for (var k = t; k < KSTRIDE; k += WG) {
-      scoreKeys(item, kvHead, k, n, tile);
+      scoreKeys(item, kvHead, g0, k, n, tile);
     }
     workgroupBarrier();
-    if (t < group) {
+    if (t < nh) {
       foldTile(t, n);
     }
     workgroupBarrier();
@@ -231,13 +237,13 @@ ${accumulate(v, '      ')}
   }
   if (kp < kps) {
     let head0 = (wg.x * kps + kp) * params.numQoHeads + kvHead * group;
-${lines(4, (c) => each((g) => `storeHead(head0, ${g}u, cb + ${c}u * nc, a${c}_${g});`), '    ')}
+${lines(4, (c) => each((g) => `storeHead(head0, g0 + ${g}u, cb + ${c}u * nc, a${c}_${g});`), '    ')}
   }
   // Every sub-item carries the running max; only the first carries the sum, so the merge's
   // sum of e^(m - M) l over sub-items counts it once.
-  if (t < group) {
+  if (t < nh) {
     for (var s = 0u; s < kps; s++) {
-      let h = (wg.x * kps + s) * params.numQoHeads + kvHead * group + t;
+      let h = (wg.x * kps + s) * params.numQoHeads + kvHead * group + g0 + t;
       partials[params.mlOffset + h * 2u] = runMax[t];
       partials[params.mlOffset + h * 2u + 1u] = select(0.0, runSum[t], s == 0u);
     }

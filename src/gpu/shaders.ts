@@ -9,6 +9,7 @@ export const SHADER_NAMES = [
   'merge_attention_states',
   'naive_decode_attention',
   'kv_append',
+  'kv_append_texture',
   'copy_bandwidth',
   'read_buffer',
   'read_texture',

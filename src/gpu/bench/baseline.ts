@@ -5,6 +5,7 @@
  * path's host code with its own override constants. Nothing outside the benchmark uses it.
  */
 import type { BufferSource } from '../attention-buffer.ts';
+import { headBlock } from '../attention-texture.ts';
 import type { GpuContext } from '../device.ts';
 import { f16Variant } from '../shaders.ts';
 
@@ -32,14 +33,15 @@ async function source(): Promise<string> {
   return text;
 }
 
-/** The previous kernel for a buffer variant: same head block, split and f16 choice, its constants. */
+/** The previous kernel for a buffer variant: the split and f16 choice, its own head block (the whole group). */
 export function previousKernel(ctx: GpuContext): BufferSource {
-  return async (v) => {
+  return async (v, { group, headDim }) => {
     const base = await source();
-    const constants: Record<string, number> = { HB: v.hb };
+    const hb = headBlock(group);
+    const constants: Record<string, number> = { HB: hb };
     if (v.split) constants.SPLIT_POOL = 1;
-    if (v.qStage && ctx.limits.maxComputeWorkgroupStorageSize >= STAGED_BYTES) constants.Q_STAGE = 512;
-    const key = `previous:hb${v.hb}:${Object.keys(constants).join(',')}${v.f16 ? ':f16' : ''}`;
-    return { key, code: v.f16 ? f16Variant(base) : base, constants };
+    if (group * (headDim / 4) <= 512 && ctx.limits.maxComputeWorkgroupStorageSize >= STAGED_BYTES) constants.Q_STAGE = 512;
+    const key = `previous:hb${hb}:${Object.keys(constants).join(',')}${v.f16 ? ':f16' : ''}`;
+    return { key, code: v.f16 ? f16Variant(base) : base, constants, headBlocks: 1 };
   };
 }
