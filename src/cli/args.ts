@@ -139,6 +139,21 @@ export function helpText(command: string, summary: string, specs: readonly FlagS
 }
 
 /**
+ * What every subcommand does first: parse its flags, answer --help (null: the help was printed,
+ * exit 0), refuse positional arguments, and refuse --json together with --csv.
+ */
+export function commandArgs(name: string, argv: readonly string[], specs: readonly FlagSpec[], help: { usage: string; summary: string }, io: { out(text: string): void }): ParsedArgs | null {
+  const args = parseArgs(argv, specs);
+  if (flagBool(args, 'help')) {
+    io.out(helpText(help.usage, help.summary, specs));
+    return null;
+  }
+  if (args.positional.length > 0) throw new InputError('argument', args.positional[0], `flags only (see kvpool ${name} --help)`);
+  if (flagBool(args, 'json') && flagBool(args, 'csv')) throw new InputError('--csv', true, 'either --json or --csv, not both');
+  return args;
+}
+
+/**
  * Run `fn`, renaming the field of an InputError from a core name (e.g. "maxSteps",
  * "workload.prompt.max", "poolRatio[2]") to what the user typed (a flag, "--trace FILE"): the
  * longest prefix of the field found in `names` is replaced, the rest ("[2]", ".max") is kept.

@@ -13,7 +13,7 @@ import { NAMED_SCENARIOS } from '../sim/index.ts';
 import { checkSubject, DEFAULT_WORK_UNITS, type Verdict } from '../verdict/check.ts';
 import { describeFix, type Fix, listFixes } from '../verdict/fixes.ts';
 import { presetSubject, type Subject, scenarioSubject, subjectFlags } from '../verdict/subject.ts';
-import { type FlagSpec, flagBool, flagInt, flagNumber, flagString, helpText, type ParsedArgs, parseArgs } from './args.ts';
+import { commandArgs, type FlagSpec, flagBool, flagInt, flagNumber, flagString, type ParsedArgs } from './args.ts';
 import { resolveEngines } from './engine-flags.ts';
 import type { Io } from './io.ts';
 import { knobsFromArgs, parseMode, withFlagNames } from './plan.ts';
@@ -97,6 +97,7 @@ export function verdictJson(v: Verdict, fixes: readonly Fix[]) {
           shape: cx.shape.label,
           family: v.search?.family,
           minimality: cx.minimality,
+          crossing: v.crossing,
           replay: replayCommand(v.subject, 'counterexample.json'),
         }
       : null,
@@ -117,7 +118,7 @@ function renderText(v: Verdict, fixes: readonly Fix[]): string {
   }
   const cx = v.counterexample;
   if (cx) {
-    lines.push('', `counterexample: ${cx.requests.length} request(s) (${cx.shape.label}); ${cx.deadlock.message}`, `  ${cx.minimality}`, `  requests: ${JSON.stringify(cx.requests)}`, `  replay: save the requests as counterexample.json, then ${replayCommand(v.subject, 'counterexample.json')}`);
+    lines.push('', `counterexample: ${cx.requests.length} request(s) (${cx.shape.label}); ${cx.deadlock.message}`, `  ${cx.minimality}`, ...(v.crossing ? [`  why: ${v.crossing.text}`] : []), `  requests: ${JSON.stringify(cx.requests)}`, `  replay: save the requests as counterexample.json, then ${replayCommand(v.subject, 'counterexample.json')}`);
   }
   if (v.search && !cx) lines.push('', `searched: ${v.search.family}`);
   for (const f of v.findings) lines.push(`finding: ${f.text}`);
@@ -127,12 +128,8 @@ function renderText(v: Verdict, fixes: readonly Fix[]): string {
 }
 
 export async function checkCommand(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, CHECK_FLAGS);
-  if (flagBool(args, 'help')) {
-    io.out(helpText('check [flags]', 'Will this configuration stall? safe (certificate), unsafe (minimal counterexample + verified fixes) or unknown. Exit 0 safe, 3 unsafe, 4 unknown.', CHECK_FLAGS));
-    return 0;
-  }
-  if (args.positional.length > 0) throw new InputError('argument', args.positional[0], 'flags only (see kvpool check --help)');
+  const args = commandArgs('check', argv, CHECK_FLAGS, { usage: 'check [flags]', summary: 'Will this configuration stall? safe (certificate), unsafe (minimal counterexample + verified fixes) or unknown. Exit 0 safe, 3 unsafe, 4 unknown.' }, io);
+  if (!args) return 0;
   const seconds = flagNumber(args, 'time-budget', 0.001, 3600) ?? 20;
   const subject = subjectFromArgs(args);
   // CPU seconds of this process: on a busy shared machine wall time would turn answers into unknown.

@@ -10,10 +10,11 @@ import { InputError } from '../model/errors.ts';
 import { parseDecimal, parseInteger, splitList } from '../model/parse.ts';
 import { getPreset, listPresets } from '../model/presets.ts';
 import type { ModelSpec } from '../model/spec.ts';
+import { isTrtllmSizer } from '../planner/engines/trtllm.ts';
 import { CONSTRAINT_MODES, type ConstraintMode, DEFAULT_ENGINE, type EngineScenario, getEngine, type ModelKnobs, type PlannedModel, planAndDiagnose, planModel, SCENARIO_FILE_ENGINE, scenarioForModel } from '../planner/index.ts';
 import { type PeerKnobs, peerSizings } from '../planner/peers.ts';
 import { parseCustomBatches, parseScenario } from '../planner/scenario.ts';
-import { type FlagSpec, flagBool, flagInt, flagString, helpText, type ParsedArgs, parseArgs, parseBytes, withUserNames } from './args.ts';
+import { commandArgs, type FlagSpec, flagBool, flagInt, flagString, type ParsedArgs, parseArgs, parseBytes, withUserNames } from './args.ts';
 import { engineFlag, engineKnobFlags, engineKnobValues, resolveEngines } from './engine-flags.ts';
 import { type Io, parseJsonText } from './io.ts';
 import { compareCommand } from './plan-compare.ts';
@@ -147,11 +148,11 @@ export function enginesFromArgs(args: ParsedArgs, io: Io): string[] {
   return resolveEngines(args, fallback);
 }
 
-/** What one --pool-ratio number is per, by engine version (@15401: pool groups; @main: life cycles). */
-const RATIO_LENGTH_RULE: ReadonlyMap<string, 'pool-group' | 'life-cycle'> = new Map([
-  ['trtllm-v2@15401', 'pool-group'],
-  ['trtllm-v2@main', 'life-cycle'],
-]);
+/** What one --pool-ratio number is per, as the version declares it (@15401: pool groups; @main: life cycles). */
+function ratioPerOf(id: string): 'pool-group' | 'life-cycle' | 'engine' {
+  const e = getEngine(id, '--engine');
+  return isTrtllmSizer(e) ? e.ratioPer : 'engine';
+}
 
 /** Resolve flags to a planned model (scenario file, config.json or preset) with one engine. Shared with simulate. */
 export async function planFromArgs(args: ParsedArgs, io: Io, engine?: string, commandReads: readonly string[] = []): Promise<PlannedFromArgs> {
@@ -167,7 +168,7 @@ export async function planFromArgs(args: ParsedArgs, io: Io, engine?: string, co
   const model = await loadModel(args, io);
   // A --pool-ratio of the wrong length is a flag error (exit 2), checked by the version's own rule;
   // the same ratio in a scenario file stays the engine's refusal (exit 1).
-  const knobs: ModelKnobs = { ...withFlagNames(() => knobsFromArgs(args, model)), poolRatioPer: RATIO_LENGTH_RULE.get(id) ?? 'engine' };
+  const knobs: ModelKnobs = { ...withFlagNames(() => knobsFromArgs(args, model)), poolRatioPer: ratioPerOf(id) };
   const mode = parseMode(flagString(args, 'constraints'), id);
   const batchesPath = flagString(args, 'batches');
   if (mode === 'custom' && batchesPath === undefined) {
@@ -191,12 +192,8 @@ export function modelWarnings(planned: { knobs: ModelKnobs | null; model: ModelS
 }
 
 export async function planCommand(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, PLAN_FLAGS);
-  if (flagBool(args, 'help')) {
-    io.out(helpText('plan [flags]', 'Size the KV-cache pools exactly as the engine does (TensorRT-LLM KVCacheManagerV2 by default; see --engine).', PLAN_FLAGS));
-    return 0;
-  }
-  if (args.positional.length > 0) throw new InputError('argument', args.positional[0], 'flags only (see kvpool plan --help)');
+  const args = commandArgs('plan', argv, PLAN_FLAGS, { usage: 'plan [flags]', summary: 'Size the KV-cache pools exactly as the engine does (TensorRT-LLM KVCacheManagerV2 by default; see --engine).' }, io);
+  if (!args) return 0;
   const other = await planOtherEngine(args, io, async () => {
     const model = await loadModel(args, io);
     return { model, knobs: withFlagNames(() => knobsFromArgs(args, model)) };

@@ -15,7 +15,7 @@ import { SGLANG_EVICTIONS, type SglangEviction, VLLM_ADMISSIONS, type VllmAdmiss
 import { renderSimulation } from '../sim/report.ts';
 import type { LengthDist, RequestSpec, Workload } from '../sim/types.ts';
 import { distMax, parseTrace } from '../sim/workload.ts';
-import { type FlagSpec, flagBool, flagInt, flagNumber, flagString, helpText, type ParsedArgs, parseArgs, parseBytes, withUserNames } from './args.ts';
+import { commandArgs, type FlagSpec, flagBool, flagInt, flagNumber, flagString, type ParsedArgs, parseBytes, withUserNames } from './args.ts';
 import { engineKnobFlags, resolveEngines } from './engine-flags.ts';
 
 /** A scenario file carries no maxSeqLen: its longest batch entry is the longest request it was sized for. */
@@ -257,13 +257,8 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
 }
 
 export async function simulateCommand(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, SIMULATE_FLAGS);
-  if (flagBool(args, 'help')) {
-    io.out(helpText('simulate [flags]', 'Step the decode scheduler over the planned pools; report pressure, stalls and deadlocks (exit 3 on deadlock).', SIMULATE_FLAGS));
-    return 0;
-  }
-  if (args.positional.length > 0) throw new InputError('argument', args.positional[0], 'flags only (see kvpool simulate --help)');
-  if (flagBool(args, 'json') && flagBool(args, 'csv')) throw new InputError('--csv', true, 'either --json or --csv, not both');
+  const args = commandArgs('simulate', argv, SIMULATE_FLAGS, { usage: 'simulate [flags]', summary: 'Step the decode scheduler over the planned pools; report pressure, stalls and deadlocks (exit 3 on deadlock).' }, io);
+  if (!args) return 0;
   const tracePath = flagString(args, 'trace');
   const names = new Map([...SIM_FIELD_TO_FLAG, ['workload', tracePath === undefined ? '--requests' : `--trace ${tracePath}`]]);
   // A scenario file's own snake_case fields are named as written in the file, not as flags.

@@ -11,7 +11,7 @@ import { NAMED_SCENARIOS, scenarioConfig } from '../sim/index.ts';
 import type { RequestSpec } from '../sim/types.ts';
 import { parseTrace, resolveWorkload } from '../sim/workload.ts';
 import { axisValues, type CellResult, evaluateCell, SWEEP_KNOBS, type SweepAxis, type SweepCell, sweepCells } from '../verdict/sweep.ts';
-import { type FlagSpec, flagBool, flagInt, flagString, helpText, type ParsedArgs, parseArgs, parseBytes } from './args.ts';
+import { commandArgs, type FlagSpec, flagBool, flagInt, flagString, type ParsedArgs, parseBytes } from './args.ts';
 import { CHECK_FLAGS, subjectFromArgs } from './check.ts';
 import type { Io } from './io.ts';
 
@@ -123,13 +123,8 @@ export async function runCells(cells: readonly SweepCell[], workload: readonly R
 const LETTER: Record<string, string> = { safe: 'S', unsafe: 'U', unknown: '?', refused: 'x' };
 
 export async function sweepCommand(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, SWEEP_FLAGS);
-  if (flagBool(args, 'help')) {
-    io.out(helpText('sweep --x KNOB=VALUES --y KNOB=VALUES [flags]', 'The verdict, max concurrent decodes and tokens per pass over a grid of two knobs, computed on worker threads.', SWEEP_FLAGS));
-    return 0;
-  }
-  if (args.positional.length > 0) throw new InputError('argument', args.positional[0], 'flags only (see kvpool sweep --help)');
-  if (flagBool(args, 'json') && flagBool(args, 'csv')) throw new InputError('--csv', true, 'either --json or --csv, not both');
+  const args = commandArgs('sweep', argv, SWEEP_FLAGS, { usage: 'sweep --x KNOB=VALUES --y KNOB=VALUES [flags]', summary: 'The verdict, max concurrent decodes and tokens per pass over a grid of two knobs, computed on worker threads.' }, io);
+  if (!args) return 0;
   const base = subjectFromArgs(args);
   const x = axisFromArgs(args, 'x');
   const y = axisFromArgs(args, 'y');

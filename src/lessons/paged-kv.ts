@@ -10,6 +10,8 @@ import type { Lesson } from './types.ts';
 
 const BASE = {
   scenario: 'custom',
+  // The lesson's numbers are those of the #15401-era sizer it was written with (presets now default to @main).
+  engine: 'trtllm-v2@15401',
   preset: 'llama-3.1-8b',
   tpb: '16',
   dtype: 'bf16',

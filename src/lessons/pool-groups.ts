@@ -11,6 +11,8 @@ import type { Lesson } from './types.ts';
 
 const GPT_OSS = {
   scenario: 'custom',
+  // The lesson's numbers are those of the #15401-era sizer it was written with (presets now default to @main).
+  engine: 'trtllm-v2@15401',
   preset: 'gpt-oss-20b',
   tpb: '64',
   dtype: 'fp8',

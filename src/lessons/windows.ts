@@ -13,6 +13,8 @@ import type { Lesson } from './types.ts';
 
 const BASE = {
   scenario: 'custom',
+  // The lesson's numbers are those of the #15401-era sizer it was written with (presets now default to @main).
+  engine: 'trtllm-v2@15401',
   preset: 'gemma-3-1b',
   tpb: '64',
   dtype: 'bf16',

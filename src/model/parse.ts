@@ -98,13 +98,21 @@ export function jsonDepth(text: string, stopAt = Number.POSITIVE_INFINITY): numb
 }
 
 /**
+ * The limits of JSON text, checked without parsing it (one pass over the characters): its size and
+ * its nesting depth. For a caller whose parser is elsewhere; parseJsonChecked does this first.
+ */
+export function checkJsonLimits(text: string, field: string): void {
+  if (text.length > LIMITS.fileBytes.max) throw new InputError(field, `${text.length} characters`, describeLimit('fileBytes'));
+  const depth = jsonDepth(text, LIMITS.jsonDepth.max);
+  if (depth > LIMITS.jsonDepth.max) throw new InputError(field, `JSON nested more than ${LIMITS.jsonDepth.max} levels deep`, `nesting ${describeLimit('jsonDepth')}`);
+}
+
+/**
  * JSON.parse with the limits checked first: text size and nesting depth. A syntax error is an
  * InputError naming `field`, on one line (V8 quotes the source text, newlines and all).
  */
 export function parseJsonChecked(text: string, field: string): unknown {
-  if (text.length > LIMITS.fileBytes.max) throw new InputError(field, `${text.length} characters`, describeLimit('fileBytes'));
-  const depth = jsonDepth(text, LIMITS.jsonDepth.max);
-  if (depth > LIMITS.jsonDepth.max) throw new InputError(field, `JSON nested more than ${LIMITS.jsonDepth.max} levels deep`, `nesting ${describeLimit('jsonDepth')}`);
+  checkJsonLimits(text, field);
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -12,7 +12,6 @@
  * so the number of concurrent decodes is bounded by min over pool groups of slots / blocks.
  */
 
-import { gpuGranularity } from './grains.ts';
 import { decodeBlocksRange } from './lifecycle.ts';
 import { divUp } from './pymath.ts';
 import type { Plan } from './types.ts';
@@ -149,31 +148,46 @@ function poolFindings(plan: Plan, d: PoolGroupDiagnostics, ctx: DiagnosticsConte
   return out;
 }
 
-/** A larger quota can cross a granularity step and round every pool up to bigger grains. */
+/**
+ * A larger quota can cross a granularity step and round every pool up to bigger grains, so a
+ * quota just below the step can give more slots. Said only when the re-plan (by the same engine:
+ * the caller's rePlan) really has finer grains, and compared pool group by pool group of the same
+ * life cycles (an engine may order pool groups differently).
+ */
 function granularityFinding(plan: Plan, rePlan: ((quotaBytes: number) => Plan) | undefined): Finding[] {
   if (!rePlan) return [];
-  const q = plan.scenario.gpu_quota_bytes;
   const gran = plan.granularityBytes;
-  if (gran <= 2 * 1024 ** 2) return [];
-  // The largest quota in the previous granularity band: just below the step.
-  const below = rePlan(lastQuotaBelowStep(q));
-  if (below.error) return [];
-  const lost = plan.slotCounts.map((n, pg) => below.slotCounts[pg] - n).map((d, pg) => [d, pg] as const).filter(([d]) => d > 0);
-  if (lost.length === 0) return [];
-  const parts = lost.map(([d, pg]) => `${plan.poolGroups[pg].name} +${d}`).join(', ');
+  const stepGiB = grainStepBelow(plan.scenario.gpu_quota_bytes);
+  if (stepGiB === null) return [];
+  const q = stepGiB * GiB - 1;
+  const below = rePlan(q);
+  if (below.error || below.granularityBytes >= gran) return [];
+  const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const gains: string[] = [];
+  const losses: string[] = [];
+  for (const [pg, g] of plan.poolGroups.entries()) {
+    const j = below.poolGroups.findIndex((o) => same(o.lifeCycleIds, g.lifeCycleIds));
+    if (j < 0) return []; // not the same pool groups: nothing to compare
+    const d = below.slotCounts[j] - plan.slotCounts[pg];
+    if (d > 0) gains.push(`${g.name} +${d}`);
+    if (d < 0) losses.push(`${g.name} ${d}`);
+  }
+  if (gains.length === 0) return [];
+  const mib = (b: number) => b / 1024 ** 2;
   return [
     {
       severity: 'info',
       poolGroup: null,
-      text: `granularity step: this quota uses ${gran / 1024 ** 2} MiB grains; a quota of ${fmtGiB(lastQuotaBelowStep(q))} (${gpuGranularity(lastQuotaBelowStep(q)) / 1024 ** 2} MiB grains) would give more slots (${parts}). The engine does this too; the port keeps it.`,
+      text: `granularity step: this quota uses ${mib(gran)} MiB grains; a quota just below ${stepGiB} GiB (${q} bytes; ${mib(below.granularityBytes)} MiB grains) would give more slots (${gains.join(', ')})${losses.length ? ` and fewer (${losses.join(', ')})` : ''}. The engine does this too; the port keeps it.`,
     },
   ];
 }
 
-function lastQuotaBelowStep(q: number): number {
-  // gran doubles when log2(q / GiB) crosses an integer: the step is at GiB * 2^e.
-  const e = Math.trunc(Math.log(q / GiB) / Math.log(2));
-  return GiB * 2 ** e - 1;
+/** The grain step (in GiB) at or below quota q where grains last doubled, or null below the first step. */
+function grainStepBelow(q: number): number | null {
+  // Grains double at 2, 4, 8 and 16 GiB (gpuGranularity clamps above 16 GiB).
+  const e = Math.min(4, Math.trunc(Math.log(q / GiB) / Math.log(2)));
+  return e >= 1 ? 2 ** e : null;
 }
 
 export function diagnose(plan: Plan, ctx: DiagnosticsContext, rePlan?: (quotaBytes: number) => Plan): PlanDiagnostics {
@@ -198,7 +212,10 @@ export function diagnose(plan: Plan, ctx: DiagnosticsContext, rePlan?: (quotaByt
     const d = pgs[limiting];
     // "The limit" only when a pool bounds decoding below maxBatchSize; else no pool does.
     const limits = maxWorst < ctx.maxBatchSize;
-    const tail = limits ? `the limit is ${d.name}.` : `no pool group limits decoding below maxBatchSize (the tightest is ${d.name}).`;
+    // Pool groups that tie at both bounds are named together: picking one of them would be arbitrary.
+    const tied = pgs.filter((x) => x.decodesWorst === maxWorst && x.decodesBest === d.decodesBest).map((x) => x.name);
+    const who = tied.length > 1 ? `${tied.join(' and ')} (tied)` : d.name;
+    const tail = limits ? `the limit is ${who}.` : `no pool group limits decoding below maxBatchSize (the tightest is ${who}).`;
     findings.push({ severity: maxBest < ctx.maxBatchSize ? 'error' : 'info', poolGroup: limiting, text: `at most ${maxBest} concurrent decodes at best alignment and ${maxWorst} at worst, each holding its full window (maxBatchSize ${ctx.maxBatchSize}); ${tail}` });
   }
   findings.push(...granularityFinding(plan, rePlan));

@@ -13,6 +13,8 @@
  *
  * Written account: docs/trtllm-v2-sizing.md.
  */
+import { describeLimit, LIMITS } from '../limits.ts';
+import { InputError } from '../model/errors.ts';
 import { gpuGranularity, grainsForSlots, InsufficientQuotaError, ratioToSlotCounts, slotsToBytes } from './grains.ts';
 import { roundUp } from './pymath.ts';
 import { type BatchDesc, batchFromJson, type EngineScenario } from './scenario.ts';
@@ -79,6 +81,33 @@ function resumeUtil(s: EngineScenario, rules: TrtRules, o: PlanOptions): number 
 }
 
 /**
+ * Bytes past LIMITS.bytes (1 PiB) are refused before any sizing. The engine computes them exactly
+ * (Python ints, C++ size_t) and would then ask the GPU for them; here, past 2^53 a number is no
+ * longer the exact byte count, so min_quota, the grains and every slot count after them would be
+ * silently wrong. Within the limit every later product (grains x granularity, slots x slot size)
+ * stays below 2^51. `layers` is named when one slot alone is too large, or the floors alone are.
+ */
+function refuseOversizedBytes(layout: StorageLayout, floorsByLc: readonly number[], gran: number, minSlots: readonly number[], minQuotaBytes: number): void {
+  const sizeLists = layout.poolGroups.map((g) => g.slotSizeList);
+  const max = LIMITS.bytes.max;
+  const approx = (bytes: number) => `${bytes.toPrecision(3)} bytes`; // past 2^53 the digits are not exact
+  sizeLists.forEach((list, pg) => {
+    const slot = list.reduce((a, b) => a + b, 0);
+    if (slot > max) throw new InputError('layers', `one slot of ${approx(slot)} in pool group ${pg}`, `bytes_per_block x buffers sharing a slot ${describeLimit('bytes')}`);
+  });
+  if (minQuotaBytes <= max) return;
+  const floorQuotaBytes = slotsToBytes(perPoolGroup(layout, floorsByLc), sizeLists, gran).reduce((a, b) => a + b, 0);
+  const field = floorQuotaBytes > max ? 'layers' : 'constraints';
+  const fix = field === 'layers' ? 'windows and buffers' : 'batches (fewer or shorter requests)';
+  throw new InputError(field, `min_quota of ${approx(minQuotaBytes)}`, `${fix} whose min_quota (min_slots [${minSlots.join(', ')}] x slot bytes) is ${describeLimit('bytes')}`);
+}
+
+/** The same scenario at another quota, sized with the plan's own version rules and resume gate. */
+export function replanAtQuota(plan: Plan, quotaBytes: number): Plan {
+  return planScenario({ ...plan.scenario, gpu_quota_bytes: quotaBytes }, new Set(plan.rules), { maxUtilForResume: plan.maxUtilForResume ?? undefined });
+}
+
+/**
  * Size the pools of an engine scenario exactly as KVCacheManagerV2 does, with the given version
  * rules (default: none, the #15401 era).
  */
@@ -123,6 +152,7 @@ export function planScenario(s: EngineScenario, rules: TrtRules = RULES_15401, o
   if (mu !== null && !(Math.fround(mu) > 0 && Math.fround(mu) <= 1)) {
     return { ...base, error: { type: 'tensorrt_llm::common::TllmException', message: 'max_util_for_resume must be in (0, 1]' } };
   }
+  refuseOversizedBytes(layout, floorsByLc, gran, minSlots, minQuotaBytes);
   // A per-pool-group ratio is given in first-appearance order; the plan may index pool groups otherwise.
   const givenPg = !rules.has('per-life-cycle-ratio') && s.initial_pool_ratio ? firstAppearance.map((i) => s.initial_pool_ratio?.[i] ?? Number.NaN) : null;
   if (givenPg && s.initial_pool_ratio) {

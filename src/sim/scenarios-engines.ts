@@ -12,10 +12,11 @@
  *               entries stay cached and the FULL-LRU eviction never frees them: SWA runs out.
  *  sglang-29662-fixed the same with SWA entries evicted when SWA is the short pool: runs.
  */
+import { layoutAsPlan as asPlan } from '../planner/engines/as-plan.ts';
 import type { ModelKnobs } from '../planner/index.ts';
-import { type SglangInput, sglangLayout, sglangPoolSizes } from '../planner/sglang/index.ts';
-import type { Plan, PoolLayout } from '../planner/types.ts';
-import { getKvCacheConfig, vllmLayout } from '../planner/vllm/index.ts';
+import { renderSglang, type SglangInput, sglangLayout, sglangPoolSizes } from '../planner/sglang/index.ts';
+import type { Plan } from '../planner/types.ts';
+import { getKvCacheConfig, renderVllm, vllmLayout } from '../planner/vllm/index.ts';
 import type { VllmSpec } from '../planner/vllm/specs.ts';
 import type { SimInput } from './index.ts';
 import type { EngineSimOptions } from './policies/engine-options.ts';
@@ -23,39 +24,12 @@ import type { PolicyName, RequestSpec } from './types.ts';
 
 const GiB = 1024 ** 3;
 
-/** A sized layout as the simulator's plan (the fields the simulator does not read stay empty). */
-function asPlan(layout: PoolLayout, quota: number): Plan {
-  return {
-    ...layout,
-    scenario: { tokens_per_block: layout.tokensPerBlock, layers: [], gpu_quota_bytes: quota, typical_step: null, constraints: [], initial_pool_ratio: null },
-    granularityBytes: 1,
-    typicalStep: null,
-    constraints: [],
-    typicalStepSlots: null,
-    constraintSlots: [],
-    minSlots: layout.slotCounts.map(() => 1),
-    minQuotaBytes: 0,
-    quotaRoundedBytes: quota,
-    effectiveQuotaBytes: quota,
-    quotaRaisedToMin: false,
-    totalGrains: 0,
-    ratioSource: 'constraints',
-    initialRatio: layout.slotCounts.map(() => 1 / layout.slotCounts.length),
-    grainsPerPoolGroup: layout.slotCounts.map(() => 0),
-    bytesPerPoolGroup: layout.poolGroups.map((g, i) => g.slotBytes * layout.slotCounts[i]),
-    rebalance: null,
-    rules: [],
-    typicalStepSlotsByLifeCycle: null,
-    structuralFloorByLifeCycle: layout.lifeCycles.map(() => 1),
-    maxUtilForResume: null,
-    lifeCycleRatio: null,
-  };
-}
-
 export interface EngineScenarioBuild {
   readonly config: SimInput;
   readonly plan: Plan;
   readonly knobs: ModelKnobs;
+  /** The sizer's own readable report (the page's Plan tab). */
+  readonly report: string;
 }
 
 const knobs = (k: Partial<ModelKnobs> & Pick<ModelKnobs, 'tokensPerBlock' | 'maxSeqLen' | 'maxBatchSize' | 'maxNumTokens' | 'quotaBytes'>): ModelKnobs => ({
@@ -92,7 +66,7 @@ export function buildVllm39734(fixed: boolean, stallLimit = 1000): EngineScenari
     { arrival: 0, prompt: 1000, output: 32 },
     { arrival: 0, prompt: 40_000, output: 64 },
   ];
-  return { plan, knobs: k, config: config(plan, k, 'vllm-v1', { vllmAdmission: fixed ? 'single-bound' : 'full-isl', maxModelLen: k.maxSeqLen }, workload, stallLimit) };
+  return { plan, knobs: k, report: renderVllm(fixed ? 'vllm-39734-fixed' : 'vllm-39734', r, k.maxSeqLen), config: config(plan, k, 'vllm-v1', { vllmAdmission: fixed ? 'single-bound' : 'full-isl', maxModelLen: k.maxSeqLen }, workload, stallLimit) };
 }
 
 export const SGLANG_29662_INPUT: SglangInput = {
@@ -119,7 +93,7 @@ export function buildSglang29662(fixed: boolean, stallLimit = 1000): EngineScena
   const k = knobs({ tokensPerBlock: input.pageSize, maxSeqLen: 32_768, maxBatchSize: 16, maxNumTokens: 8192, quotaBytes: input.availableBytes });
   const plan = asPlan(layout, k.quotaBytes);
   const workload = [{ arrival: 0, prompt: 17_000, output: 64 }];
-  return { plan, knobs: k, config: config(plan, k, 'sglang', { sglangEviction: fixed ? 'bottleneck' : 'full-lru' }, workload, stallLimit) };
+  return { plan, knobs: k, report: renderSglang(fixed ? 'sglang-29662-fixed' : 'sglang-29662', input, r), config: config(plan, k, 'sglang', { sglangEviction: fixed ? 'bottleneck' : 'full-lru' }, workload, stallLimit) };
 }
 
 export const ENGINE_SCENARIO_STORIES = {

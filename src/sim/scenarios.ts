@@ -46,7 +46,7 @@ export interface NamedScenario {
   readonly engine: string;
   /** What to expect under each constraint mode (asserted in tests). */
   readonly expect: Partial<Record<ConstraintMode, string>>;
-  build(o?: ScenarioOverrides): { readonly config: SimInput; readonly plan: Plan; readonly knobs: ModelKnobs };
+  build(o?: ScenarioOverrides): { readonly config: SimInput; readonly plan: Plan; readonly knobs: ModelKnobs; readonly report?: string };
 }
 
 const GiB = 1024 ** 3;

@@ -68,12 +68,15 @@ export interface DeadlockView {
   /** 'allocation' or 'resume-gate': what failed in the last stalled pass. */
   readonly cause?: string;
   readonly message?: string;
+  readonly engineNote?: string | null; // the engine's own account of the stall (vLLM's log line, SGLang's error)
   /** First pass without progress (the stall the detector then counts). */
   readonly firstStalledStep?: number;
   readonly stalledPasses?: number;
 }
 
 export interface SummaryView {
+  readonly engine?: string; // registry id that sized and scheduled the run, and whether it has modes (absent: imported)
+  readonly engineHasModes?: boolean;
   readonly outcome: 'completed' | 'deadlock' | 'step-limit';
   readonly steps: number;
   readonly completedRequests: number;
@@ -107,7 +110,7 @@ export interface PlanRowView {
   readonly name: string;
   readonly lifeCycles: string;
   readonly slotBytes: number;
-  readonly minSlots: number;
+  readonly minSlots: number | null; // null: no floors (vLLM, SGLang size from memory alone)
   readonly slotCount: number;
   readonly bytes: number;
   readonly decodesBest: number | null;
@@ -115,6 +118,9 @@ export interface PlanRowView {
 }
 
 export interface PlanView {
+  /** The engine that sized it (absent on an imported plan), and its own report as `kvpool plan` prints it ('' for TensorRT-LLM). */
+  readonly engine?: { readonly id: string; readonly label: string; readonly source: string };
+  readonly report?: string;
   readonly rows: readonly PlanRowView[];
   readonly findings: readonly string[];
   readonly ratioSource: string;
@@ -223,8 +229,6 @@ export interface DataModel {
   /** The exported trace JSON with the link of this run, built on demand. */
   traceJson(): string | null;
 }
-
-/** Everything the views are given, for one state of the page. Derived and memoised by the bridge. */
 /** The Benchmark view: a run of the GPU benchmark on this browser's adapter (bridge/bench.ts). */
 export interface BenchModel {
   readonly state: 'idle' | 'running' | 'done' | 'error';

@@ -9,10 +9,11 @@
  */
 import type { Plan } from '../planner/types.ts';
 import { type Bounds, computeBounds, type PoolGroupBound } from './bounds.ts';
-import { type Certificate, certify, hasCertificateRule } from './certificate.ts';
+import { type Certificate, certify } from './certificate.ts';
+import { type CrossingExplanation, explainCrossing } from './explain.ts';
 import { collapseFindings, concurrencyBound, type VerdictFinding } from './findings.ts';
 import { type Counterexample, type SearchBudget, type SearchResult, searchCounterexample } from './search.ts';
-import { planSubject, type Subject } from './subject.ts';
+import { planSubject, type Subject, verdictSupport } from './subject.ts';
 
 export type VerdictKind = 'safe' | 'unsafe' | 'unknown';
 
@@ -23,6 +24,8 @@ export interface Verdict {
   readonly bounds: Bounds;
   readonly certificate: Certificate | null;
   readonly counterexample: Counterexample | null;
+  /** The boundary-crossing argument behind the counterexample (windowed pools), or null. */
+  readonly crossing: CrossingExplanation | null;
   readonly search: SearchResult | null;
   readonly concurrency: { readonly bound: number; readonly poolGroup: number | null };
   readonly findings: readonly VerdictFinding[];
@@ -35,16 +38,17 @@ export const DEFAULT_WORK_UNITS = 400_000_000;
 /** True when the subject is certified safe (cheap: planning plus bounds, no simulation). */
 export function isCertified(s: Subject): boolean {
   const plan = planSubject(s);
-  if (plan.error) return false;
+  if (plan.error || verdictSupport(s, plan)) return false;
   return certify(s, computeBounds(s, plan))?.holds ?? false;
 }
 
 export function checkSubject(s: Subject, budget: SearchBudget = { workUnits: DEFAULT_WORK_UNITS }): Verdict {
   const plan = planSubject(s);
-  const base = { subject: s, plan, counterexample: null, search: null };
-  if (plan.error) {
+  const base = { subject: s, plan, counterexample: null, crossing: null, search: null };
+  const unsupported = verdictSupport(s, plan);
+  if (plan.error || unsupported) {
     const empty: Bounds = { tokensPerBlock: plan.tokensPerBlock, maxSeqLen: s.knobs.maxSeqLen, maxNumTokens: 0, maxPrompt: 0, poolGroups: [] };
-    return { ...base, verdict: 'unknown', bounds: empty, certificate: null, concurrency: { bound: 0, poolGroup: null }, findings: [], reason: `the engine refuses this configuration (${plan.error.type}: ${plan.error.message}); nothing to simulate` };
+    return { ...base, verdict: 'unknown', bounds: empty, certificate: null, concurrency: { bound: 0, poolGroup: null }, findings: [], reason: plan.error ? `the engine refuses this configuration (${plan.error.type}: ${plan.error.message}); nothing to simulate` : (unsupported as string) };
   }
   const bounds = computeBounds(s, plan);
   const certificate = certify(s, bounds);
@@ -53,7 +57,7 @@ export function checkSubject(s: Subject, budget: SearchBudget = { workUnits: DEF
   if (certificate?.holds) return { ...base, verdict: 'safe', bounds, certificate, concurrency, findings, reason: `certificate (${certificate.argument}) holds in every pool group` };
   const search = searchCounterexample(s, plan, bounds, budget);
   const why = certificate ? `the ${certificate.argument} certificate fails in ${certificate.poolGroups.filter((g) => !g.holds).map((g) => g.name).join(', ') || 'a condition'}` : `no certificate rule for policy ${s.policy}`;
-  if (search.counterexample) return { ...base, verdict: 'unsafe', bounds, certificate, concurrency, findings, search, counterexample: search.counterexample, reason: `${why}; a ${search.counterexample.requests.length}-request list deadlocks` };
+  if (search.counterexample) return { ...base, verdict: 'unsafe', bounds, certificate, concurrency, findings, search, counterexample: search.counterexample, crossing: explainCrossing(s, plan, bounds, search.counterexample), reason: `${why}; a ${search.counterexample.requests.length}-request list deadlocks` };
   const stop = search.stoppedBy === 'family-exhausted' ? 'the family was exhausted without a deadlock' : search.stoppedBy === 'deadline' ? 'the time budget ran out' : 'the work budget ran out';
   return {
     ...base,

@@ -1,17 +1,19 @@
 /**
  * The cheapest changes that make an unsafe configuration safe, one axis at a time (largest
- * maxBatchSize, smallest quota, pool ratio, constraint mode, the engine's own knobs), then the
+ * maxBatchSize, smallest quota, per-pool-group floors, pool ratio, constraint mode, the engine's
+ * own knobs: max_util_for_resume, recompute pause, maxNumTokens), then the
  * cheapest pairs where no single axis is enough. Every fix listed is verified twice: the changed
  * configuration is certified safe, and the counterexample replayed under it completes. Ranked by
  * extra bytes, then by the concurrency they leave.
  */
 import { computeBounds } from './bounds.ts';
+import { certify } from './certificate.ts';
 import { isCertified } from './check.ts';
 import { concurrencyBound } from './findings.ts';
 import { type Counterexample, replay } from './search.ts';
-import { changedFlags, planSubject, type Subject, schedulerTokens, subjectModes, withKnobs } from './subject.ts';
+import { changedFlags, planSubject, type Subject, schedulerTokens, subjectModes, verdictSupport, withKnobs } from './subject.ts';
 
-export type FixAxis = 'maxBatchSize' | 'quota' | 'poolRatio' | 'constraints' | 'recomputePause' | 'maxNumTokens' | 'pair';
+export type FixAxis = 'maxBatchSize' | 'quota' | 'minSlots' | 'poolRatio' | 'constraints' | 'maxUtilForResume' | 'recomputePause' | 'maxNumTokens' | 'pair';
 
 export interface Fix {
   readonly axis: FixAxis;
@@ -89,6 +91,52 @@ function neededRatio(s: Subject): Subject | null {
   return withKnobs(s, { poolRatio: bytes.map((x) => Number((x / total).toPrecision(4))) });
 }
 
+/**
+ * Floors per pool group: min_slots >= what the certificate needs in every group. KVCacheManagerV2
+ * has no min_slots flag (the floors come from the constraints it builds), so the fix is expressed
+ * as what gives those slots: a pool ratio by those bytes and a quota of at least their sum (bumped
+ * a little where the engine's grain rounding leaves a group one slot short).
+ */
+function floors(s: Subject): Candidate | null {
+  const plan = planSubject(s);
+  if (plan.error) return null;
+  const cert = certify(s, computeBounds(s, plan));
+  if (!cert) return null;
+  const need = cert.poolGroups.map((g) => Math.max(g.needed, 1));
+  const bytes = need.map((n, pg) => n * plan.poolGroups[pg].slotBytes);
+  const total = bytes.reduce((a, x) => a + x, 0);
+  const ratio = bytes.map((x) => Number((x / total).toPrecision(6)));
+  const names = plan.poolGroups.map((g, pg) => `${g.name} >= ${need[pg]}`).join(', ');
+  for (const bump of [1, 1.001, 1.01, 1.03, 1.1]) {
+    const q = Math.ceil((Math.max(total, plan.effectiveQuotaBytes) * bump) / 2 ** 20) * 2 ** 20;
+    const sub = withKnobs(s, { quotaBytes: q, poolRatio: ratio });
+    if (isCertified(sub)) return { axis: 'minSlots', label: `floors min_slots ${names} (no engine flag for min_slots: given as the pool ratio and quota that yield these slots)`, subject: sub };
+  }
+  return null;
+}
+
+/**
+ * max_util_for_resume alone: the value nearest the current one that certifies. It gates resumes
+ * (higher is easier) and, on main, scales the floors by 1 / max_util_for_resume (lower is more
+ * slots), so both directions are tried on a grid, then refined to 0.01 towards the current value.
+ */
+function utilFix(s: Subject): Candidate | null {
+  const u0 = s.maxUtilForResume;
+  const at = (u: number) => ({ ...s, maxUtilForResume: Number(u.toFixed(2)) });
+  const grid = [1, 0.99, 0.98, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1].filter((u) => u !== u0).sort((a, b) => Math.abs(a - u0) - Math.abs(b - u0));
+  const hit = grid.find((u) => isCertified(at(u)));
+  if (hit === undefined) return null;
+  let good = hit;
+  let bad = u0;
+  while (Math.abs(good - bad) > 0.011) {
+    const m = Number(((good + bad) / 2).toFixed(2));
+    if (m === good || m === bad) break;
+    if (isCertified(at(m))) good = m;
+    else bad = m;
+  }
+  return { axis: 'maxUtilForResume', label: `max_util_for_resume ${good} (nearest value that certifies)`, subject: at(good) };
+}
+
 /** Changes that flip one switch (no search along the axis). */
 function switches(s: Subject): Candidate[] {
   const out: Candidate[] = [];
@@ -102,19 +150,27 @@ function switches(s: Subject): Candidate[] {
   return out;
 }
 
+/** Searches along one axis; each returns the changed subject that certifies, or null. */
 const SEARCHES: { axis: FixAxis; label: string; run: (s: Subject) => Subject | null }[] = [
   { axis: 'maxBatchSize', label: 'largest maxBatchSize', run: bisectMbs },
   { axis: 'quota', label: 'smallest quota', run: smallestQuota },
   { axis: 'maxNumTokens', label: 'largest maxNumTokens', run: bisectTokens },
 ];
 
-function candidates(s: Subject): Candidate[] {
-  const singles: Candidate[] = switches(s).filter((c) => isCertified(c.subject));
+/** Single-axis candidates that certify: switches, the searches, floors, max_util_for_resume. */
+function singles(s: Subject): Candidate[] {
+  const out: Candidate[] = switches(s).filter((c) => isCertified(c.subject));
   for (const a of SEARCHES) {
     const r = a.run(s);
-    if (r) singles.push({ axis: a.axis, label: a.label, subject: r });
+    if (r) out.push({ axis: a.axis, label: a.label, subject: r });
   }
-  if (singles.length > 0) return singles;
+  for (const c of [floors(s), utilFix(s)]) if (c) out.push(c);
+  return out;
+}
+
+function candidates(s: Subject): Candidate[] {
+  const one = singles(s);
+  if (one.length > 0) return one;
   // No single axis: a switch plus a search, or two searches.
   const pairs: Candidate[] = [];
   for (const sw of switches(s)) {
@@ -135,6 +191,7 @@ function candidates(s: Subject): Candidate[] {
 
 export function listFixes(s: Subject, counterexample: Counterexample | null): Fix[] {
   const before = planSubject(s);
+  if (verdictSupport(s, before)) return []; // an engine the verdict does not judge: no fix can be verified
   const cBefore = before.error ? 0 : concurrencyBound(s, computeBounds(s, before)).bound;
   const fixes: Fix[] = [];
   const seen = new Set<string>();

@@ -73,6 +73,17 @@ export function planSubject(s: Subject): Plan {
   return p;
 }
 
+/**
+ * Why the verdict cannot judge this subject, or null. Its bounds read the TensorRT-LLM
+ * KVCacheManagerV2 plan (min_slots, the raised quota); an engine whose sizer gives only a pool
+ * layout (vLLM, SGLang) is said to be outside the verdict rather than judged on guessed floors.
+ */
+export function verdictSupport(s: Subject, plan: Plan): string | null {
+  if (plan.error) return null;
+  if (!Array.isArray((plan as Partial<Plan>).minSlots)) return `the verdict covers the TensorRT-LLM KVCacheManagerV2 engines (its bounds read their min_slots plan); engine ${s.engine} sizes its pools another way, so it is not judged and no fix is offered`;
+  return null;
+}
+
 /** The simulator configuration of a subject over a request list (validated like any run). */
 export function simConfigOf(s: Subject, plan: Plan, requests: readonly RequestSpec[], maxSteps: number): SimConfig {
   return normalizeConfig({

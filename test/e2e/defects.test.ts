@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listPresets } from '../../src/model/presets.ts';
+import { getEngine } from '../../src/planner/engines/registry.ts';
+import { NAMED_SCENARIOS, scenarioConfig } from '../../src/sim/scenarios.ts';
 import { type Harness, SHOTS, shot, startHarness } from './harness.ts';
 
 let hx: Harness;
@@ -41,6 +43,23 @@ describe('§4 defects', () => {
     await p.fill('#ctl-maxSeqLen', String(listPresets().at(-1)!.maxContext * 2));
     await p.press('#ctl-maxSeqLen', 'Enter');
     expect(await p.textContent('#ctl-maxSeqLen-note')).toMatch(/above/);
+    await p.context().close();
+  });
+
+  it('2: the #15401 findings on the page are the engine\'s own (no unexplained "SWA +38000")', async () => {
+    const p = await open('?scenario=trtllm-15401-main&view=plan');
+    for (const name of ['trtllm-15401', 'trtllm-15401-main']) {
+      const s = NAMED_SCENARIOS.find((n) => n.name === name)!;
+      for (const quota of [3, 40]) {
+        await p.goto(`${hx.baseUrl}?scenario=${name}&quota=${quota}&view=plan`);
+        await settled(p);
+        await p.waitForSelector('#plan .findings li');
+        const shown = await p.$$eval('#plan .findings li', (l) => l.map((x) => x.textContent));
+        const { plan, knobs } = scenarioConfig(name, { knobs: { quotaBytes: quota * 2 ** 30 } });
+        const engine = getEngine(s.engine).size({ scenario: plan.scenario, context: knobs }, {});
+        expect(shown, `${name} at ${quota} GiB`).toEqual(engine.diagnostics!.findings.map((f) => f.text));
+      }
+    }
     await p.context().close();
   });
 

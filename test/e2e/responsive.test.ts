@@ -4,8 +4,9 @@
  * first load, which is not what a user gets). Two measures of the longest main-thread task, from navigation on:
  *  - wall time, PerformanceObserver 'longtask' (printed: on a shared 2-core machine it includes
  *    the time other processes held the CPU);
- *  - CPU time of the page's main thread per task (Chromium trace, RunTask thread duration), which
- *    the load of other processes does not inflate: this one must stay under 100 ms.
+ *  - CPU time of the page's main thread per task (Chromium trace, RunTask thread duration, in the
+ *    renderer process that committed the page's URL), which the load of other processes does not
+ *    inflate: this one must stay under 100 ms.
  */
 
 import { loadavg } from 'node:os';
@@ -25,9 +26,7 @@ const HEAVY = [
   { name: 'gemma-256x4kx4k', query: '?scenario=custom&preset=gemma-2-9b&requests=256&prompt=4096&output=4096' },
   // Log-normal lengths reach 8x the mean (8k + 8k), so the model must hold 16k tokens: Llama 3.1's 128k does,
   // Gemma 2's 8k does not (the page refuses that workload, naming the prompt length).
-  // Known gap (issue 11 stays open on it): one main-thread task of this case measured 116 ms of CPU
-  // on a quiet machine, so it is held to 250 ms here until that task is split; the others to 100 ms.
-  { name: 'requests-1024', query: '?scenario=custom&preset=llama-3.1-8b&requests=1024&prompt=1000&output=1000&dist=lognormal', cpuLimitMs: 250 },
+  { name: 'requests-1024', query: '?scenario=custom&preset=llama-3.1-8b&requests=1024&prompt=1000&output=1000&dist=lognormal' },
   { name: 'shared-link-1024x4k', query: '?scenario=custom&preset=llama-3.1-8b&requests=1024&prompt=4096&output=2048&dist=uniform&rate=8&view=plan' },
 ];
 
@@ -51,7 +50,7 @@ async function openMeasured(query: string): Promise<Page> {
   });
   const p = await ctx.newPage();
   const cdp = await ctx.newCDPSession(p);
-  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline', transferMode: 'ReturnAsStream' } as never);
+  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,blink.user_timing', transferMode: 'ReturnAsStream' } as never);
   traces.set(p, cdp);
   await p.goto(`${hx.baseUrl}${query}`, { waitUntil: 'load' });
   return p;
@@ -59,11 +58,29 @@ async function openMeasured(query: string): Promise<Page> {
 
 const traces = new Map<Page, CDPSession>();
 
+interface TraceEvent {
+  readonly name: string;
+  readonly pid: number;
+  readonly tid: number;
+  readonly ts?: number;
+  readonly tdur?: number;
+  readonly args?: { name?: string; src_func?: string };
+}
+
+/**
+ * The page's renderer process: the one where the App's own user-timing mark was made. A
+ * browser-wide trace also holds Chromium's own renderers (its "WebUI Top Renderer" evaluates the
+ * omnibox's lit components in tasks of ~140 ms CPU on this machine), which are not the page.
+ */
+function pagePids(events: readonly TraceEvent[]): Set<number> {
+  return new Set(events.filter((e) => e.name === 'kvpool:app-start').map((e) => e.pid));
+}
+
 /** Longest CPU time (ms) of one task on the page's main thread since openMeasured. */
 async function longestCpuTask(p: Page): Promise<{ ms: number; what: string }> {
   const cdp = traces.get(p)!;
   traces.delete(p);
-  const events: { name: string; pid: number; tid: number; tdur?: number; args?: { name?: string; src_func?: string } }[] = [];
+  const events: TraceEvent[] = [];
   const done = new Promise<void>((resolve) => {
     cdp.on('Tracing.tracingComplete', async (e: { stream?: string }) => {
       let text = '';
@@ -79,10 +96,13 @@ async function longestCpuTask(p: Page): Promise<{ ms: number; what: string }> {
   });
   await cdp.send('Tracing.end');
   await done;
-  const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const pids = pagePids(events);
+  expect(pids.size, 'the trace names the page renderer process').toBeGreaterThan(0);
+  const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && pids.has(e.pid)).map((e) => `${e.pid}:${e.tid}`));
   const tasks = events.filter((e) => (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && mains.has(`${e.pid}:${e.tid}`)).sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0));
+  expect(tasks.length, 'tasks on the page main thread were traced').toBeGreaterThan(0);
   const t = tasks[0];
-  return { ms: t ? (t.tdur ?? 0) / 1000 : 0, what: t ? `${(t.args as { src_func?: string })?.src_func ?? t.name} at ${Math.round(((t as { ts?: number }).ts ?? 0) / 1000)}` : '' };
+  return { ms: (t.tdur ?? 0) / 1000, what: `${t.args?.src_func ?? t.name} at ${Math.round((t.ts ?? 0) / 1000)}` };
 }
 
 const longest = (p: Page) => p.evaluate(() => Math.max(0, ...(window as unknown as { __longtasks: number[] }).__longtasks));
@@ -107,7 +127,7 @@ describe('heavy runs in the worker', () => {
       const cpu = await longestCpuTask(p);
       const where = await p.evaluate(() => ({ lt: (window as unknown as { __lt: string[] }).__lt.join(' '), marks: performance.getEntriesByType('mark').map((m) => `${m.name}@${Math.round(m.startTime)}`).join(' ') }));
       console.log(`[responsive] ${c.name}: longest main-thread task: CPU ${cpu.ms.toFixed(0)} ms (${cpu.what}), wall (longtask observer) ${wall.toFixed(0)} ms, load average ${loadavg()[0].toFixed(1)} (long tasks ${where.lt}; ${where.marks}); ${await p.textContent('#run-status')}`);
-      expect(cpu.ms).toBeLessThan((c as { cpuLimitMs?: number }).cpuLimitMs ?? 100);
+      expect(cpu.ms).toBeLessThan(100);
       await p.context().close();
     }, 360_000);
   }

@@ -9,7 +9,6 @@
  * kill (KILL_AFTER_MS) only catches hangs.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface CliInput {

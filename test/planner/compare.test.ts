@@ -6,22 +6,8 @@ import { type Comparison, compareEngines, type ModelKnobs, scenarioForModel } fr
 import { parseScenario } from '../../src/planner/scenario.ts';
 import { RULES_MAIN, type TrtRuleId, withoutRule } from '../../src/planner/trtllm-rules.ts';
 import { planScenario } from '../../src/planner/trtllm-v2.ts';
-import { mainCases } from './helpers.ts';
+import { issue15401Knobs, mainCases } from './helpers.ts';
 
-const GiB = 1024 ** 3;
-const knobs = (over: Partial<ModelKnobs> = {}): ModelKnobs => ({
-  tokensPerBlock: 256,
-  maxSeqLen: 137984,
-  maxBatchSize: 64,
-  maxNumTokens: null,
-  quotaBytes: 40 * GiB,
-  kvDtype: 'fp8',
-  draftTokens: 0,
-  numExtraKvTokens: 0,
-  avgSeqLen: null,
-  poolRatio: null,
-  ...over,
-});
 const flash = getPreset('deepseek-v4-flash');
 
 function comparePreset(k: ModelKnobs): { cmp: Comparison; rebuild: (m: ConstraintMode) => ReturnType<typeof scenarioForModel> } {
@@ -40,7 +26,7 @@ function withRulesOff(rebuild: (m: ConstraintMode) => ReturnType<typeof scenario
 
 describe('compareEngines: every moved number, with the rule that moved it', () => {
   it('#15401 under main: floors [1, 539, 1] -> [2, 2, 2], pool-group order, float32 ratios; STATE slot count unchanged', () => {
-    const { cmp } = comparePreset(knobs({ poolRatio: [0.01, 0.98, 0.01] }));
+    const { cmp } = comparePreset(issue15401Knobs({ poolRatio: [0.01, 0.98, 0.01] }));
     const byField = new Map(cmp.diff.map((d) => [d.field, d]));
     expect(byField.get('min_slots[STATE]')).toMatchObject({ from: 1, to: 2, rule: 'structural-floor', rules: ['structural-floor'] });
     expect(byField.get('min_slots[STATE]')?.text).toContain('window 8 at tpb 256 spans up to 2 blocks (PR #15588');
@@ -53,7 +39,7 @@ describe('compareEngines: every moved number, with the rule that moved it', () =
   });
 
   it('switching off the named rule(s) restores the old number, for every diff of several configurations', () => {
-    const configs = [knobs({ poolRatio: [0.01, 0.98, 0.01] }), knobs(), knobs({ maxNumTokens: 8192, avgSeqLen: 4096 }), knobs({ draftTokens: 1, numExtraKvTokens: 1, maxNumTokens: 2048 })];
+    const configs = [issue15401Knobs({ poolRatio: [0.01, 0.98, 0.01] }), issue15401Knobs(), issue15401Knobs({ maxNumTokens: 8192, avgSeqLen: 4096 }), issue15401Knobs({ draftTokens: 1, numExtraKvTokens: 1, maxNumTokens: 2048 })];
     let checked = 0;
     for (const k of configs) {
       const { cmp, rebuild } = comparePreset(k);

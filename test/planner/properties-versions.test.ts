@@ -1,48 +1,14 @@
 /** Invariants across the two TensorRT-LLM V2 versions on random layouts (fast-check). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BatchJson, EngineScenario, LayerJson } from '../../src/planner/scenario.ts';
 import { RULES_15401, RULES_MAIN } from '../../src/planner/trtllm-rules.ts';
 import { planScenario } from '../../src/planner/trtllm-v2.ts';
 import type { Plan } from '../../src/planner/types.ts';
-
-const MiB = 1024 ** 2;
-
-const arbLayers = fc
-  .array(
-    fc.record({
-      kind: fc.constantFrom('attn', 'attn', 'attn', 'ssm'),
-      window: fc.option(fc.integer({ min: 1, max: 700 }), { nil: null }),
-      sink: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
-      buffers: fc.array(fc.integer({ min: 1, max: 8 * MiB }), { minLength: 1, maxLength: 3 }),
-    }),
-    { minLength: 1, maxLength: 6 },
-  )
-  .map((ls): LayerJson[] =>
-    ls.map((l, i) => ({
-      layer_id: i,
-      kind: l.kind as 'attn' | 'ssm',
-      window: l.kind === 'ssm' ? null : l.window,
-      sink_tokens: l.kind === 'ssm' || l.window === null ? null : l.sink,
-      buffers: l.buffers.map((b, j) => ({ role: `r${j}`, bytes_per_block: b })),
-    })),
-  );
-
-const arbBatch = fc
-  .array(fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 1, max: 70 })), { minLength: 1, maxLength: 4 })
-  .chain((kvs) => fc.integer({ min: 0, max: 300 }).map((sys): BatchJson => ({ kv_caches: kvs.map(([c, h, n]) => [Math.max(c, h), Math.min(c, h), n]), system_prompt_length: sys })));
+import { arbScenarioFields, scenarioOf } from './arbitraries.ts';
 
 /** One scenario for both versions: the same typical step and constraints, a resume gate <= 1. */
 const arbCase = fc.record({
-  scenario: fc
-    .record({
-      layers: arbLayers,
-      tpb: fc.constantFrom(4, 16, 32, 64, 128, 256),
-      quota: fc.integer({ min: 1, max: 200 * 1024 }).map((m) => m * MiB + 12345),
-      typical: fc.option(arbBatch, { nil: null }),
-      constraints: fc.array(arbBatch, { maxLength: 3 }),
-    })
-    .map((r): EngineScenario => ({ tokens_per_block: r.tpb, layers: r.layers, gpu_quota_bytes: r.quota, typical_step: r.typical, constraints: r.constraints, initial_pool_ratio: null })),
+  scenario: fc.record(arbScenarioFields).map(scenarioOf),
   mu: fc.double({ min: 0.05, max: 1, noNaN: true }),
 });
 

@@ -1,55 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BatchJson, EngineScenario, LayerJson } from '../../src/planner/scenario.ts';
+import type { EngineScenario } from '../../src/planner/scenario.ts';
 import { planScenario } from '../../src/planner/trtllm-v2.ts';
-
-const MiB = 1024 ** 2;
-
-const arbLayers = fc
-  .array(
-    fc.record({
-      kind: fc.constantFrom('attn', 'attn', 'attn', 'ssm'),
-      window: fc.option(fc.integer({ min: 1, max: 700 }), { nil: null }),
-      sink: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
-      buffers: fc.array(fc.integer({ min: 1, max: 8 * MiB }), { minLength: 1, maxLength: 3 }),
-    }),
-    { minLength: 1, maxLength: 6 },
-  )
-  .map((ls): LayerJson[] =>
-    ls.map((l, i) => ({
-      layer_id: i,
-      kind: l.kind as 'attn' | 'ssm',
-      window: l.kind === 'ssm' ? null : l.window,
-      sink_tokens: l.kind === 'ssm' || l.window === null ? null : l.sink,
-      buffers: l.buffers.map((b, j) => ({ role: `r${j}`, bytes_per_block: b })),
-    })),
-  );
-
-const arbBatch = fc
-  .array(fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 1, max: 70 })), { minLength: 1, maxLength: 4 })
-  .chain((kvs) => fc.integer({ min: 0, max: 300 }).map((sys): BatchJson => ({ kv_caches: kvs.map(([c, h, n]) => [Math.max(c, h), Math.min(c, h), n]), system_prompt_length: sys })));
+import { arbBatch, arbScenarioFields, scenarioOf } from './arbitraries.ts';
 
 const arbScenario = fc
   .record({
-    layers: arbLayers,
-    tpb: fc.constantFrom(4, 16, 32, 64, 128, 256),
-    quota: fc.integer({ min: 1, max: 200 * 1024 }).map((m) => m * MiB + 12345),
-    typical: fc.option(arbBatch, { nil: null }),
-    constraints: fc.array(arbBatch, { maxLength: 3 }),
+    ...arbScenarioFields,
     ratioSeed: fc.option(fc.array(fc.double({ min: 0.001, max: 1, noNaN: true }), { minLength: 8, maxLength: 8 }), { nil: null }),
   })
-  .map(
-    (r): EngineScenario => ({
-      tokens_per_block: r.tpb,
-      layers: r.layers,
-      gpu_quota_bytes: r.quota,
-      typical_step: r.typical,
-      constraints: r.constraints,
-      initial_pool_ratio: null,
-      // Resolved per scenario below, once the pool-group count is known.
-      description: r.ratioSeed ? JSON.stringify(r.ratioSeed) : undefined,
-    }),
-  );
+  // The ratio is resolved per scenario below, once the pool-group count is known.
+  .map((r): EngineScenario => ({ ...scenarioOf(r), description: r.ratioSeed ? JSON.stringify(r.ratioSeed) : undefined }));
 
 function withRatio(s: EngineScenario): EngineScenario {
   if (!s.description) return s;

@@ -8,7 +8,6 @@ import { layer, mainCases, scenario } from './helpers.ts';
 
 const MiB = 1024 ** 2;
 const only = (...ids: TrtRuleId[]) => new Set<TrtRuleId>(ids);
-const c1 = { kv_caches: [[137984, 137983]] as [number, number][], system_prompt_length: 0 };
 
 describe('rule structural-floor (PR #15588)', () => {
   it('sink + (w + tpb - 2) // tpb + 1 per window; full attention takes the largest; recurrent state 1', () => {

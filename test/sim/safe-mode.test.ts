@@ -9,10 +9,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildScenario, type ConstraintMode, type EngineKnobs } from '../../src/planner/build.ts';
-import type { LayerJson } from '../../src/planner/scenario.ts';
 import { planScenario } from '../../src/planner/trtllm-v2.ts';
 import { normalizeConfig } from '../../src/sim/index.ts';
 import { execute } from '../../src/sim/run.ts';
+import { managerLayers } from '../planner/arbitraries.ts';
 
 const arbLayers = fc
   .array(
@@ -23,17 +23,9 @@ const arbLayers = fc
     }),
     { minLength: 1, maxLength: 4 },
   )
-  .map((ls): LayerJson[] =>
-    ls.map((l, i) => ({
-      layer_id: i,
-      kind: l.kind as 'attn' | 'ssm',
-      window: l.kind === 'ssm' ? null : l.window,
-      sink_tokens: l.kind === 'ssm' || l.window === null ? null : l.sink,
-      // Whole 2 MiB grains, so the minimum quota pins every pool at its floor; distinct sizes per
-      // layer keep life cycles in separate pool groups.
-      buffers: [{ role: 'k', bytes_per_block: 2 * 1024 * 1024 * (i + 1) }],
-    })),
-  );
+  // Whole 2 MiB grains, so the minimum quota pins every pool at its floor; distinct sizes per layer
+  // keep life cycles in separate pool groups.
+  .map((ls) => managerLayers(ls, (_, i) => [{ role: 'k', bytes_per_block: 2 * 1024 * 1024 * (i + 1) }]));
 
 const arbCase = fc.record({
   layers: arbLayers,

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../src/limits.ts';
 import { InputError } from '../../src/model/errors.ts';
+import { checkConfig, customConfig } from '../../src/ui/bridge/custom.ts';
+import { planFor } from '../../src/ui/bridge/engine-plan.ts';
 import { isPlan, isTrace, parseJsonFile, planJsonRows, playgroundQuery, traceJsonToRunView, withPlayground } from '../../src/ui/bridge/import.ts';
-import { planFor } from '../../src/ui/bridge/plan.ts';
 import { computeRun } from '../../src/ui/bridge/run.ts';
+import { toBase64Url } from '../../src/ui/state/b64.ts';
 import { baseState, serializeUrlState } from '../../src/ui/state/codec.ts';
 
 function fieldOf(fn: () => unknown): string {
@@ -56,5 +59,47 @@ describe('import', () => {
     expect(fieldOf(() => traceJsonToRunView({ format: 'kvpool-trace', version: 1, pools: [{ used: [1, 'a'], heldSuspended: [] }] }))).toBe('pools[0].used');
     expect(fieldOf(() => traceJsonToRunView({ format: 'kvpool-trace', version: 1, pools: [{ used: [1, 2], heldSuspended: [0] }] }))).toBe('pools[0].heldSuspended');
     expect(fieldOf(() => planJsonRows({ pool_groups: [{}], slot_counts: [1, 2], min_slots: [1], bytes_per_pool_group: [1] }))).toBe('slot_counts');
+  });
+});
+
+describe('pasted and imported JSON: nesting and size are checked before any parser runs', () => {
+  // 200,000 levels: JSON.parse copes, but every recursive walker after it overflowed the stack.
+  const deep = (key: string) => `{"${key}":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+  const oneLine = (msg: string) => expect(msg.includes('\n') || msg.length > 300).toBe(false);
+
+  it('an imported file nested too deep is one InputError naming the file and the limit', () => {
+    let err: unknown;
+    try {
+      parseJsonFile(deep('pools'), 'trace.json');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).field).toBe('trace.json');
+    expect((err as InputError).message).toContain(`at most ${LIMITS.jsonDepth.max}`);
+    oneLine((err as InputError).message);
+  });
+
+  it('an imported file over the file limit is refused by its size, not parsed', () => {
+    const huge = `[${' '.repeat(LIMITS.fileBytes.max)}]`;
+    expect(fieldOf(() => parseJsonFile(huge, 'plan.json'))).toBe('plan.json');
+    expect(() => parseJsonFile(huge, 'plan.json')).toThrow(/characters"; expected at most 67,108,864/);
+  });
+
+  it('a pasted config nested too deep: checkConfig and the link both give one line naming config.json', () => {
+    for (const text of [deep('num_hidden_layers'), `{"tokens_per_block":1,"layers":${deep('x')}}`]) {
+      const checked = checkConfig(text);
+      expect('error' in checked && checked.error).toMatch(/^config\.json: got "JSON nested more than 64 levels deep"; expected nesting at most 64/);
+      const linked = customConfig(toBase64Url(text));
+      expect(linked.custom).toBeNull();
+      expect(linked.error).toBe('error' in checked ? checked.error : '');
+      oneLine(linked.error);
+    }
+  });
+
+  it('nesting at the limit still parses (the check refuses only what is past it)', () => {
+    const ok = `{"num_hidden_layers":2,"x":${'['.repeat(LIMITS.jsonDepth.max - 1)}${']'.repeat(LIMITS.jsonDepth.max - 1)}}`;
+    expect(checkConfig(ok)).not.toHaveProperty('error', expect.stringContaining('nested'));
+    expect(Object.keys(parseJsonFile(ok, 'trace.json'))).toEqual(['num_hidden_layers', 'x']);
   });
 });

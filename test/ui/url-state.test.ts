@@ -1,7 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { baseState, defaultState, describeProblem, parseUrlState, runKey, serializeUrlState } from '../../src/ui/state/codec.ts';
-import { DISTS, DTYPES, fromBase64Url, MODES, PARAMS, POLICIES, SCENARIOS, toBase64Url, type UiState, VIEWS, WORKLOADS } from '../../src/ui/state/params.ts';
+import { type KnobParam, knobsOf } from '../../src/ui/state/knobs.ts';
+import { DISTS, DTYPES, ENGINE_IDS, fromBase64Url, type KnobValue, MODES, PARAMS, POLICIES, SCENARIOS, toBase64Url, type UiState, VIEWS, WORKLOADS } from '../../src/ui/state/params.ts';
+
+/** A valid value of a knob, from its declaration (range and type). */
+function knobArb(k: KnobParam): fc.Arbitrary<KnobValue> {
+  const lo = k.spec.min ?? 0;
+  const hi = k.spec.max ?? 1_000_000;
+  if (k.spec.type === 'bool') return fc.boolean();
+  if (k.spec.type === 'int') return fc.integer({ min: Math.floor(lo) + 1, max: Math.floor(hi) });
+  if (k.spec.type === 'number') return fc.double({ min: lo, max: hi, noNaN: true }).filter((n) => !(k.spec.minExclusive && n <= lo));
+  if (k.spec.type === 'enum') return fc.constantFrom(...(k.spec.values ?? []));
+  return fc.array(fc.double({ min: lo + 0.001, max: hi, noNaN: true }), { minLength: 1, maxLength: 4 });
+}
+
+const engineArb = fc.constantFrom(...ENGINE_IDS).chain((engine) =>
+  fc.record({ engine: fc.constant(engine), knobs: fc.record(Object.fromEntries(knobsOf(engine).map((k) => [k.name, knobArb(k).filter((v) => JSON.stringify(v) !== JSON.stringify(k.spec.default))])), { requiredKeys: [] }) as fc.Arbitrary<UiState['knobs']> }),
+);
 
 describe('url state table', () => {
   it('an empty query gives the trtllm-15401 defaults and no problems', () => {
@@ -97,7 +113,7 @@ describe('url state table', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  const stateArb = fc.record({
+  const baseArb = fc.record({
     scenario: fc.constantFrom(...SCENARIOS),
     preset: fc.constantFrom('deepseek-v4-flash', 'gemma-2-9b', 'llama-3.1-8b', 'qwen3-next-80b-a3b'),
     tokensPerBlock: fc.integer({ min: 1, max: 4096 }),
@@ -130,7 +146,9 @@ describe('url state table', () => {
     maxSteps: fc.integer({ min: 1, max: 1_000_000 }),
     lesson: fc.constantFrom('', 'paged-kv', 'windows'),
     lessonStep: fc.integer({ min: 0, max: 999 }),
+    compareEngine: fc.constantFrom('', ...ENGINE_IDS),
   });
+  const stateArb = fc.tuple(baseArb, engineArb).map(([b, e]) => ({ ...b, ...e }));
 
   it('parse(serialize(s)) = s for any valid state, with no problems', () => {
     fc.assert(

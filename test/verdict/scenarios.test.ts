@@ -46,6 +46,24 @@ describe('verdict: the #15401 and straddle scenarios', () => {
     expect(2 * cx.requests.length).toBeGreaterThan(64);
     expect(['SWA', 'STATE']).toContain(cx.deadlock.poolName);
     await replayDeadlocks(v, cx.deadlock.poolName);
+    // The report's argument: the full batch crossing a boundary together needs 64 x 2 = 128 slots,
+    // and that full batch, replayed, deadlocks too (the minimal list is smaller: said, not hidden).
+    const c = v.crossing!;
+    expect(c.slots).toBe(64);
+    expect(c.blocksWhileCrossing).toBe(2);
+    expect(c.fullBatchNeeds).toBe(128);
+    expect(c.text).toContain('64 decodes that cross a block boundary together need 64 x 2 = 128');
+    if (cx.requests.length < 64) {
+      expect(c.fullBatch).toEqual({ requests: 64, outcome: 'deadlock', firstStalledStep: expect.any(Number) });
+      const full = Array.from({ length: 64 }, () => cx.requests[0]);
+      const r = await cli(['simulate', ...subjectFlags(v.subject), '--trace', 'full.json'], { 'full.json': JSON.stringify(full) });
+      expect(r.code, r.err).toBe(3);
+    }
+    // The straddle range is real: a decode there holds 2 SWA blocks, one block later only 1.
+    const [from, to] = c.straddle!;
+    expect(from % tpb).toBe(0);
+    expect(v.bounds.poolGroups[0].decodeBlocksWorst).toBe(2);
+    expect(to - from).toBe(126); // window 128: [h - 127, h] reaches back into the previous block for h <= from + 126
   }, 60_000);
 
   it('straddle issue-fix: unsafe; straddle safe: safe with a certificate per pool group', async () => {

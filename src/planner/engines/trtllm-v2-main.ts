@@ -13,6 +13,8 @@ export const trtllmV2AtMain = trtllmSizer({
   label: 'TensorRT-LLM V2 (main)',
   source: 'C++ StorageManager at afe52a0 (storageManager.cpp, storage/config.cpp, storage/core.cpp) and the wrapper at 0076e93 (kv_cache_manager_v2.py)',
   rules: RULES_MAIN,
+  // Per-life-cycle ratios summing to 1 (the C++ storage manager).
+  ratioPer: 'life-cycle',
   knobs: [
     ...TRTLLM_WRAPPER_KNOBS,
     { name: 'maxUtilForResume', flag: 'max-util-for-resume', urlKey: 'util', type: 'number', default: DEFAULT_MAX_UTIL_FOR_RESUME, min: 0, minExclusive: true, max: 1, help: 'kv_cache_config.max_util_for_resume in (0, 1]: floors get ceil(slots / U) headroom (PR #16484); also the simulator\'s resume gate' },

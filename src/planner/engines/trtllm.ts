@@ -28,6 +28,8 @@ export interface TrtllmVersion {
   readonly rules: TrtRules;
   readonly knobs: readonly KnobSpec[];
   readonly modes: EngineModes;
+  /** What one pool_ratio number is per in this version (a ratio of the wrong length is an input error). */
+  readonly ratioPer: 'pool-group' | 'life-cycle';
 }
 
 function num(v: KnobValues[string] | undefined): number | undefined {
@@ -37,6 +39,7 @@ function num(v: KnobValues[string] | undefined): number | undefined {
 /** A TensorRT-LLM V2 sizer also says which version rules it runs (compareEngines switches them). */
 export interface TrtllmSizer extends EngineSizer<Plan> {
   readonly rules: TrtRules;
+  readonly ratioPer: 'pool-group' | 'life-cycle';
 }
 
 export function isTrtllmSizer(e: EngineSizer): e is TrtllmSizer {
@@ -47,10 +50,13 @@ export function trtllmSizer(v: TrtllmVersion): TrtllmSizer {
   return {
     id: v.id,
     rules: v.rules,
+    ratioPer: v.ratioPer,
     label: v.label,
     source: v.source,
     knobs: v.knobs,
     modes: v.modes,
+    // The scheduler rules of kvcache-v2-sizing.md §3 for every version (only sizing changed).
+    policy: 'trtllm-v2',
     size({ scenario, context }: SizerInput, knobs: KnobValues): SizeResult<Plan> {
       const opts = { maxUtilForResume: num(knobs.maxUtilForResume) };
       const plan = planScenario(scenario, v.rules, opts);

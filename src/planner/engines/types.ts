@@ -58,6 +58,11 @@ export interface SizeResult<P extends PoolLayout = PoolLayout> {
   readonly diagnostics: PlanDiagnostics | null;
   /** Non-null when the engine refuses the input (then the CLI exits 1 with this message). */
   readonly error: PlanError | null;
+  /**
+   * The sizer's own readable report (what the engine reports: groups, pools, per-request bounds),
+   * for `kvpool plan` and the page's Plan tab. Absent for TensorRT-LLM, whose `Plan` has its own table.
+   */
+  table?(title: string): string;
 }
 
 export interface EngineSizer<P extends PoolLayout = PoolLayout> {
@@ -68,5 +73,7 @@ export interface EngineSizer<P extends PoolLayout = PoolLayout> {
   readonly source: string;
   readonly knobs: readonly KnobSpec[];
   readonly modes: EngineModes | null;
+  /** The simulator policy (src/sim/policies) that runs this engine's own scheduler over its pools. */
+  readonly policy: string;
   size(input: SizerInput, knobs: KnobValues): SizeResult<P>;
 }

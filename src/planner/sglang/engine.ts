@@ -7,7 +7,7 @@ import type { EngineSizer, KnobSpec, KnobValues, SizerInput } from '../engines/t
 import type { PoolLayout } from '../types.ts';
 import type { SglangInput } from './configurator.ts';
 import { sglangPoolSizes } from './configurator.ts';
-import { sglangJson, sglangLayout } from './output.ts';
+import { renderSglang, sglangJson, sglangLayout } from './output.ts';
 
 export const SGLANG_KNOBS: readonly KnobSpec[] = [
   { name: 'swaFullTokensRatio', flag: 'swa-full-tokens-ratio', urlKey: 'sglRatio', type: 'number', default: 0.8, min: 0, max: 1, help: 'sglang: --swa-full-tokens-ratio, SWA tokens / full tokens' },
@@ -47,6 +47,7 @@ export const sglangEngine: EngineSizer = {
   source: 'python/sglang/srt/model_executor/pool_configurator.py at sgl-project/sglang@003fca8 (HybridSWAPoolConfigurator, SWAChunkCapPoolConfigurator); no golden cases',
   knobs: SGLANG_KNOBS,
   modes: null,
+  policy: 'sglang',
   size(input: SizerInput, knobs: KnobValues) {
     const si = sglangInputFromScenario(input, knobs);
     const mixed = input.scenario.layers.some((l) => l.kind === 'ssm') || new Set(input.scenario.layers.flatMap((l) => (l.window === null ? [] : [l.window]))).size > 1;
@@ -54,6 +55,6 @@ export const sglangEngine: EngineSizer = {
       ? ({ ok: false, error: { type: 'NotImplementedError', message: 'SGLang hybrid SWA needs full and sliding-window layers of one window only (this port covers HybridSWAPoolConfigurator)' } } as const)
       : sglangPoolSizes(si);
     const error = r.ok ? null : r.error;
-    return { layout: sglangLayout(si, r) ?? { ...EMPTY, error }, json: sglangJson(si, r), diagnostics: null, error };
+    return { layout: sglangLayout(si, r) ?? { ...EMPTY, error }, json: sglangJson(si, r), diagnostics: null, error, table: (title: string) => renderSglang(title, si, r) };
   },
 };

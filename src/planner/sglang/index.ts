@@ -12,11 +12,11 @@ import type { KvDtype } from '../../model/dtype.ts';
 import { bytesForElements } from '../../model/dtype.ts';
 import { InputError } from '../../model/errors.ts';
 import type { ModelSpec } from '../../model/spec.ts';
-import type { SglangInput, SglangResult } from './configurator.ts';
+import type { SglangInput, } from './configurator.ts';
 
 export { chunkCapApplies, type SglangInput, type SglangPools, type SglangResult, sglangPoolSizes, swaChunkCap } from './configurator.ts';
 export { SGLANG_KNOBS, sglangEngine } from './engine.ts';
-export { type SglangLayout, sglangJson, sglangLayout } from './output.ts';
+export { renderSglang, type SglangLayout, sglangJson, sglangLayout } from './output.ts';
 
 
 
@@ -57,17 +57,4 @@ export function sglangInputFromModel(model: ModelSpec, k: SglangModelKnobs): Sgl
     disableOverlapSchedule: k.disableOverlapSchedule,
     swaEvictionInterval: k.swaEvictionInterval,
   };
-}
-
-export function renderSglang(title: string, input: SglangInput, r: SglangResult): string {
-  const head = `${title}: SGLang hybrid SWA pools (a port of pool_configurator.py at sgl-project/sglang@003fca8; formula, no golden cases)`;
-  if (!r.ok) return `${head}\nerror: ${r.error.type}: ${r.error.message}\n`;
-  const p = r.pools;
-  const rows = [
-    `configurator: ${p.configurator}${p.swaCapTokens !== null ? ` (SWA cap ${p.swaCapTokens} tokens)` : ` (swa_full_tokens_ratio ${input.swaFullTokensRatio})`}`,
-    `FULL pool: ${p.fullTokens} tokens x ${input.fullLayers} full layers x ${input.fullPerToken} B/token`,
-    `SWA pool:  ${p.swaTokens} tokens x ${input.swaLayers} SWA layers x ${input.swaPerToken} B/token (window ${input.slidingWindow}, page ${input.pageSize})`,
-    'two static pools: neither can borrow from the other; a request needs room in both',
-  ];
-  return `${head}\n${rows.join('\n')}\n`;
 }

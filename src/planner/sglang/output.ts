@@ -48,3 +48,16 @@ export function sglangJson(input: SglangInput, r: SglangResult): Record<string, 
   };
 }
 
+/** The readable table of a SGLang split (kvpool plan, the page's Plan tab). */
+export function renderSglang(title: string, input: SglangInput, r: SglangResult): string {
+  const head = `${title}: SGLang hybrid SWA pools (a port of pool_configurator.py at sgl-project/sglang@003fca8; formula, no golden cases)`;
+  if (!r.ok) return `${head}\nerror: ${r.error.type}: ${r.error.message}\n`;
+  const p = r.pools;
+  const rows = [
+    `configurator: ${p.configurator}${p.swaCapTokens !== null ? ` (SWA cap ${p.swaCapTokens} tokens)` : ` (swa_full_tokens_ratio ${input.swaFullTokensRatio})`}`,
+    `FULL pool: ${p.fullTokens} tokens x ${input.fullLayers} full layers x ${input.fullPerToken} B/token`,
+    `SWA pool:  ${p.swaTokens} tokens x ${input.swaLayers} SWA layers x ${input.swaPerToken} B/token (window ${input.slidingWindow}, page ${input.pageSize})`,
+    'two static pools: neither can borrow from the other; a request needs room in both',
+  ];
+  return `${head}\n${rows.join('\n')}\n`;
+}

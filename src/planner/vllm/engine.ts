@@ -10,7 +10,7 @@ import type { PoolLayout } from '../types.ts';
 import { vllmResultJson } from './case.ts';
 import { getKvCacheConfig } from './config.ts';
 import { vllmLayout } from './layout.ts';
-import { VLLM_VERSION_NOTES } from './render.ts';
+import { renderVllm, VLLM_VERSION_NOTES } from './render.ts';
 import type { VllmSpec } from './specs.ts';
 
 export const VLLM_KNOBS: readonly KnobSpec[] = [
@@ -46,6 +46,7 @@ export const vllmV1Engine: EngineSizer = {
   source: 'vllm/v1/core/kv_cache_utils.py get_kv_cache_configs and vllm/v1/kv_cache_interface.py at vllm-project/vllm@001cabc',
   knobs: VLLM_KNOBS,
   modes: null,
+  policy: 'vllm-v1',
   size(input: SizerInput, knobs: KnobValues) {
     const ctx = input.context as SizerInput['context'] & { maxNumTokens?: number | null };
     const r = getKvCacheConfig({
@@ -58,6 +59,6 @@ export const vllmV1Engine: EngineSizer = {
     });
     const error = r.ok ? null : r.error;
     const layout = r.ok && r.config.groups.length > 0 ? vllmLayout(r.config) : { ...EMPTY, error };
-    return { layout, json: { ...vllmResultJson(r), version_notes: VLLM_VERSION_NOTES }, diagnostics: null, error };
+    return { layout, json: { ...vllmResultJson(r), version_notes: VLLM_VERSION_NOTES }, diagnostics: null, error, table: (title: string) => renderVllm(title, r, ctx.maxSeqLen) };
   },
 };

@@ -10,6 +10,7 @@
  */
 import type { LifeCycle } from '../../planner/lifecycle.ts';
 import { divUp } from '../../planner/pymath.ts';
+import { Deque } from '../deque.ts';
 import type { SimRequest, SimState } from '../state.ts';
 import type { Policy, PolicyOptions } from './policy.ts';
 
@@ -24,7 +25,7 @@ export function worstBlocks(lc: LifeCycle, prompt: number, output: number, tpb: 
 
 export function noEvictPolicy(o: PolicyOptions): Policy {
   let running: SimRequest[] = [];
-  const waiting: SimRequest[] = [];
+  const waiting = new Deque<SimRequest>();
   const reservation = new Map<SimRequest, number[]>();
   let reserved: number[] | null = null;
 
@@ -58,7 +59,7 @@ export function noEvictPolicy(o: PolicyOptions): Policy {
         reservation.delete(r);
       }
       running = running.filter((r) => r.state !== 'finished');
-      waiting.push(...s.arrivedThisPass);
+      waiting.pushAll(s.arrivedThisPass);
       for (const r of running) {
         const cost = r.state === 'decoding' ? 1 + o.draftTokens : 1;
         if (s.tokens + cost > o.maxNumTokens) break;
@@ -66,7 +67,7 @@ export function noEvictPolicy(o: PolicyOptions): Policy {
         if (!stepOf(s, r)) return;
       }
       while (waiting.length > 0 && running.length < o.maxBatchSize && s.tokens < o.maxNumTokens) {
-        const r = waiting[0];
+        const r = waiting.peek()!;
         const need = needOf(s, r);
         const fits = need.every((n, pg) => res[pg] + n <= s.pools[pg].total);
         if (!fits) {

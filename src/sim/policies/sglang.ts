@@ -21,6 +21,7 @@
  *     |tomb|tomb|evct|evct|live|live|     evct = out of window, still cached (held, evictable)
  */
 import { staleRange } from '../../planner/lifecycle.ts';
+import { Deque } from '../deque.ts';
 import type { SimRequest, SimState } from '../state.ts';
 import type { Policy, PolicyOptions } from './policy.ts';
 
@@ -49,7 +50,7 @@ function evictableSwa(s: SimState, rs: readonly SimRequest[], each?: (r: SimRequ
 export function sglangPolicy(o: PolicyOptions): Policy {
   const eviction = o.enginePolicy?.sglangEviction ?? 'full-lru';
   let running: SimRequest[] = [];
-  const waiting: SimRequest[] = [];
+  const waiting = new Deque<SimRequest>();
   let last: { request: SimRequest; pool: number; needed: number; free: number } | null = null;
 
   /** Free SWA entries until `want` slots are free in the SWA pool; returns how many were evicted. */
@@ -84,7 +85,7 @@ export function sglangPolicy(o: PolicyOptions): Policy {
       if (!victim || victim === r) return false;
       running.pop();
       s.teardown(victim);
-      waiting.unshift(victim);
+      waiting.pushFront(victim);
     }
   };
 
@@ -94,7 +95,7 @@ export function sglangPolicy(o: PolicyOptions): Policy {
         if (s.plan.lifeCyclePoolGroup[lc.id] === SWA) s.managers.retained[i] = 1;
       });
       running = running.filter((r) => r.state !== 'finished');
-      waiting.push(...s.arrivedThisPass);
+      waiting.pushAll(s.arrivedThisPass);
       last = null;
       for (let i = 0; i < running.length; i++) {
         const r = running[i];
@@ -104,7 +105,7 @@ export function sglangPolicy(o: PolicyOptions): Policy {
         else s.scheduleContext(r, chunkOf(s, r));
       }
       while (waiting.length > 0 && running.length < o.maxBatchSize && s.tokens < o.maxNumTokens) {
-        const r = waiting[0];
+        const r = waiting.peek()!;
         if (!allocate(s, r, false)) break;
         waiting.shift();
         running.push(r);

@@ -12,12 +12,14 @@
  *   full-isl      sum_g cdiv(n, B)                 windowed groups counted for the whole prompt
  *   single-bound  sum_g min(cdiv(n, B), bound_g)   bound_g = the startup check's per-request bound
  *                                                  (slidingWindowBlocks: the same function)
+ *   none          no gate: the head needs only its first chunk (the older rule; vllm-recompute)
  * A prompt within max_model_len that needs more than num_blocks under full-isl waits forever with
  * the pool empty: vLLM's "Running: 0 reqs, Waiting: 1 reqs, GPU KV cache usage: 0.0%".
  */
 import type { LifeCycle } from '../../planner/lifecycle.ts';
 import { divUp } from '../../planner/pymath.ts';
 import { slidingWindowBlocks } from '../../planner/vllm/specs.ts';
+import { Deque } from '../deque.ts';
 import type { SimRequest, SimState } from '../state.ts';
 import type { VllmAdmission } from './engine-options.ts';
 import type { Policy, PolicyOptions } from './policy.ts';
@@ -32,10 +34,14 @@ export function admissionBlocks(lc: LifeCycle, n: number, tpb: number, gate: Vll
 }
 
 export function vllmV1Policy(o: PolicyOptions): Policy {
-  const gate = o.enginePolicy?.vllmAdmission ?? 'full-isl';
+  return vllmScheduler(o, o.enginePolicy?.vllmAdmission ?? 'full-isl');
+}
+
+/** The scheduler of both vLLM policies; `gate` null = no admission gate (vllm-recompute). */
+export function vllmScheduler(o: PolicyOptions, gate: VllmAdmission | null): Policy {
   const maxModelLen = o.enginePolicy?.maxModelLen ?? Number.MAX_SAFE_INTEGER;
   let running: SimRequest[] = [];
-  const waiting: SimRequest[] = [];
+  const waiting = new Deque<SimRequest>();
   let blocked: { request: SimRequest; pool: number; need: number; bound: number } | null = null;
 
   /** Blocks the gate asks of each pool group (vLLM has one; other layouts get one gate per pool). */
@@ -65,7 +71,7 @@ export function vllmV1Policy(o: PolicyOptions): Policy {
       while (!ok) {
         const victim = running.pop()!;
         s.teardown(victim);
-        waiting.unshift(victim);
+        waiting.pushFront(victim);
         preempted = true;
         if (victim === r) break;
         ok = tryStep(s, r);
@@ -76,19 +82,23 @@ export function vllmV1Policy(o: PolicyOptions): Policy {
     return preempted;
   };
 
+  /** The gate on the waiting head: true = it waits (the stall and its cause are recorded). */
+  const gated = (s: SimState, r: SimRequest): boolean => {
+    if (gate === null) return false;
+    const n = need(s, r, gate);
+    const pg = n.findIndex((blocks, p) => blocks > s.pools[p].free);
+    if (pg < 0) return false;
+    blocked = { request: r, pool: pg, need: n[pg], bound: need(s, r, 'single-bound')[pg] };
+    const exhausted = n.flatMap((blocks, p) => (blocks > s.pools[p].free ? [p] : []));
+    s.failure ??= { poolGroup: pg, needed: n[pg], free: s.pools[pg].free, exhausted, request: r.id, cause: 'admission' };
+    return true;
+  };
+
   const admit = (s: SimState): void => {
     blocked = null;
     while (waiting.length > 0 && running.length < o.maxBatchSize && s.tokens < o.maxNumTokens) {
-      const r = waiting[0];
-      const n = need(s, r, gate);
-      const pg = n.findIndex((blocks, p) => blocks > s.pools[p].free);
-      if (pg >= 0) {
-        blocked = { request: r, pool: pg, need: n[pg], bound: need(s, r, 'single-bound')[pg] };
-        const exhausted = n.flatMap((blocks, p) => (blocks > s.pools[p].free ? [p] : []));
-        s.failure ??= { poolGroup: pg, needed: n[pg], free: s.pools[pg].free, exhausted, request: r.id, cause: 'admission' };
-        return;
-      }
-      if (!tryStep(s, r)) return;
+      const r = waiting.peek()!;
+      if (gated(s, r) || !tryStep(s, r)) return;
       waiting.shift();
       running.push(r);
       commitStep(s, r);
@@ -98,7 +108,7 @@ export function vllmV1Policy(o: PolicyOptions): Policy {
   return {
     schedule(s) {
       running = running.filter((r) => r.state !== 'finished');
-      waiting.push(...s.arrivedThisPass);
+      waiting.pushAll(s.arrivedThisPass);
       if (!runRunning(s)) admit(s);
     },
     explainStall(s) {

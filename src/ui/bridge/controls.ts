@@ -5,13 +5,15 @@
  * come from).
  */
 import { CONSTRAINT_MODE_STORIES } from '../../planner/build.ts';
+import { getEngine } from '../../planner/engines/registry.ts';
 import type { ControlsModel, FieldModel } from '../model.ts';
-import { DISTS, DTYPES, MODES, PARAMS, type ParamSpec, POLICIES, type UiState, WORKLOADS } from '../state/params.ts';
+import { type KnobParam, knobsOf, knobValue } from '../state/knobs.ts';
+import { DISTS, DTYPES, ENGINE_IDS, PARAMS, type ParamSpec, POLICIES, type UiState, WORKLOADS } from '../state/params.ts';
 import { presetOptions } from './plan.ts';
 
 const GROUPS: readonly { title: string; keys: readonly (keyof UiState)[] }[] = [
   { title: 'Model', keys: ['preset'] },
-  { title: 'Engine', keys: ['tokensPerBlock', 'maxSeqLen', 'maxBatchSize', 'maxNumTokens', 'quotaGiB', 'kvDtype', 'mode', 'poolRatio', 'policy', 'maxUtilForResume', 'maxSteps'] },
+  { title: 'Engine', keys: ['engine', 'tokensPerBlock', 'maxSeqLen', 'maxBatchSize', 'maxNumTokens', 'quotaGiB', 'kvDtype', 'mode', 'poolRatio', 'policy', 'maxUtilForResume', 'maxSteps'] },
   { title: 'Workload', keys: ['workload', 'requests', 'promptLen', 'outputLen', 'dist', 'spread', 'arrivalRate', 'seed'] },
 ];
 
@@ -21,11 +23,17 @@ const WORKLOAD_NOTES: Record<UiState['workload'], string> = {
   trace: 'requests from the imported trace file',
 };
 
-const ENUMS: Partial<Record<keyof UiState, readonly string[]>> = { kvDtype: DTYPES, mode: MODES, policy: POLICIES, dist: DISTS, workload: WORKLOADS };
+const ENUMS: Partial<Record<keyof UiState, readonly string[]>> = { kvDtype: DTYPES, policy: POLICIES, dist: DISTS, workload: WORKLOADS };
 
 let presets: (readonly [string, string])[] | null = null;
 
-function optionsOf(key: keyof UiState): (readonly [string, string])[] | null {
+function optionsOf(key: keyof UiState, s: UiState): (readonly [string, string])[] | null {
+  if (key === 'engine') return ENGINE_IDS.map((id) => [id, `${id}: ${getEngine(id).label}`] as const);
+  if (key === 'mode') {
+    // The selected engine's modes, the ones it ships marked (the rest are what-ifs).
+    const m = getEngine(s.engine).modes;
+    return (m?.all ?? []).map((v) => [v, m?.shipped.includes(v) ? `${v} (ships with ${s.engine})` : `${v} (what-if)`] as const);
+  }
   if (key === 'preset') {
     presets ??= presetOptions().map((p) => [p.id, p.name] as const);
     return presets;
@@ -33,8 +41,41 @@ function optionsOf(key: keyof UiState): (readonly [string, string])[] | null {
   return ENUMS[key]?.map((v) => [v, v] as const) ?? null;
 }
 
+/** What the engine is, and which constraint modes it ships itself (the page says so next to the picker). */
+export function engineNote(id: string): string {
+  const e = getEngine(id);
+  const modes = e.modes
+    ? `It ships constraint mode${e.modes.shipped.length > 1 ? 's' : ''} ${e.modes.shipped.join(', ')} (default ${e.modes.default}); the other modes are what-ifs.`
+    : 'It has no constraint modes: it sizes its pools from the memory it is given alone.';
+  return `${e.label}: ${e.source}. ${modes} Its scheduler: policy ${e.policy}.`;
+}
+
+/** Does the engine read this declared row? (the pool ratio only where the engine declares it; constraint modes only where it has them) */
+function engineReads(key: keyof UiState, s: UiState): boolean {
+  const e = getEngine(s.engine);
+  if (key === 'mode') return e.modes !== null;
+  if (key === 'poolRatio') return e.knobs.some((k) => k.name === 'poolRatio');
+  return true;
+}
+
+function knobField(k: KnobParam, s: UiState, c: ControlsInput): FieldModel {
+  const options = k.spec.type === 'bool' ? ([['0', 'off'], ['1', 'on']] as const) : k.spec.type === 'enum' ? (k.spec.values ?? []).map((v) => [v, v] as const) : null;
+  return {
+    url: k.url,
+    label: k.label,
+    group: 'Engine',
+    value: k.serialize(knobValue(s, k)),
+    options: options ? [...options] : null,
+    error: c.fieldErrors[k.url] ?? (c.runFieldError?.url === k.url ? c.runFieldError.message : ''),
+    note: k.spec.help,
+    inputMode: k.spec.type === 'int' ? 'numeric' : 'decimal',
+  };
+}
+
 function noteOf(key: keyof UiState, s: UiState): string {
+  if (key === 'engine') return engineNote(s.engine);
   if (key === 'mode') return CONSTRAINT_MODE_STORIES[s.mode];
+  if (key === 'policy' && s.policy !== getEngine(s.engine).policy) return `${s.engine} runs policy ${getEngine(s.engine).policy}; ${s.policy} is a what-if.`;
   if (key === 'workload') return WORKLOAD_NOTES[s.workload];
   return '';
 }
@@ -58,6 +99,7 @@ export function controlsModel(c: ControlsInput): ControlsModel {
   const fields: FieldModel[] = [];
   for (const g of GROUPS) {
     for (const key of g.keys) {
+      if (!engineReads(key, c.params)) continue;
       const spec = PARAMS.find((p) => p.key === key) as ParamSpec<keyof UiState>;
       const typed = c.fieldErrors[spec.url];
       const core = c.runFieldError?.url === spec.url ? c.runFieldError.message : '';
@@ -66,11 +108,13 @@ export function controlsModel(c: ControlsInput): ControlsModel {
         label: spec.label,
         group: g.title,
         value: (spec.serialize as (v: unknown) => string)(c.params[key]),
-        options: optionsOf(key),
+        options: optionsOf(key, c.params),
         error: typed ?? core,
         note: [noteOf(key, c.params), c.notes[spec.url] ?? ''].filter(Boolean).join(' '),
         inputMode: key === 'poolRatio' ? 'decimal' : 'numeric',
       });
+      // The engine's own knobs, generated from its declaration, after the resume gate.
+      if (key === 'maxUtilForResume') for (const k of knobsOf(c.params.engine)) fields.push(knobField(k, c.params, c));
     }
   }
   const straddle = c.params.scenario === 'straddle' && !c.customLoaded;

@@ -4,6 +4,7 @@
  * the config box.
  */
 import { InputError } from '../../model/errors.ts';
+import { checkJsonLimits } from '../../model/parse.ts';
 import { fromBase64Url } from '../state/b64.ts';
 import { type CustomModel, parseCustomText } from './plan.ts';
 
@@ -29,6 +30,7 @@ export function customConfig(b64: string): CustomConfig {
   try {
     text = fromBase64Url(b64);
     if (text.length > MAX_BYTES) throw new InputError('config.json', `${text.length} characters`, `at most ${MAX_BYTES}`);
+    checkJsonLimits(text, 'config.json'); // nesting first: the parsers below recurse
     const custom = parseCustomText(text);
     const what = custom.kind === 'model' ? `${custom.model.name} (${custom.model.layers.length} layers)` : `engine scenario (${custom.scenario.layers.length} manager layers)`;
     out = { custom, error: '', text, what };
@@ -45,6 +47,7 @@ export function customConfig(b64: string): CustomConfig {
 export function checkConfig(text: string): { kind: 'model' | 'scenario'; custom: CustomModel } | { error: string } {
   if (text.length > MAX_BYTES) return { error: `config.json: ${text.length} characters is too large; expected at most ${MAX_BYTES}` };
   try {
+    checkJsonLimits(text, 'config.json');
     const custom = parseCustomText(text);
     return { kind: custom.kind, custom };
   } catch (e) {

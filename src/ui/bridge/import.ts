@@ -6,6 +6,7 @@
  * Everything is validated; errors name the field.
  */
 import { InputError } from '../../model/errors.ts';
+import { parseJsonChecked } from '../../model/parse.ts';
 import type { LifeCycle } from '../../planner/lifecycle.ts';
 import type { Plan } from '../../planner/types.ts';
 import type { PlanRowView, PlanView, RunEvent, RunView, SummaryView } from '../model.ts';
@@ -20,13 +21,9 @@ function numArray(field: string, v: unknown): number[] {
   return v as number[];
 }
 
+/** An imported file as a JSON object; size and nesting are checked before parsing (src/model/parse.ts). */
 export function parseJsonFile(text: string, name: string): Obj {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(name, text.slice(0, 40), `valid JSON (${e instanceof Error ? e.message : String(e)})`);
-  }
+  const raw = parseJsonChecked(text, name);
   if (!isObj(raw)) throw new InputError(name, raw, 'a JSON object');
   return raw;
 }

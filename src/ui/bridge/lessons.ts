@@ -72,7 +72,8 @@ export class LessonBridge {
   model(s: AppState): LessonModel {
     const p = s.params;
     const outcome = this.runs.run(p);
-    const key = [p.lesson, p.lessonStep, outcome, p.step, p.request, currentAnswer(s), s.highlight];
+    // With no lesson open the panel is the lesson list: the same model at every step (no redraw while playing).
+    const key = p.lesson ? [p.lesson, p.lessonStep, outcome, p.step, p.request, currentAnswer(s), s.highlight] : ['', s.highlight];
     if (this.memo?.key.every((k, i) => k === key[i])) return this.memo.model;
     const model = this.build(s);
     this.memo = { key, model };

@@ -116,7 +116,8 @@ export class PageModels {
       shell: this.shell(s),
       transport: { step, total, playing: s.playing, speed: p.speed },
       status: this.status(s, live, importedRun),
-      explainer: { summary: run?.summary ?? null, mode: p.mode, fixMode: fixModeFor(p.mode), step, error: error && !importedRun ? error.message : null },
+      // A constraint mode is a fix only for an engine that has modes (never offered on a vLLM or SGLang run).
+      explainer: { summary: run?.summary ?? null, mode: p.mode, fixMode: run?.summary.engineHasModes === false ? '' : fixModeFor(p.mode), step, error: error && !importedRun ? error.message : null },
       controls: this.controls(s, live, cfg),
       inspector: { request: p.request, lc: p.inspectLc, kernel: this.kernels.kernel(s, run, frame) },
       get compare() {

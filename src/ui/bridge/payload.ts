@@ -26,11 +26,13 @@ export interface RunPayload {
   readonly planView: PlanViewData;
   readonly trace: Trace;
   readonly story: string;
+  /** The engine that sized and scheduled the run (the summary names it). */
+  readonly engine: { readonly engine: string; readonly engineHasModes: boolean } | null;
 }
 
 export function toPayload(r: RunResult): { payload: RunPayload; transfer: Transferable[] } {
   const { toJson, ...fields } = r.planView;
-  const payload: RunPayload = { plan: r.plan, planView: { ...fields, json: toJson() }, trace: r.trace, story: r.run.story };
+  const payload: RunPayload = { plan: r.plan, planView: { ...fields, json: toJson() }, trace: r.trace, story: r.run.story, engine: r.run.summary.engine ? { engine: r.run.summary.engine, engineHasModes: r.run.summary.engineHasModes === true } : null };
   return { payload, transfer: buffersOf(r.trace) };
 }
 
@@ -69,5 +71,5 @@ export function fromPayload(p: RunPayload): RunResult {
   const trace = reviveTrace(p.trace);
   const { json, ...fields } = p.planView;
   const planView: PlanView = { ...fields, toJson: () => json };
-  return { plan: p.plan, planView, trace, run: traceToRunView(trace, p.plan, p.story) };
+  return { plan: p.plan, planView, trace, run: traceToRunView(trace, p.plan, p.story, p.engine) };
 }

@@ -5,18 +5,17 @@
  */
 import { InputError } from '../../model/errors.ts';
 import { importHfConfig } from '../../model/hf-config.ts';
-import { getPreset, listPresets } from '../../model/presets.ts';
+import { listPresets } from '../../model/presets.ts';
 import type { ModelSpec } from '../../model/spec.ts';
-import { modelToLayers } from '../../model/to-layers.ts';
-import { buildScenario, type EngineKnobs } from '../../planner/build.ts';
-import { diagnose } from '../../planner/diagnostics.ts';
+import type { EngineKnobs } from '../../planner/build.ts';
+import { diagnose, type PlanDiagnostics } from '../../planner/diagnostics.ts';
 import { planToJson } from '../../planner/json.ts';
 import type { LifeCycle } from '../../planner/lifecycle.ts';
 import { type EngineScenario, parseScenario } from '../../planner/scenario.ts';
-import { planScenario } from '../../planner/trtllm-v2.ts';
+import { replanAtQuota } from '../../planner/trtllm-v2.ts';
 import type { Plan } from '../../planner/types.ts';
 import type { PlanView, PoolGroupView } from '../model.ts';
-import type { ConstraintMode, UiState } from '../state/params.ts';
+import type { UiState } from '../state/params.ts';
 
 export interface PresetOption {
   readonly id: string;
@@ -64,36 +63,16 @@ export function uiFieldOf(coreField: string): keyof UiState | 'config' | null {
     kvDtype: 'kvDtype',
     constraints: 'mode',
     preset: 'preset',
+    engine: 'engine',
   };
   return map[f] ?? null;
 }
 
-function scenarioFor(state: UiState, custom: CustomModel | null, mode: ConstraintMode): EngineScenario {
-  if (custom?.kind === 'scenario') {
-    if (mode === 'custom') return custom.scenario;
-    const knobs = knobsFrom(state);
-    return buildScenario(custom.scenario.layers, { ...knobs, tokensPerBlock: custom.scenario.tokens_per_block }, mode, undefined, custom.scenario.name);
-  }
-  const model = custom?.model ?? getPreset(state.preset);
-  const layers = modelToLayers(model, { tokensPerBlock: state.tokensPerBlock, kvDtype: state.kvDtype, draftTokens: 0 });
-  if (mode === 'custom') throw new InputError('constraints', 'custom', 'a pasted engine scenario JSON (typical_step and constraints); with a preset choose as-shipped, issue-fix, upstream or safe');
-  return buildScenario(layers, knobsFrom(state), mode, undefined, model.id);
-}
-
-export interface PlanResult {
-  readonly plan: Plan;
-  readonly view: PlanView;
-}
-
-/** Plan for the state (custom models and presets outside a named scenario). Throws InputError. */
-export function planFor(state: UiState, custom: CustomModel | null, mode: ConstraintMode = state.mode): PlanResult {
-  const plan = planScenario(scenarioFor(state, custom, mode));
-  return { plan, view: planViewOf(plan, { maxBatchSize: state.maxBatchSize, maxSeqLen: state.maxSeqLen }) };
-}
-
-/** Plan table rows and findings (diagnostics from the planner's own functions). */
-export function planViewOf(plan: Plan, ctx: { maxBatchSize: number; maxSeqLen: number }, rePlan: ((q: number) => Plan) | null = (q) => planScenario({ ...plan.scenario, gpu_quota_bytes: q })): PlanView {
-  const diag = diagnose(plan, ctx, rePlan ?? undefined);
+/** Plan table rows and findings (diagnostics from the planner's own functions; a re-plan at
+ * another quota uses the plan's own version rules, as the engine's sizer does). */
+export function planViewOf(plan: Plan, ctx: { maxBatchSize: number; maxSeqLen: number }, rePlan: ((q: number) => Plan) | null = (q) => replanAtQuota(plan, q), diagnosed?: PlanDiagnostics): PlanView {
+  // The sizer's own diagnostics when it made them (its version's rules re-plan the quota).
+  const diag = diagnosed ?? diagnose(plan, ctx, rePlan ?? undefined);
   const rows = plan.error
     ? []
     : plan.poolGroups.map((g, i) => {

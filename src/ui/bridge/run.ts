@@ -5,13 +5,15 @@
  * generated workload.
  */
 import { InputError } from '../../model/errors.ts';
+import { getEngine } from '../../planner/engines/registry.ts';
 import type { ModelKnobs } from '../../planner/index.ts';
 import type { Plan } from '../../planner/types.ts';
 import { NAMED_SCENARIOS, parseTrace, type RequestSpec, runSimulation, type SimInput, scenarioConfig, type Trace, traceToJson, type WorkloadSpec } from '../../sim/index.ts';
 import type { FrameView, PlanView, RequestView, RunView } from '../model.ts';
 import { baseState } from '../state/codec.ts';
 import { fromBase64Url, type UiState } from '../state/params.ts';
-import { type CustomModel, knobsFrom, planFor, planViewOf, poolGroupViews } from './plan.ts';
+import { engineKnobValues, layoutView, modelKnobsFrom, sizeWithEngine } from './engine-plan.ts';
+import { type CustomModel, knobsFrom, planViewOf, poolGroupViews } from './plan.ts';
 
 /** The engine's default per-iteration token budget when maxNumTokens is unset. */
 export const ENGINE_MAX_NUM_TOKENS = 8192;
@@ -68,19 +70,49 @@ export interface RunResult {
   readonly run: RunView;
 }
 
+/** A registry id's family (`family@version`): a named scenario runs under any version of its own family. */
+const familyOf = (id: string) => id.split('@')[0];
+
+/** The named scenario under the state's engine (the URL may override its pinned version, as --engine does). */
+function namedRun(s: UiState, workload: ReturnType<typeof workloadOf>): { plan: Plan; input: SimInput; report: string } {
+  const named = NAMED_SCENARIOS.find((n) => n.name === s.scenario);
+  if (named && familyOf(named.engine) !== familyOf(s.engine)) {
+    throw new InputError('engine', s.engine, `a version of ${familyOf(named.engine)} (${s.scenario} is pinned to ${named.engine}; pick a preset to size it with another engine)`);
+  }
+  const k = modelKnobsFrom(s);
+  const ko = { ...knobOverrides(s), ...(k.avgSeqLen !== null ? { avgSeqLen: k.avgSeqLen } : {}), ...(k.maxCudaGraphBatchSize ? { maxCudaGraphBatchSize: k.maxCudaGraphBatchSize } : {}), ...(k.estimationPass ? { estimationPass: true } : {}) };
+  const built = scenarioConfig(s.scenario, { engine: s.engine, constraints: s.mode, policy: s.policy, knobs: ko, maxUtilForResume: s.maxUtilForResume, seed: s.seed, maxSteps: s.maxSteps, ...(workload ? { workload } : {}) });
+  return { plan: built.plan, input: { ...built.config, suggestFloor: 'bisect' }, report: built.report ?? '' };
+}
+
+/** The plan view of a named scenario's plan: the TensorRT-LLM table (re-planned by its own version), or the engine's pools and report. */
+function namedPlanView(s: UiState, plan: Plan, report: string): PlanView {
+  const e = getEngine(s.engine, 'engine');
+  const tag = { id: e.id, label: e.label, source: e.source };
+  const ctx = { maxBatchSize: s.maxBatchSize, maxSeqLen: s.maxSeqLen };
+  if (e.modes === null) return { ...layoutView(plan, plan.error ? `${plan.error.type}: ${plan.error.message}` : null, report), engine: tag, report };
+  const rePlan = (q: number) => e.size({ scenario: { ...plan.scenario, gpu_quota_bytes: q }, context: ctx }, engineKnobValues(s)).layout as Plan;
+  return { ...planViewOf(plan, ctx, rePlan), engine: tag, report: '' };
+}
+
 /** Plan and simulate. Throws InputError (naming the field) for anything the user can fix. */
 export function computeRun(s: UiState, custom: CustomModel | null): RunResult {
   const named = s.scenario !== 'custom' && !custom;
   const workload = workloadOf(s, named);
   let input: SimInput;
   let plan: Plan;
+  let planView: PlanView;
   if (named) {
-    const ko = knobOverrides(s);
-    const built = scenarioConfig(s.scenario, { constraints: s.mode, policy: s.policy, knobs: ko, maxUtilForResume: s.maxUtilForResume, seed: s.seed, maxSteps: s.maxSteps, ...(workload ? { workload } : {}) });
-    plan = built.plan;
-    input = { ...built.config, suggestFloor: 'bisect' };
+    const r = namedRun(s, workload);
+    plan = r.plan;
+    input = r.input;
+    if (plan.error) throw new InputError('quotaGiB', s.quotaGiB, `a configuration the engine accepts (${plan.error.type}: ${plan.error.message})`);
+    planView = namedPlanView(s, plan, r.report);
   } else {
-    plan = planFor(s, custom).plan;
+    const sized = sizeWithEngine(s, custom);
+    plan = sized.plan;
+    planView = sized.view;
+    if (planView.error) throw new InputError('quotaGiB', s.quotaGiB, `a configuration ${sized.engine.id} accepts (${planView.error})`);
     input = {
       plan,
       policy: s.policy,
@@ -90,17 +122,18 @@ export function computeRun(s: UiState, custom: CustomModel | null): RunResult {
       maxUtilForResume: s.maxUtilForResume,
       maxSteps: s.maxSteps,
       seed: s.seed,
+      // vLLM's admission bound is capped by max_model_len; the other policies do not read it.
+      enginePolicy: { maxModelLen: s.maxSeqLen },
     };
   }
-  if (plan.error) throw new InputError('quotaGiB', s.quotaGiB, `a configuration the engine accepts (${plan.error.type}: ${plan.error.message})`);
-  const planView = planViewOf(plan, { maxBatchSize: s.maxBatchSize, maxSeqLen: s.maxSeqLen });
   const trace = runSimulation(input);
   const source = s.workload === 'trace' ? ' (imported request trace)' : workload ? ' (generated workload)' : '';
   const story = named ? `${scenarioStory(s.scenario)}${source}` : `${scenarioStory('custom')}${source}`;
-  return { plan, planView, trace, run: traceToRunView(trace, plan, story) };
+  const e = getEngine(s.engine, 'engine');
+  return { plan, planView, trace, run: traceToRunView(trace, plan, story, { engine: e.id, engineHasModes: e.modes !== null }) };
 }
 
-export function traceToRunView(trace: Trace, plan: Plan, story: string): RunView {
+export function traceToRunView(trace: Trace, plan: Plan, story: string, engine: { engine: string; engineHasModes: boolean } | null = null): RunView {
   const s = trace.summary;
   const d = s.deadlock;
   return {
@@ -111,6 +144,7 @@ export function traceToRunView(trace: Trace, plan: Plan, story: string): RunView
     held: trace.columns.map((c) => c.heldSuspended),
     events: trace.events.map((e) => ({ step: e.step, kind: e.kind, requestId: e.request, poolGroup: e.poolGroup })),
     summary: {
+      ...engine,
       outcome: s.outcome,
       steps: s.steps,
       completedRequests: s.completedRequests,
@@ -119,7 +153,7 @@ export function traceToRunView(trace: Trace, plan: Plan, story: string): RunView
       peakUsedSlots: s.peakUsedSlots,
       slotCounts: s.slotCounts,
       deadlock: d
-        ? { poolGroup: d.poolGroup, poolName: d.poolName, neededSlots: d.neededSlots, freeSlots: d.freeSlots, heldByRunning: d.heldByRunning, heldBySuspended: d.heldBySuspended, suggestedMinSlots: d.suggestedMinSlots, cause: d.cause, message: d.message, firstStalledStep: d.firstStalledStep, stalledPasses: d.stalledPasses }
+        ? { poolGroup: d.poolGroup, poolName: d.poolName, neededSlots: d.neededSlots, freeSlots: d.freeSlots, heldByRunning: d.heldByRunning, heldBySuspended: d.heldBySuspended, suggestedMinSlots: d.suggestedMinSlots, cause: d.cause, message: d.message, engineNote: d.engineNote, firstStalledStep: d.firstStalledStep, stalledPasses: d.stalledPasses }
         : null,
     },
     story,

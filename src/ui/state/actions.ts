@@ -10,7 +10,8 @@
  */
 import { toBase64Url } from './b64.ts';
 import { baseState, describeProblem, parseUrlState } from './codec.ts';
-import { MAX_CONFIG_CHARS, PARAMS, type ParamSpec, type UiState } from './params.ts';
+import { knobByUrl, knobsFor, withKnob } from './knobs.ts';
+import { engineDefaults, MAX_CONFIG_CHARS, PARAMS, type ParamSpec, presetDefaults, type UiState } from './params.ts';
 import type { AppState, Imported } from './types.ts';
 
 const NO_IMPORT: Imported = { message: '', identical: null, plan: null, run: null };
@@ -49,11 +50,29 @@ function withoutError(errors: Readonly<Record<string, string>>, key: string): Re
 export function patchParams(s: AppState, patch: Partial<UiState>): AppState {
   const p = s.params;
   const next: UiState = { ...p, ...patch };
-  if (patch.preset !== undefined && patch.preset !== p.preset) Object.assign(next, { scenario: 'custom', poolRatio: [], workload: 'generated' });
+  // Leaving a named scenario for a preset: the default engine (what a user runs today), its mode and policy.
+  if (patch.preset !== undefined && patch.preset !== p.preset) Object.assign(next, { scenario: 'custom' }, p.scenario === 'custom' ? { poolRatio: [], workload: 'generated' } : presetDefaults());
+  if (next.engine !== p.engine) Object.assign(next, engineFollows(next, patch));
   if (WORKLOAD_KEYS.some((k) => k in patch)) next.workload = 'generated';
   // A generated workload that followed maxBatchSize keeps following it.
   if (patch.maxBatchSize !== undefined && patch.requests === undefined && p.requests === p.maxBatchSize && next.workload === 'generated') next.requests = patch.maxBatchSize;
   return { ...s, params: next, imported: patch.step === undefined ? { ...s.imported, run: null } : s.imported };
+}
+
+/** Another engine brings its own scheduler policy (and, for a preset, its default mode), and reads only its own knobs. */
+function engineFollows(next: UiState, patch: Partial<UiState>): Partial<UiState> {
+  const own = engineDefaults(next.engine, next.scenario === 'custom');
+  return { ...(patch.mode === undefined && own.mode ? { mode: own.mode } : {}), ...(patch.policy === undefined ? { policy: own.policy } : {}), knobs: knobsFor(next.engine, next.knobs) };
+}
+
+/** An engine knob typed into its control (by URL key): validated by its declaration. */
+function setKnob(s: AppState, url: string, raw: string): AppState | null {
+  const k = knobByUrl(url);
+  if (!k) return null;
+  const r = k.parse(raw);
+  if (r !== null && typeof r === 'object' && !Array.isArray(r)) return { ...s, fieldErrors: { ...s.fieldErrors, [url]: `${k.label}: got ${JSON.stringify(raw.slice(0, 40))}; expected ${(r as { error: string }).error}` } };
+  const next = patchParams(s, { knobs: withKnob(s.params.knobs, k, r) });
+  return { ...next, fieldErrors: withoutError(s.fieldErrors, url) };
 }
 
 /**
@@ -62,7 +81,7 @@ export function patchParams(s: AppState, patch: Partial<UiState>): AppState {
  */
 export function setParam(s: AppState, url: string, raw: string, follow: Partial<UiState> = {}): AppState {
   const spec = specByUrl(url);
-  if (!spec) return s;
+  if (!spec) return setKnob(s, url, raw) ?? s;
   const r = spec.parse(raw);
   if (r !== null && typeof r === 'object' && !Array.isArray(r)) {
     const msg = `${spec.label}: got ${JSON.stringify(raw.slice(0, 40))}; expected ${(r as { error: string }).error}`;

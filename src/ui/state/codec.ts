@@ -3,11 +3,14 @@
  * (only what differs from the scenario's base state), plus the run key (the parameters that change
  * the simulated run; anything else is only a view of the same run).
  */
-import { DEFAULT_WORKLOAD, MAX_LINK_CHARS, PARAMS, type ParamSpec, type ScenarioName, scenarioDefaults, type UiState } from './params.ts';
+import { KNOB_PARAMS, knobByUrl, withKnob } from './knobs.ts';
+import { DEFAULT_WORKLOAD, engineDefaults, MAX_LINK_CHARS, PARAMS, type ParamSpec, presetDefaults, type ScenarioName, scenarioDefaults, type UiState } from './params.ts';
 
 const GENERIC: UiState = {
   scenario: 'trtllm-15401',
   preset: 'deepseek-v4-flash',
+  engine: 'trtllm-v2@15401',
+  knobs: {},
   tokensPerBlock: 256,
   maxSeqLen: 137_984,
   maxBatchSize: 64,
@@ -32,6 +35,7 @@ const GENERIC: UiState = {
   inspectLc: '',
   compareMode: 'issue-fix',
   comparePolicy: 'trtllm-v2',
+  compareEngine: '',
   speed: 30,
   config: '',
   requestTrace: '',
@@ -49,8 +53,13 @@ export function defaultState(): Readonly<UiState> {
   return defaults;
 }
 
-export function baseState(scenario: ScenarioName): UiState {
-  const own = scenario === 'custom' ? { poolRatio: [], workload: 'generated' as const } : scenarioDefaults(scenario);
+/**
+ * What a link starts from: the scenario's own values under `engine` (default: the scenario's
+ * pinned one; presets: the default engine). Presets take the engine's own mode and policy, as
+ * `kvpool plan --engine` does; a named scenario keeps its mode under another version.
+ */
+export function baseState(scenario: ScenarioName, engine?: string): UiState {
+  const own = scenario === 'custom' ? presetDefaults(engine) : { ...scenarioDefaults(scenario), ...(engine ? engineDefaults(engine, false) : {}) };
   const d = defaultState();
   return { ...d, poolRatio: [...d.poolRatio], ...own, ...(own.poolRatio ? { poolRatio: [...own.poolRatio] } : {}), scenario };
 }
@@ -67,7 +76,7 @@ export function describeProblem(p: UrlProblem): string {
   return `URL parameter "${p.param}": got ${JSON.stringify(v)}; expected ${p.expected}. Using the default.`;
 }
 
-const KNOWN_URL_KEYS = new Set(PARAMS.map((p) => p.url));
+const KNOWN_URL_KEYS = new Set([...PARAMS.map((p) => p.url), ...KNOB_PARAMS.map((k) => k.url)]);
 
 function set<K extends keyof UiState>(state: UiState, key: K, value: UiState[K]): void {
   state[key] = value;
@@ -89,7 +98,10 @@ export function parseUrlState(search: string): { state: UiState; problems: UrlPr
     if (typeof r === 'object') problems.push({ param: 'scenario', value: rawScenario, expected: r.error });
     else scenario = r;
   }
-  const state = baseState(scenario);
+  const engineSpec = PARAMS.find((p) => p.key === 'engine') as ParamSpec<'engine'>;
+  const rawEngine = params.get('engine');
+  const engine = rawEngine === null ? undefined : engineSpec.parse(rawEngine);
+  const state = baseState(scenario, typeof engine === 'string' ? engine : undefined);
   for (const spec of PARAMS) {
     if (spec.key === 'scenario') continue;
     const raw = params.get(spec.url);
@@ -101,6 +113,7 @@ export function parseUrlState(search: string): { state: UiState; problems: UrlPr
       set(state, spec.key, r as never);
     }
   }
+  state.knobs = parseKnobs(params, state.engine, problems);
   const seen = new Set<string>();
   for (const k of params.keys()) {
     if (seen.has(k)) continue;
@@ -112,6 +125,23 @@ export function parseUrlState(search: string): { state: UiState; problems: UrlPr
   return { state, problems };
 }
 
+/** The engine knobs of a link: each checked by its declaration; a knob the engine does not read is reported and dropped. */
+function parseKnobs(params: URLSearchParams, engine: string, problems: UrlProblem[]): UiState['knobs'] {
+  let out: UiState['knobs'] = {};
+  for (const k of KNOB_PARAMS) {
+    const raw = params.get(k.url);
+    if (raw === null) continue;
+    if (!k.engines.includes(engine)) {
+      problems.push({ param: k.url, value: raw, expected: `a knob of ${k.engines.join(' or ')} only; engine is ${engine} (ignored)` });
+      continue;
+    }
+    const r = k.parse(raw);
+    if (r !== null && typeof r === 'object' && !Array.isArray(r)) problems.push({ param: k.url, value: raw, expected: (r as { error: string }).error });
+    else out = withKnob(out, k, r as UiState['knobs'][string]);
+  }
+  return out;
+}
+
 function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
   return a === b;
@@ -119,14 +149,19 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 /** Serialize: only what differs from the scenario's base state; `scenario` always first. */
 export function serializeUrlState(state: UiState): string {
-  const base = baseState(state.scenario);
+  const base = baseState(state.scenario, state.engine);
   const out = new URLSearchParams();
   out.set('scenario', state.scenario);
   for (const spec of PARAMS) {
     if (spec.key === 'scenario') continue;
     const v = state[spec.key];
-    if (sameValue(v, base[spec.key])) continue;
+    // The engine against the scenario's own (pinned or default) one; the rest against that engine's base.
+    if (sameValue(v, spec.key === 'engine' ? baseState(state.scenario).engine : base[spec.key])) continue;
     out.set(spec.url, (spec.serialize as (x: unknown) => string)(v));
+  }
+  for (const [name, v] of Object.entries(state.knobs)) {
+    const k = KNOB_PARAMS.find((x) => x.name === name);
+    if (k && !sameValue(v, k.spec.default)) out.set(k.url, k.serialize(v));
   }
   return `?${out.toString()}`;
 }
@@ -135,6 +170,8 @@ export function serializeUrlState(state: UiState): string {
 export const RUN_KEYS: readonly (keyof UiState)[] = [
   'scenario',
   'preset',
+  'engine',
+  'knobs',
   'tokensPerBlock',
   'maxSeqLen',
   'maxBatchSize',
@@ -159,5 +196,7 @@ export const RUN_KEYS: readonly (keyof UiState)[] = [
 ];
 
 export function runKey(state: UiState): string {
-  return JSON.stringify(RUN_KEYS.map((k) => state[k]));
+  return JSON.stringify(RUN_KEYS.map((k) => (k === 'knobs' ? Object.entries(state.knobs).sort(([a], [b]) => (a < b ? -1 : 1)) : state[k])));
 }
+
+export { knobByUrl };

@@ -7,24 +7,23 @@
  * never put into the page as markup (the views only ever use textContent).
  *
  * Named scenarios set their own defaults for the other rows, so a URL only carries what differs
- * from "table default + scenario defaults":
- *
- *   ?scenario=trtllm-15401&mode=issue-fix&step=120&view=pools
+ * from "table default + scenario defaults", e.g. ?scenario=trtllm-15401&mode=issue-fix&step=120.
  */
-
 import { LIMITS, URL_CONFIG_CHARS } from '../../limits.ts';
 import { KV_DTYPES } from '../../model/dtype.ts';
 import { parseSize } from '../../model/engine-defaults.ts';
-
-export { DEFAULT_WORKLOAD } from '../../model/engine-defaults.ts';
-
 import { decimalOrNull, integerOrNull } from '../../model/parse.ts';
 import { CONSTRAINT_MODES } from '../../planner/build.ts';
+import { allKnobs, DEFAULT_ENGINE, engineIds, getEngine } from '../../planner/engines/registry.ts';
+import type { KnobSpec, KnobValue } from '../../planner/engines/types.ts';
 import { NAMED_SCENARIOS } from '../../sim/scenarios.ts';
 import { POLICY_NAMES } from '../../sim/types.ts';
 import { VIEW_IDS } from '../views/registry.ts';
 
+export { DEFAULT_WORKLOAD } from '../../model/engine-defaults.ts';
 export { fromBase64Url, toBase64Url } from './b64.ts';
+// The engine registry's lists for state/knobs.ts (only this file of the state imports the core).
+export { allKnobs, DEFAULT_ENGINE, decimalOrNull, getEngine, integerOrNull, type KnobSpec, type KnobValue };
 
 /** Longest base64url value accepted in a link (about 45 kB of text), and the longest link: from the limits table. */
 export const MAX_CONFIG_CHARS = URL_CONFIG_CHARS;
@@ -34,6 +33,8 @@ export const MAX_LINK_CHARS = LIMITS.urlChars.max;
 // constraint mode, policy or dtype in the core is a new valid URL value here without an edit.
 export const SCENARIOS = [...NAMED_SCENARIOS.map((s) => s.name), 'custom'] as const;
 export const MODES = CONSTRAINT_MODES;
+/** The engine registry's ids, in picker order: the URL's `engine` values (no second list). */
+export const ENGINE_IDS: readonly string[] = engineIds();
 export const POLICIES = POLICY_NAMES;
 export const DTYPES = KV_DTYPES;
 export const DISTS = ['fixed', 'uniform', 'lognormal'] as const;
@@ -53,6 +54,10 @@ export type WorkloadSource = (typeof WORKLOADS)[number];
 export interface UiState {
   scenario: ScenarioName;
   preset: string;
+  /** Engine registry id that sizes the pools (a named scenario pins its own; presets: DEFAULT_ENGINE). */
+  engine: string;
+  /** The engines' own knobs by knob name (EngineSizer.knobs); absent = the knob's default. */
+  knobs: Readonly<Record<string, KnobValue>>;
   tokensPerBlock: number;
   maxSeqLen: number;
   maxBatchSize: number;
@@ -84,6 +89,8 @@ export interface UiState {
   /** Second constraint mode of the compare view. */
   compareMode: ConstraintMode;
   comparePolicy: PolicyName;
+  /** Compare: the right side's engine ('' = the same engine; then modes or policies are compared). */
+  compareEngine: string;
   speed: number;
   /** A pasted config.json / engine scenario, minified JSON as base64url ('' = none). */
   config: string;
@@ -105,7 +112,6 @@ export interface ParamSpec<K extends keyof UiState> {
   readonly parse: (raw: string) => UiState[K] | { error: string };
   readonly serialize: (v: UiState[K]) => string;
 }
-
 type AnySpec = { [K in keyof UiState]: ParamSpec<K> }[keyof UiState];
 
 function intParam<K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number): ParamSpec<K> {
@@ -147,6 +153,12 @@ function enumParam<K extends keyof UiState>(key: K, url: string, label: string, 
   };
 }
 
+/** Only the alphabet and the size are checked here; decoding and JSON/field validation happen
+ * where the text is used, and their errors are shown next to its field. */
+function b64Param<K extends 'config' | 'requestTrace'>(key: K, url: string, label: string): ParamSpec<K> {
+  return { key, url, label, parse: (raw) => (raw.length <= MAX_CONFIG_CHARS && /^[A-Za-z0-9_-]*$/.test(raw) ? raw : { error: `base64url text of at most ${MAX_CONFIG_CHARS} characters` }), serialize: (v) => v };
+}
+
 const PRESET_ID = /^[a-z0-9][a-z0-9.\-_]{0,63}$/;
 
 /** The declared table: order = order of the controls and of the URL. */
@@ -159,6 +171,7 @@ export const PARAMS: readonly AnySpec[] = [
     parse: (raw) => (PRESET_ID.test(raw) ? raw : { error: 'a preset id such as deepseek-v4-flash' }),
     serialize: (v) => v,
   },
+  enumParam('engine', 'engine', 'Engine (sizer)', ENGINE_IDS),
   intParam('tokensPerBlock', 'tpb', 'Tokens per block', 1, LIMITS.pageControls.max),
   intParam('maxSeqLen', 'maxSeqLen', 'maxSeqLen', 1, LIMITS.tokens.max),
   intParam('maxBatchSize', 'maxBatch', 'maxBatchSize', 1, LIMITS.pageControls.max),
@@ -220,23 +233,16 @@ export const PARAMS: readonly AnySpec[] = [
   },
   enumParam('compareMode', 'cmpMode', 'Compare: constraint mode', MODES),
   enumParam('comparePolicy', 'cmpPolicy', 'Compare: policy', POLICIES),
+  {
+    key: 'compareEngine',
+    url: 'cmpEngine',
+    label: 'Compare: engine of the right side',
+    parse: (raw) => (raw === '' || ENGINE_IDS.includes(raw) ? raw : { error: `empty (the same engine) or one of ${ENGINE_IDS.join(', ')}` }),
+    serialize: (v) => v,
+  },
   numParam('speed', 'speed', 'Speed (steps/s)', 0.25, 10_000),
-  {
-    key: 'config',
-    url: 'cfg',
-    label: 'Pasted config (base64url JSON)',
-    // Only the alphabet and the size are checked here; decoding and JSON/field validation happen
-    // where the config is used, and their errors are shown next to the config box.
-    parse: (raw) => (raw.length <= MAX_CONFIG_CHARS && /^[A-Za-z0-9_-]*$/.test(raw) ? raw : { error: `base64url text of at most ${MAX_CONFIG_CHARS} characters` }),
-    serialize: (v) => v,
-  },
-  {
-    key: 'requestTrace',
-    url: 'reqs',
-    label: 'Request trace (base64url JSON or CSV)',
-    parse: (raw) => (raw.length <= MAX_CONFIG_CHARS && /^[A-Za-z0-9_-]*$/.test(raw) ? raw : { error: `base64url text of at most ${MAX_CONFIG_CHARS} characters` }),
-    serialize: (v) => v,
-  },
+  b64Param('config', 'cfg', 'Pasted config (base64url JSON)'),
+  b64Param('requestTrace', 'reqs', 'Request trace (base64url JSON or CSV)'),
   {
     key: 'lesson',
     url: 'lesson',
@@ -259,10 +265,12 @@ export function scenarioDefaults(name: string): Partial<UiState> {
   const hit = scenarioCache.get(name);
   if (hit) return hit;
   const s = NAMED_SCENARIOS.find((n) => n.name === name);
-  if (!s) return { poolRatio: [], workload: 'generated' };
+  if (!s) return presetDefaults();
   const { knobs: k, config } = s.build();
   const reqs = Array.isArray(config.workload) ? (config.workload as readonly { prompt: number; output: number }[]) : [];
   const out: Partial<UiState> = {
+    engine: s.engine,
+    policy: getEngine(s.engine).policy as PolicyName,
     mode: s.defaultConstraints,
     tokensPerBlock: k.tokensPerBlock,
     maxSeqLen: k.maxSeqLen,
@@ -276,4 +284,15 @@ export function scenarioDefaults(name: string): Partial<UiState> {
   };
   scenarioCache.set(name, out);
   return out;
+}
+
+/** An engine's own policy and (with `mode`) its default constraint mode. */
+export function engineDefaults(id: string, mode: boolean): Partial<UiState> {
+  const e = getEngine(id);
+  return { engine: e.id, policy: e.policy as PolicyName, ...(mode && e.modes ? { mode: e.modes.default as ConstraintMode } : {}) };
+}
+
+/** What a plan from a preset starts from: the default engine (what a user runs today), its mode and policy. */
+export function presetDefaults(engine = DEFAULT_ENGINE): Partial<UiState> {
+  return { poolRatio: [], workload: 'generated', ...engineDefaults(engine, true) };
 }

@@ -53,9 +53,14 @@ function renderExplainer(summary: SummaryView, fix: string, step: number, onFix:
     root.appendChild(h('p', { text: 'The last pass failed at the resume gate: a suspended request may resume only while every pool is below maxUtilForResume, and the exhausted pool stays full.' }));
   }
   if (d.message) root.appendChild(h('p', { class: 'mono', text: `Simulator: ${d.message}` }));
-  const btn = h('button', { type: 'button', class: 'primary', id: 'apply-fix', text: `Switch to ${fix} constraints and rerun` });
-  btn.addEventListener('click', () => onFix(fix));
-  const row = h('div', { class: 'transport' }, btn);
+  if (d.engineNote) root.appendChild(h('p', { class: 'engine-note', id: 'engine-note', text: `Engine: ${d.engineNote}` }));
+  const row = h('div', { class: 'transport' });
+  // No fix offered ('' ): the engine has no constraint modes to switch to.
+  if (fix) {
+    const btn = h('button', { type: 'button', class: 'primary', id: 'apply-fix', text: `Switch to ${fix} constraints and rerun` });
+    btn.addEventListener('click', () => onFix(fix));
+    row.appendChild(btn);
+  }
   if (d.firstStalledStep !== undefined && step !== d.firstStalledStep) {
     const first = d.firstStalledStep;
     const jump = h('button', { type: 'button', id: 'jump-stall', text: `Go to the first stalled pass (${first})` });
