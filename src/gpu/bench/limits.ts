@@ -103,12 +103,14 @@ export async function readWork(ctx: GpuContext, path: 'buffer' | 'texture', stor
     const groups = sources.map((src) => {
       const width = 'createView' in src.resource ? src.resource.width : 0;
       if (width && !Number.isInteger(Math.log2(width))) throw new Error(`texture read limit: width ${width} is not a power of two`);
-      const p = createBuffer(ctx, `${path} read params`, UNIFORM, packStruct(ReadParams, { count: src.vec4s, stride: THREADS, width, widthShift: width ? Math.log2(width) : 0 }));
-      const sums = createBuffer(ctx, `${path} read sums`, STORAGE_OUT, THREADS * 16);
+      // At least 16 vec4s per invocation, so a small read is not charged for idle invocations.
+      const workgroups = Math.max(1, Math.min(GROUPS, Math.ceil(src.vec4s / (64 * 16))));
+      const p = createBuffer(ctx, `${path} read params`, UNIFORM, packStruct(ReadParams, { count: src.vec4s, stride: workgroups * 64, width, widthShift: width ? Math.log2(width) : 0 }));
+      const sums = createBuffer(ctx, `${path} read sums`, STORAGE_OUT, workgroups * 64 * 16);
       owned.push(p, sums);
       const view: GPUBindingResource = 'createView' in src.resource ? src.resource.createView() : { buffer: src.resource };
       const entries = [{ buffer: p }, view, { buffer: sums }].map((resource, binding) => ({ binding, resource }));
-      return ctx.device.createBindGroup({ label: `${path} read limit`, layout: pipeline.getBindGroupLayout(0), entries });
+      return { workgroups, group: ctx.device.createBindGroup({ label: `${path} read limit`, layout: pipeline.getBindGroupLayout(0), entries }) };
     });
     return {
       amount: sources.reduce((a, s) => a + s.vec4s * vec4Bytes(storage), 0),
@@ -116,8 +118,8 @@ export async function readWork(ctx: GpuContext, path: 'buffer' | 'texture', stor
         const pass = encoder.beginComputePass({ label: `${path} read limit` });
         pass.setPipeline(pipeline);
         for (const g of groups) {
-          pass.setBindGroup(0, g);
-          pass.dispatchWorkgroups(GROUPS);
+          pass.setBindGroup(0, g.group);
+          pass.dispatchWorkgroups(g.workgroups);
         }
         pass.end();
       },
