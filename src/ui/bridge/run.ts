@@ -7,6 +7,7 @@
 import { InputError } from '../../model/errors.ts';
 import { getEngine } from '../../planner/engines/registry.ts';
 import type { ModelKnobs } from '../../planner/index.ts';
+import type { EngineScenario } from '../../planner/scenario.ts';
 import type { Plan } from '../../planner/types.ts';
 import { NAMED_SCENARIOS, parseTrace, type RequestSpec, runSimulation, type SimInput, scenarioConfig, type Trace, traceToJson, type WorkloadSpec } from '../../sim/index.ts';
 import type { FrameView, PlanView, RequestView, RunView } from '../model.ts';
@@ -93,6 +94,12 @@ function namedPlanView(s: UiState, plan: Plan, report: string): PlanView {
   if (e.modes === null) return { ...layoutView(plan, plan.error ? `${plan.error.type}: ${plan.error.message}` : null, report), engine: tag, report };
   const rePlan = (q: number) => e.size({ scenario: { ...plan.scenario, gpu_quota_bytes: q }, context: ctx }, engineKnobValues(s)).layout as Plan;
   return { ...planViewOf(plan, ctx, rePlan), engine: tag, report: '' };
+}
+
+/** The engine scenario the state plans (Compare's rule attribution re-plans it under each rule). Throws InputError. */
+export function scenarioOfState(s: UiState, custom: CustomModel | null): EngineScenario {
+  const named = s.scenario !== 'custom' && !custom;
+  return named ? namedRun(s, workloadOf(s, true)).plan.scenario : sizeWithEngine(s, custom).plan.scenario;
 }
 
 /** Plan and simulate. Throws InputError (naming the field) for anything the user can fix. */
