@@ -1,7 +1,8 @@
 // Read-only reduction over a read-only storage texture: the read limit of the texture path (the
 // same textureLoad the texture-path kernel uses). Linear texel i sits at (i & (width - 1),
 // i >> widthShift); each invocation sums four texels per step of a grid-stride loop and writes
-// one vec4; traffic = bytes read.
+// one vec4; traffic = bytes read. The host binds the kernel's own pool textures and sets the
+// texel format to theirs (rgba32float here is replaced).
 
 struct ReadParams {
   count: u32,

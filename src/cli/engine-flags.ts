@@ -34,7 +34,7 @@ export function engineFlag(): FlagSpec {
     name: 'engine',
     type: 'string',
     value: 'ID[,ID]',
-    help: `sizer: ${lines.join('; ')}; also vllm-v1. Default ${DEFAULT_ENGINE} for presets and flags, a scenario file's "engine" field (absent = ${SCENARIO_FILE_ENGINE}). Two ids side by side: ${engineIds().join(',')}`,
+    help: `sizer: ${lines.join("; ")}. Default ${DEFAULT_ENGINE} for presets and flags, a scenario file's "engine" field (absent = ${SCENARIO_FILE_ENGINE}). Two ids side by side: ${engineIds().join(',')}`,
   };
 }
 
@@ -63,14 +63,14 @@ export function engineKnobValues(args: ParsedArgs, engines: readonly string[], c
       throw new InputError(`--${spec.flag}`, flagString(args, spec.flag) ?? true, `only with --engine ${readers.join(' or ')}`);
     }
     if (spec.type === 'bool') out[spec.name] = flagBool(args, spec.flag);
-    else if (spec.type === 'number') out[spec.name] = parseKnobNumber(spec, flagString(args, spec.flag) ?? '');
+    else if (spec.type === 'number' || spec.type === 'int') out[spec.name] = parseKnobNumber(spec, flagString(args, spec.flag) ?? '');
   }
   return out;
 }
 
 function parseKnobNumber(spec: KnobSpec, raw: string): number {
   const n = Number(raw);
-  const ok = raw.trim() !== '' && Number.isFinite(n) && (spec.min === undefined || (spec.minExclusive ? n > spec.min : n >= spec.min)) && (spec.max === undefined || n <= spec.max);
-  if (!ok) throw new InputError(`--${spec.flag}`, raw, `a number${rangeText(spec)}`);
+  const ok = raw.trim() !== '' && Number.isFinite(n) && (spec.type !== 'int' || /^\s*\d+\s*$/.test(raw)) && (spec.min === undefined || (spec.minExclusive ? n > spec.min : n >= spec.min)) && (spec.max === undefined || n <= spec.max);
+  if (!ok) throw new InputError(`--${spec.flag}`, raw, `${spec.type === 'int' ? 'an integer' : 'a number'}${rangeText(spec)}`);
   return n;
 }

@@ -10,6 +10,7 @@ import { InputError } from '../model/errors.ts';
 import { parseDecimal, parseInteger, splitList } from '../model/parse.ts';
 import { getPreset, listPresets } from '../model/presets.ts';
 import type { ModelSpec } from '../model/spec.ts';
+import { modelToLayers } from '../model/to-layers.ts';
 import { isTrtllmSizer } from '../planner/engines/trtllm.ts';
 import { CONSTRAINT_MODES, type ConstraintMode, DEFAULT_ENGINE, type EngineScenario, getEngine, type ModelKnobs, type PlannedModel, planAndDiagnose, planModel, SCENARIO_FILE_ENGINE, scenarioForModel } from '../planner/index.ts';
 import { type PeerKnobs, peerSizings } from '../planner/peers.ts';
@@ -18,8 +19,8 @@ import { commandArgs, type FlagSpec, flagBool, flagInt, flagString, type ParsedA
 import { engineFlag, engineKnobFlags, engineKnobValues, resolveEngines } from './engine-flags.ts';
 import { type Io, parseJsonText } from './io.ts';
 import { compareCommand } from './plan-compare.ts';
-import { planOtherEngine } from './plan-engines.ts';
 import { renderPeers, renderPlan } from './plan-format.ts';
+import { type GenericDeps, nativeEngineOf, printSideBySide, printSized, type Sized, sizeFromArgs } from './plan-generic.ts';
 
 export const PLAN_FLAGS: FlagSpec[] = [
   { name: 'preset', type: 'string', value: 'ID', help: 'model preset (kvpool presets lists them); default deepseek-v4-flash' },
@@ -138,14 +139,45 @@ function readScenarioFile(args: ParsedArgs, io: Io, path: string): EngineScenari
   return parseScenario(parseJsonText(io.readText(path, '--scenario'), `--scenario ${path}`));
 }
 
-/** The registry engines a command plans with: --engine, else a file's own version, else the default. */
+/**
+ * The registry engines a command plans with: --engine, else a file's own engine (its "engine" field,
+ * or the engine whose own case format it is), else the default. --engine may pick another version
+ * of a scenario file's engine; it cannot turn an engine's own case file into another engine's input.
+ */
 export function enginesFromArgs(args: ParsedArgs, io: Io): string[] {
   const path = flagString(args, 'scenario');
-  const fileEngine = path === undefined ? undefined : readScenarioFile(args, io, path).engine;
+  const raw = path === undefined ? undefined : parseJsonText(io.readText(path, '--scenario'), `--scenario ${path}`);
+  const native = raw === undefined ? undefined : nativeEngineOf(raw);
+  const field = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>).engine : undefined;
+  const fileEngine = typeof field === 'string' ? field : native;
   // A file's own "engine" field is named as the file's field, not as the --engine flag.
   if (path !== undefined && fileEngine !== undefined) getEngine(fileEngine, `--scenario ${path}: engine`);
+  if (path !== undefined && native === undefined && raw !== undefined) readScenarioFile(args, io, path);
   const fallback = path === undefined ? DEFAULT_ENGINE : (fileEngine ?? SCENARIO_FILE_ENGINE);
-  return resolveEngines(args, fallback);
+  const out = resolveEngines(args, fallback);
+  if (native !== undefined && out.some((id) => id !== native)) throw new InputError('--engine', flagString(args, 'engine') ?? '', `"${native}" (--scenario ${path} is its case format) or no --engine`);
+  return out;
+}
+
+/** What the generic sizer path needs from this command: the model, its knobs and the flags typed. */
+export function genericDeps(args: ParsedArgs, io: Io, otherReads: readonly string[] = []): GenericDeps {
+  return {
+    otherReads,
+    loadModelAndKnobs: async () => {
+      const model = await loadModel(args, io);
+      const knobs = withFlagNames(() => knobsFromArgs(args, model));
+      const given = new Set([...FIELD_TO_FLAG].filter(([, flag]) => args.flags.has(flag.slice(2))).map(([k]) => k));
+      const layers = () => ({ name: model.id, tokens_per_block: knobs.tokensPerBlock, layers: modelToLayers(model, { tokensPerBlock: knobs.tokensPerBlock, kvDtype: knobs.kvDtype, draftTokens: knobs.draftTokens }), gpu_quota_bytes: knobs.quotaBytes, typical_step: null, constraints: [], initial_pool_ratio: null });
+      return { model, knobs, given, layers };
+    },
+  };
+}
+
+/** A TensorRT-LLM plan as one side of a cross-family side by side (its table, its JSON with diagnostics). */
+async function trtSized(args: ParsedArgs, io: Io, id: string, otherReads: readonly string[]): Promise<Sized> {
+  const planned = await planFromArgs(args, io, id, otherReads);
+  const result = { layout: planned.plan, json: { ...planned.json, diagnostics: planned.diagnostics }, diagnostics: planned.diagnostics, error: planned.plan.error, table: () => renderPlan(planned) };
+  return { engine: getEngine(id), result, title: planned.model?.id ?? flagString(args, 'scenario') ?? id, maxSeqLen: planned.knobs?.maxSeqLen ?? 1 };
 }
 
 /** What one --pool-ratio number is per, as the version declares it (@15401: pool groups; @main: life cycles). */
@@ -194,13 +226,17 @@ export function modelWarnings(planned: { knobs: ModelKnobs | null; model: ModelS
 export async function planCommand(argv: string[], io: Io): Promise<number> {
   const args = commandArgs('plan', argv, PLAN_FLAGS, { usage: 'plan [flags]', summary: 'Size the KV-cache pools exactly as the engine does (TensorRT-LLM KVCacheManagerV2 by default; see --engine).' }, io);
   if (!args) return 0;
-  const other = await planOtherEngine(args, io, async () => {
-    const model = await loadModel(args, io);
-    return { model, knobs: withFlagNames(() => knobsFromArgs(args, model)) };
-  });
-  if (other !== null) return other;
   const engines = enginesFromArgs(args, io);
-  if (engines.length === 2) return compareCommand(args, io, engines, planFromArgs);
+  const trt = engines.map((id) => isTrtllmSizer(getEngine(id)));
+  // Two TensorRT-LLM versions: every moved number with its rule. Two families: side by side, no rule.
+  if (engines.length === 2 && trt[0] && trt[1]) return compareCommand(args, io, engines, planFromArgs);
+  if (engines.length === 2) {
+    const other = (i: number) => getEngine(engines[1 - i]).knobs.map((k) => k.flag);
+    const sides = [];
+    for (const [i, id] of engines.entries()) sides.push(trt[i] ? await trtSized(args, io, id, other(i)) : await sizeFromArgs(args, io, id, genericDeps(args, io, other(i))));
+    return printSideBySide(args, io, sides[0], sides[1]);
+  }
+  if (!trt[0]) return printSized(args, io, await sizeFromArgs(args, io, engines[0], genericDeps(args, io)));
   let planned = await planFromArgs(args, io, engines[0]);
   for (const w of modelWarnings(planned, flagString(args, 'config') !== undefined ? 'max_position_embeddings' : 'maxContext')) io.err(w);
   const rebalanceRaw = flagString(args, 'rebalance-length');

@@ -24,7 +24,7 @@ function scenarioMaxSeqLen(s: EngineScenario): number {
 }
 
 import type { Io } from './io.ts';
-import { enginesFromArgs, FIELD_TO_FLAG, knobsFromArgs, loadModel, modelWarnings, PLAN_FLAGS, parseMode, parseRatio, planFromArgs, withFlagNames } from './plan.ts';
+import { enginesFromArgs, FIELD_TO_FLAG, modelWarnings, PLAN_FLAGS, parseMode, parseRatio, planFromArgs, withFlagNames } from './plan.ts';
 import { otherEngineRun } from './plan-engines.ts';
 
 /** Simulator field names -> the flags a user typed (plus the planner's, see plan.ts). */
@@ -220,10 +220,7 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
       throw e;
     }
   }
-  const other = await otherEngineRun(args, io, async () => {
-    const model = await loadModel(args, io);
-    return { model, knobs: withFlagNames(() => knobsFromArgs(args, model)) };
-  });
+  const other = await otherEngineRun(args, io, SIMULATE_READS);
   if (other) {
     const otherWorkload: Workload | readonly RequestSpec[] = workload ?? { kind: 'spec', spec: { requests: 64, prompt: { kind: 'fixed', value: 1024 }, output: { kind: 'fixed', value: 256 }, arrivalRate: null, seed: 1 } };
     checkLengths(otherWorkload, args, other.maxSeqLen, 0);

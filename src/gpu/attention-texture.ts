@@ -7,6 +7,7 @@ import { batchSize, numSlots, type PagedDecodeInput } from '../attn/inputs.ts';
 import type { SplitPlan } from '../attn/split.ts';
 import { createBuffer, type KvStorage, readBuffer, STORAGE_IN, STORAGE_OUT, UNIFORM } from './buffers.ts';
 import { type DecodeVariant, decodeKernelSource } from './decode-wgsl.ts';
+import { type WideVariant, wideKernelSource } from './decode-wide-wgsl.ts';
 import type { GpuContext } from './device.ts';
 import { MergeParams, packStruct, TextureParams } from './layout.ts';
 import { getGeneratedPipeline, getPipeline } from './pipelines.ts';
@@ -28,20 +29,42 @@ const floorPow2 = (x: number) => 2 ** Math.floor(Math.log2(x));
  */
 const REG_VEC4 = 64;
 
-export function chooseVariant(subgroupSize: number, headDim: number, group: number, storage: KvStorage, forceLanes?: number): DecodeVariant {
+export type TextureVariant = DecodeVariant | WideVariant;
+
+/** Past this many vec4 columns per lane the wide kernel (one pass over K/V for all heads) serves. */
+const NARROW_MAX_NJ = 4;
+
+export function chooseVariant(subgroupSize: number, headDim: number, group: number, storage: KvStorage, forceLanes?: number): TextureVariant {
   const d4 = headDim / 4;
   const lanes = forceLanes ?? Math.min(subgroupSize, floorPow2(d4));
   const nj = Math.ceil(d4 / lanes);
+  const format = TEXTURE_FORMAT[storage];
+  if (nj > NARROW_MAX_NJ) {
+    return { kind: 'wide', lanes, nj: NARROW_MAX_NJ, hb: headBlock(group), kc: 128, format };
+  }
   // At most REG_VEC4 query (and as many accumulator) vec4s per lane: past that a software driver
-  // spills and its compile time explodes (d512 x 8 heads in one pass: ~110 s cold).
+  // spills and its compile time explodes.
   let hb = headBlock(group);
   while (hb > 1 && hb * nj > REG_VEC4) hb /= 2;
   const kb = hb * nj > 32 ? 1 : hb * nj > 16 ? 2 : 4;
-  return { lanes, wg: Math.max(lanes, subgroupSize), nj, hb, kb, format: TEXTURE_FORMAT[storage] };
+  return { kind: 'narrow', lanes, wg: Math.max(lanes, subgroupSize), nj, hb, kb, format };
 }
 
-export function variantKey(v: DecodeVariant): string {
+export function variantKey(v: TextureVariant): string {
+  if (v.kind === 'wide') return `decode_wide:l${v.lanes}:nj${v.nj}:hb${v.hb}:kc${v.kc}:${v.format}`;
   return `decode_tex:l${v.lanes}:wg${v.wg}:nj${v.nj}:hb${v.hb}:kb${v.kb}:${v.format}`;
+}
+
+export function variantSource(v: TextureVariant): string {
+  return v.kind === 'wide' ? wideKernelSource(v) : decodeKernelSource(v);
+}
+
+/** Workgroups of the attention dispatch, and partial states (sub-items) per work item. */
+function dispatchShape(v: TextureVariant, plan: SplitPlan, group: number): { z: number; subs: number } {
+  if (v.kind === 'narrow') return { z: Math.ceil(group / v.hb), subs: v.wg / v.lanes };
+  const longest = plan.items.reduce((m, it) => Math.max(m, it.keyEnd - it.keyStart), 1);
+  const chunks = Math.ceil(longest / v.kc);
+  return { z: chunks, subs: chunks };
 }
 
 /** Why the texture path cannot serve this input on this device, or null if it can. */
@@ -57,16 +80,24 @@ export function textureUnavailable(ctx: GpuContext, input: PagedDecodeInput, lan
 }
 
 export interface TextureDecode {
-  readonly variant: DecodeVariant;
+  readonly variant: TextureVariant;
   readonly layout: TexturePoolLayout;
+  readonly regions: ReadonlyArray<{ resource: GPUTexture; capacity: number }>;
   encode(encoder: GPUCommandEncoder): void;
   readOutput(): Promise<Float32Array>;
   destroy(): void;
 }
 
-export async function prepareTextureDecode(ctx: GpuContext, input: PagedDecodeInput, plan: SplitPlan, storage: KvStorage, lanes?: number): Promise<TextureDecode> {
+export async function prepareTextureDecode(
+  ctx: GpuContext,
+  input: PagedDecodeInput,
+  plan: SplitPlan,
+  storage: KvStorage,
+  lanes?: number,
+  forced?: TextureVariant,
+): Promise<TextureDecode> {
   const group = input.numQoHeads / input.numKvHeads;
-  const variant = chooseVariant(ctx.subgroupMinSize, input.headDim, group, storage, lanes);
+  const variant = forced ?? chooseVariant(ctx.subgroupMinSize, input.headDim, group, storage, lanes);
   const shape = { numSlots: numSlots(input), tokensPerBlock: input.tokensPerBlock, numKvHeads: input.numKvHeads, headDim: input.headDim };
   const layout = texturePoolLayout(shape, ctx.limits.maxTextureDimension2D ?? 8192);
   if (!layout) throw new Error('texture pool does not fit (checked by textureUnavailable)');
@@ -74,11 +105,35 @@ export async function prepareTextureDecode(ctx: GpuContext, input: PagedDecodeIn
   const vPool = allocateTexturePool(ctx, 'V', shape, storage, layout);
   writeTexturePool(ctx, kPool, input.kPool);
   writeTexturePool(ctx, vPool, input.vPool);
+  const decode = await bindTexturePools(ctx, input, plan, storage, [kPool, vPool], variant);
+  return {
+    ...decode,
+    destroy() {
+      decode.destroy();
+      kPool.texture.destroy();
+      vPool.texture.destroy();
+    },
+  };
+}
+
+/**
+ * A decode over texture pools the caller owns and keeps (written by kv_append_texture, say): the
+ * kernel reads them in place; destroy() leaves them alone.
+ */
+export async function bindTexturePools(
+  ctx: GpuContext,
+  input: PagedDecodeInput,
+  plan: SplitPlan,
+  storage: KvStorage,
+  pools: [TexturePool, TexturePool],
+  variant: TextureVariant,
+): Promise<TextureDecode> {
   const [attn, merge] = await Promise.all([
-    getGeneratedPipeline(ctx, variantKey(variant), () => decodeKernelSource(variant)),
+    getGeneratedPipeline(ctx, variantKey(variant), () => variantSource(variant)),
     getPipeline(ctx, 'merge_attention_states'),
   ]);
-  return bindTexture(ctx, input, plan, variant, [kPool, vPool], attn, merge);
+  if (pools[0].storage !== storage) throw new Error(`texture pools hold ${pools[0].storage}, not ${storage}`);
+  return bindTexture(ctx, input, plan, variant, pools, attn, merge);
 }
 
 function itemsArray(plan: SplitPlan): Uint32Array {
@@ -93,14 +148,14 @@ function bindTexture(
   ctx: GpuContext,
   input: PagedDecodeInput,
   plan: SplitPlan,
-  variant: DecodeVariant,
+  variant: TextureVariant,
   pools: [TexturePool, TexturePool],
   attn: GPUComputePipeline,
   merge: GPUComputePipeline,
 ): TextureDecode {
   const { device } = ctx;
   const batch = batchSize(input);
-  const teams = variant.wg / variant.lanes;
+  const { z, subs: teams } = dispatchShape(variant, plan, input.numQoHeads / input.numKvHeads);
   const nItems = plan.items.length;
   const nSub = nItems * teams;
   const mlOffset = nSub * input.numQoHeads * input.headDim;
@@ -144,11 +199,12 @@ function bindTexture(
   return {
     variant,
     layout,
+    regions: pools.map((p) => ({ resource: p.texture, capacity: layout.width * layout.height })),
     encode(encoder) {
       const pass = encoder.beginComputePass({ label: 'texture attention pass' });
       pass.setPipeline(attn);
       pass.setBindGroup(0, attnGroup);
-      pass.dispatchWorkgroups(nItems, input.numKvHeads, Math.ceil(input.numQoHeads / input.numKvHeads / variant.hb));
+      pass.dispatchWorkgroups(nItems, input.numKvHeads, z);
       pass.setPipeline(merge);
       pass.setBindGroup(0, mergeGroup);
       pass.dispatchWorkgroups(batch, input.numQoHeads);
@@ -157,7 +213,6 @@ function bindTexture(
     readOutput: async () => new Float32Array(await readBuffer(ctx, outBuf, outBytes)),
     destroy() {
       for (const b of owned) b.destroy();
-      for (const p of pools) p.texture.destroy();
     },
   };
 }

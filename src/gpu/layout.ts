@@ -125,6 +125,22 @@ export const AppendParams = defineStruct(
   true,
 );
 
+/** Uniforms of kv_append_texture.wgsl (the texture path's append, layout of src/gpu/texture-pool.ts). */
+export const AppendTexParams = defineStruct(
+  'AppendTexParams',
+  [
+    ['numTokens', u],
+    ['d4', u],
+    ['tokensPerBlock', u],
+    ['numKvHeads', u],
+    ['rowShift', u],
+    ['_pad0', u],
+    ['_pad1', u],
+    ['_pad2', u],
+  ],
+  true,
+);
+
 export const CopyParams = defineStruct(
   'CopyParams',
   [
@@ -160,10 +176,10 @@ export const ThroughputParams = defineStruct(
 
 /** Which shader file declares which struct (for the layout test). */
 export const STRUCTS_BY_SHADER: Record<string, StructLayout[]> = {
-  'paged_decode_attention.wgsl': [AttentionParams, WorkItemLayout],
   'merge_attention_states.wgsl': [MergeParams],
   'naive_decode_attention.wgsl': [NaiveParams],
   'kv_append.wgsl': [AppendParams],
+  'kv_append_texture.wgsl': [AppendTexParams],
   'copy_bandwidth.wgsl': [CopyParams],
   'read_buffer.wgsl': [ReadParams],
   'read_texture.wgsl': [ReadParams],

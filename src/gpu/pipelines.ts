@@ -71,15 +71,15 @@ export function pipelineCount(ctx: GpuContext): number {
   return cache.get(ctx.device)?.size ?? 0;
 }
 
-/** A pipeline from generated WGSL (src/gpu/decode-wgsl.ts), cached per device under `key`. */
-export function getGeneratedPipeline(ctx: GpuContext, key: string, code: () => string): Promise<GPUComputePipeline> {
+/** A pipeline from generated WGSL (src/gpu/decode-*-wgsl.ts), cached per device under `key`. */
+export function getGeneratedPipeline(ctx: GpuContext, key: string, code: () => string, constants: Record<string, number> = {}): Promise<GPUComputePipeline> {
   let perDevice = cache.get(ctx.device);
   if (!perDevice) cache.set(ctx.device, (perDevice = new Map()));
   let p = perDevice.get(key);
   if (!p) {
     p = withErrorScopes(ctx, `pipeline ${key}`, async () => {
       const module = ctx.device.createShaderModule({ label: `${key} module`, code: code() });
-      return ctx.device.createComputePipelineAsync({ label: key, layout: 'auto', compute: { module, entryPoint: 'main' } });
+      return ctx.device.createComputePipelineAsync({ label: key, layout: 'auto', compute: { module, entryPoint: 'main', constants } });
     });
     perDevice.set(key, p);
     p.catch(() => perDevice.delete(key));

@@ -6,10 +6,10 @@
  */
 
 export const SHADER_NAMES = [
-  'paged_decode_attention',
   'merge_attention_states',
   'naive_decode_attention',
   'kv_append',
+  'kv_append_texture',
   'copy_bandwidth',
   'read_buffer',
   'read_texture',

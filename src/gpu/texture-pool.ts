@@ -79,7 +79,7 @@ export function allocateTexturePool(ctx: GpuContext, label: string, shape: Textu
     label: `${label} texture pool`,
     size: { width: layout.width, height: layout.height },
     format: TEXTURE_FORMAT[storage],
-    usage: 0x8 | 0x2, // STORAGE_BINDING | COPY_DST
+    usage: 0x8 | 0x2 | 0x1, // STORAGE_BINDING | COPY_DST | COPY_SRC (read back in tests)
   });
   return { label, texture, layout, shape, storage };
 }

@@ -104,3 +104,12 @@ export const ENGINE_SCENARIO_STORIES = {
     'SGLang #29662: a 17,000-token prompt fits the FULL pool (20000 tokens), but its out-of-window SWA entries stay cached and eviction walks the FULL LRU only, so the SWA pool (16000) fills with evictable tokens: "KV cache is full". The bottleneck pool is not the one being evicted.',
   'sglang-29662-fixed': 'SGLang, fixed: when SWA is the short pool, eviction frees out-of-window SWA entries (tombstones); the 17,000-token prompt runs.',
 } as const;
+
+const GEMMA4_LIKE = 'Gemma-4-like: 30 layers (25 sliding window 1024 + 5 full attention), 8 KV heads x 256, bf16, block 16, in 7 GiB';
+const SGLANG_MODEL = '2 full + 10 sliding-window layers (window 1024), 2048 B per token each, page 16';
+export const ENGINE_SCENARIO_MODELS: Record<keyof typeof ENGINE_SCENARIO_STORIES, string> = {
+  'vllm-39734': GEMMA4_LIKE,
+  'vllm-39734-fixed': GEMMA4_LIKE,
+  'sglang-29662': SGLANG_MODEL,
+  'sglang-29662-fixed': SGLANG_MODEL,
+};

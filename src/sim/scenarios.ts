@@ -16,7 +16,7 @@ import type { LayerJson } from '../planner/scenario.ts';
 import type { Plan } from '../planner/types.ts';
 import type { SimInput } from './index.ts';
 import type { EngineSimOptions } from './policies/engine-options.ts';
-import { buildSglang29662, buildVllm39734, ENGINE_SCENARIO_STORIES, type EngineScenarioBuild } from './scenarios-engines.ts';
+import { buildSglang29662, buildVllm39734, ENGINE_SCENARIO_MODELS, ENGINE_SCENARIO_STORIES, type EngineScenarioBuild } from './scenarios-engines.ts';
 import type { PolicyName, RequestSpec, Workload } from './types.ts';
 
 export interface ScenarioOverrides {
@@ -44,6 +44,8 @@ export interface NamedScenario {
   readonly defaultConstraints: ConstraintMode;
   /** The engine version the scenario is pinned to (`--engine` overrides it). */
   readonly engine: string;
+  /** The scenario's own model in words, when it brings one instead of a preset (the page shows it). */
+  readonly ownModel?: string;
   /** What to expect under each constraint mode (asserted in tests). */
   readonly expect: Partial<Record<ConstraintMode, string>>;
   build(o?: ScenarioOverrides): { readonly config: SimInput; readonly plan: Plan; readonly knobs: ModelKnobs; readonly report?: string };
@@ -176,6 +178,7 @@ const NAMED_SCENARIOS_MUT: NamedScenario[] = [
       'Window 128, tpb 256, 16 decodes cross a block boundary together: each window then spans 2 blocks, so the issue-fix floor of maxBatchSize (16 slots) covers only half the batch and the run stalls; the straddle-aware safe floor completes.',
     defaultConstraints: 'issue-fix',
     engine: V15401,
+    ownModel: 'one attention layer with a 128-token window, 2 MiB per slot',
     expect: { 'issue-fix': 'deadlock in pool group 0 with 16 slots', safe: 'all 16 requests complete' },
     build(o = {}) {
       const s = scenarioStraddle(o);
@@ -191,6 +194,7 @@ function engineScenario(name: keyof typeof ENGINE_SCENARIO_STORIES, engine: stri
   return {
     name,
     engine,
+    ownModel: ENGINE_SCENARIO_MODELS[name],
     title,
     story: ENGINE_SCENARIO_STORIES[name],
     defaultConstraints: 'as-shipped',

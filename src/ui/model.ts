@@ -150,7 +150,6 @@ export interface KernelResultView {
   /** Head-0 attention weights per token position (token axis), or null. */
   readonly weights: Float64Array | null;
 }
-
 export interface InspectorModel {
   /** Requested request id (-1 = first active) and "pg:lc" ('' = first). */
   readonly request: number;
@@ -160,17 +159,23 @@ export interface InspectorModel {
 
 export interface CompareSide {
   readonly title: string;
+  readonly engine: string;
   readonly run: RunView | null;
   readonly error: string | null;
 }
-
+/** Two engines: each moved number with the rule that moved it (computed), or why no rule can be named. */
+export type CompareAttribution = { readonly lines: readonly string[]; readonly note: string };
 export interface CompareModel {
   readonly mode: string;
   readonly policy: string;
   readonly modes: readonly string[];
   readonly policies: readonly string[];
+  /** The right side's engine ('' = the left side's: then modes or policies are compared); attribution only when they differ. */
+  readonly engine: string;
+  readonly engines: readonly string[];
   readonly left: CompareSide;
   readonly right: CompareSide;
+  readonly attribution: CompareAttribution | null;
   readonly pending: boolean;
 }
 
@@ -186,7 +191,6 @@ export interface FieldModel {
   readonly note: string;
   readonly inputMode: 'numeric' | 'decimal';
 }
-
 export interface ControlsModel {
   readonly fields: readonly FieldModel[];
   readonly modelNote: string;
@@ -196,14 +200,12 @@ export interface ControlsModel {
   readonly configText: string;
   readonly traceError: string;
 }
-
 export interface ExplainerModel extends ExplainerVerdict {
   readonly summary: SummaryView | null;
   readonly step: number;
   /** A run that could not be made: the message (shown instead of the explanation). */
   readonly error: string | null;
 }
-
 export interface ShellModel {
   readonly scenarios: readonly { readonly name: string; readonly pressed: boolean }[];
   readonly story: string;
@@ -211,7 +213,6 @@ export interface ShellModel {
   readonly tabs: readonly { readonly id: string; readonly label: string }[];
   readonly link: string;
 }
-
 export interface DataModel {
   readonly message: string;
   readonly identical: boolean | null;

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../../src/planner/engines/registry.ts';
 import { POLICY_NAMES } from '../../src/sim/types.ts';
 import { controlsModel } from '../../src/ui/bridge/controls.ts';
+import { PageModels } from '../../src/ui/bridge/page-model.ts';
 import { computeRun } from '../../src/ui/bridge/run.ts';
-import { runNow } from '../../src/ui/bridge/runs.ts';
+import { runNow, SyncRuns } from '../../src/ui/bridge/runs.ts';
 import { initialState, setParam } from '../../src/ui/state/actions.ts';
 import { parseUrlState, serializeUrlState } from '../../src/ui/state/codec.ts';
 import { KNOB_PARAMS } from '../../src/ui/state/knobs.ts';
@@ -112,5 +113,39 @@ describe('the page through the engine registry', () => {
     const bad = runNow(state('?scenario=vllm-39734&engine=sglang'), null);
     expect(bad.error?.field).toBe('engine');
     expect(bad.error?.message).toContain('pinned to vllm-v1');
+  });
+});
+
+describe('Compare: two engines or versions side by side', () => {
+  const pageOf = (q: string) => {
+    const runs = new SyncRuns(() => null, () => 0);
+    const pm = new PageModels(runs, { kernel: () => ({ state: 'idle' }) as never }, (x) => x);
+    return pm.model(initialState(q)).compare;
+  };
+
+  it('two TensorRT-LLM versions: every number that moved, with the rule that moved it, true of both plans', () => {
+    const c = pageOf('?scenario=trtllm-15401&view=compare&cmpEngine=trtllm-v2@main');
+    expect(c?.left.engine).toBe('trtllm-v2@15401');
+    expect(c?.right.engine).toBe('trtllm-v2@main');
+    const lines = c?.attribution?.lines ?? [];
+    expect(lines.length).toBeGreaterThan(0);
+    // The order line names both orders; every line names a rule (PR) or says none restores it.
+    const order = lines.find((l) => l.startsWith('pool_group_order'));
+    expect(order).toContain('"SWA, COMPRESS, STATE" -> "COMPRESS, SWA, STATE"');
+    const left = computeRun(state('?scenario=trtllm-15401'), null).plan;
+    const right = computeRun(state('?scenario=trtllm-15401&engine=trtllm-v2@main'), null).plan;
+    const state15401 = left.poolGroups.findIndex((g) => g.name === 'STATE');
+    const stateMain = right.poolGroups.findIndex((g) => g.name === 'STATE');
+    const floor = lines.find((l) => l.startsWith('min_slots[STATE]'));
+    expect(floor).toContain(`${left.minSlots[state15401]} -> ${right.minSlots[stateMain]}`);
+    expect(floor).toMatch(/PR #\d+/);
+  });
+
+  it('two engine families: side by side, and the page says no rule can be named', () => {
+    const c = pageOf('?scenario=custom&preset=gemma-2-9b&maxSeqLen=8192&tpb=16&quota=4&requests=2&view=compare&cmpEngine=vllm-v1');
+    expect(c?.left.run?.poolGroups.length).toBeGreaterThan(0);
+    expect(c?.right.run?.poolGroups.map((g) => g.name)).toEqual(['shared']);
+    expect(c?.attribution?.lines).toEqual([]);
+    expect(c?.attribution?.note).toContain('cannot be attributed to a rule');
   });
 });

@@ -1,15 +1,17 @@
 /**
  * The adapter's limits, measured with the same clock and at the same timescale as the attention
  * kernels (several back-to-back dispatches per timing): a read-write copy, a read-only reduction
- * per read path (storage buffer, read-only storage texture), FMA and exp throughput. Shared by
+ * per read path over the kernel's own pools (storage buffers, read-only storage textures: same
+ * format, same memory, as many bytes as the kernel reads), FMA and exp throughput. Shared by
  * bench/gpu.bench.ts and the page's Benchmark view.
  */
-import { createBuffer, STORAGE_IN, STORAGE_OUT, UNIFORM } from '../buffers.ts';
+import { createBuffer, type KvStorage, STORAGE_OUT, UNIFORM } from '../buffers.ts';
 import { type GpuContext, withErrorScopes } from '../device.ts';
 import { type Prepared, prepareCopy } from '../kernels.ts';
 import { packStruct, ReadParams, ThroughputParams } from '../layout.ts';
-import { getPipeline } from '../pipelines.ts';
-import type { ShaderName } from '../shaders.ts';
+import { getGeneratedPipeline, getPipeline } from '../pipelines.ts';
+import { type ShaderName, shaderSource } from '../shaders.ts';
+import { TEXTURE_FORMAT } from '../texture-pool.ts';
 
 /** A unit of work for the timer: `amount` bytes, flops or exps per dispatch. */
 export interface Work {
@@ -41,16 +43,14 @@ function passOf(pipeline: GPUComputePipeline, group: GPUBindGroup, label: string
   };
 }
 
-async function simple(ctx: GpuContext, name: ShaderName, params: ArrayBuffer, src: GPUBuffer | GPUTexture | null, amount: number): Promise<Work> {
+async function simple(ctx: GpuContext, name: ShaderName, params: ArrayBuffer, amount: number): Promise<Work> {
   return withErrorScopes(ctx, `prepare ${name}`, async () => {
     const pipeline = await getPipeline(ctx, name);
     const p = createBuffer(ctx, `${name} params`, UNIFORM, params);
     const sums = createBuffer(ctx, `${name} sums`, STORAGE_OUT, THREADS * 16);
-    const resources: GPUBindingResource[] = [{ buffer: p }];
-    if (src) resources.push('createView' in src ? src.createView() : { buffer: src });
-    resources.push({ buffer: sums });
-    const group = ctx.device.createBindGroup({ label: name, layout: pipeline.getBindGroupLayout(0), entries: resources.map((resource, binding) => ({ binding, resource })) });
-    return passOf(pipeline, group, name, GROUPS, src ? [p, sums, src] : [p, sums], amount);
+    const entries = [p, sums].map((buffer, binding) => ({ binding, resource: { buffer } }));
+    const group = ctx.device.createBindGroup({ label: name, layout: pipeline.getBindGroupLayout(0), entries });
+    return passOf(pipeline, group, name, GROUPS, [p, sums], amount);
   });
 }
 
@@ -60,25 +60,82 @@ export async function copyWork(ctx: GpuContext, bytes: number): Promise<Work> {
   return { amount: 2 * bytes, encode: (e) => c.encode(e), destroy: () => c.destroy() };
 }
 
-export function readBufferWork(ctx: GpuContext, bytes: number): Promise<Work> {
-  const count = bytes / 16;
-  const src = createBuffer(ctx, 'read limit source', STORAGE_IN, bytes);
-  return simple(ctx, 'read_buffer', packStruct(ReadParams, { count, stride: THREADS }), src, bytes);
+/**
+ * A region the kernel reads: a pool buffer binding or pool texture, and how many of its vec4s
+ * (texels) from the start count. The read limits read the kernel's own pools, so format, size and
+ * memory are the kernel's, and as many bytes as the kernel reads (the same cache footprint).
+ */
+export interface ReadSource {
+  readonly resource: GPUBuffer | GPUTexture;
+  readonly vec4s: number;
 }
 
-export function readTextureWork(ctx: GpuContext, bytes: number): Promise<Work> {
-  const count = bytes / 16;
-  const width = Math.min(4096, ctx.limits.maxTextureDimension2D);
-  const texture = ctx.device.createTexture({ label: 'texture read limit source', size: { width, height: Math.ceil(count / width) }, format: 'rgba32float', usage: 0x8 | 0x2 });
-  return simple(ctx, 'read_texture', packStruct(ReadParams, { count, stride: THREADS, width, widthShift: Math.log2(width) }), texture, bytes);
+/** Bytes per vec4 (texel) of a pool of this storage type. */
+export const vec4Bytes = (storage: KvStorage) => (storage === 'f16' ? 8 : 16);
+
+/** Split `bytes` over pool regions in order (K then V), each at most its resource's size. */
+export function readSources(regions: ReadonlyArray<{ resource: GPUBuffer | GPUTexture; capacity: number }>, bytes: number, storage: KvStorage): ReadSource[] {
+  let left = Math.floor(bytes / vec4Bytes(storage));
+  const out: ReadSource[] = [];
+  regions.forEach((r, i) => {
+    const n = Math.min(r.capacity, Math.ceil(left / (regions.length - i)));
+    if (n > 0) out.push({ resource: r.resource, vec4s: n });
+    left -= n;
+  });
+  return out;
+}
+
+async function readPipeline(ctx: GpuContext, path: 'buffer' | 'texture', storage: KvStorage): Promise<GPUComputePipeline> {
+  if (path === 'buffer') return getPipeline(ctx, 'read_buffer', { f16: storage === 'f16' });
+  const format = TEXTURE_FORMAT[storage];
+  const code = (await shaderSource('read_texture')).replace('texture_storage_2d<rgba32float, read>', `texture_storage_2d<${format}, read>`);
+  return getGeneratedPipeline(ctx, `read_texture:${format}`, () => code);
+}
+
+/**
+ * The read limit of a kernel path: one dispatch per source over its first `vec4s` vec4s (texture
+ * texel i at (i & (width - 1), i >> log2 width): pool textures are a power of two wide).
+ */
+export async function readWork(ctx: GpuContext, path: 'buffer' | 'texture', storage: KvStorage, sources: readonly ReadSource[]): Promise<Work> {
+  return withErrorScopes(ctx, `prepare ${path} read limit`, async () => {
+    const pipeline = await readPipeline(ctx, path, storage);
+    const owned: GPUBuffer[] = [];
+    const groups = sources.map((src) => {
+      const width = 'createView' in src.resource ? src.resource.width : 0;
+      if (width && !Number.isInteger(Math.log2(width))) throw new Error(`texture read limit: width ${width} is not a power of two`);
+      // At least 16 vec4s per invocation, so a small read is not charged for idle invocations.
+      const workgroups = Math.max(1, Math.min(GROUPS, Math.ceil(src.vec4s / (64 * 16))));
+      const p = createBuffer(ctx, `${path} read params`, UNIFORM, packStruct(ReadParams, { count: src.vec4s, stride: workgroups * 64, width, widthShift: width ? Math.log2(width) : 0 }));
+      const sums = createBuffer(ctx, `${path} read sums`, STORAGE_OUT, workgroups * 64 * 16);
+      owned.push(p, sums);
+      const view: GPUBindingResource = 'createView' in src.resource ? src.resource.createView() : { buffer: src.resource };
+      const entries = [{ buffer: p }, view, { buffer: sums }].map((resource, binding) => ({ binding, resource }));
+      return { workgroups, group: ctx.device.createBindGroup({ label: `${path} read limit`, layout: pipeline.getBindGroupLayout(0), entries }) };
+    });
+    return {
+      amount: sources.reduce((a, s) => a + s.vec4s * vec4Bytes(storage), 0),
+      encode(encoder) {
+        const pass = encoder.beginComputePass({ label: `${path} read limit` });
+        pass.setPipeline(pipeline);
+        for (const g of groups) {
+          pass.setBindGroup(0, g.group);
+          pass.dispatchWorkgroups(g.workgroups);
+        }
+        pass.end();
+      },
+      destroy() {
+        for (const b of owned) b.destroy();
+      },
+    };
+  });
 }
 
 export function fmaWork(ctx: GpuContext, iters: number): Promise<Work> {
-  return simple(ctx, 'fma_throughput', packStruct(ThroughputParams, { iters }), null, THREADS * iters * 8 * 4 * 2);
+  return simple(ctx, 'fma_throughput', packStruct(ThroughputParams, { iters }), THREADS * iters * 8 * 4 * 2);
 }
 
 export function expWork(ctx: GpuContext, iters: number): Promise<Work> {
-  return simple(ctx, 'exp_throughput', packStruct(ThroughputParams, { iters }), null, THREADS * iters * 4 * 4);
+  return simple(ctx, 'exp_throughput', packStruct(ThroughputParams, { iters }), THREADS * iters * 4 * 4);
 }
 
 /** Milliseconds per dispatch of `n` back-to-back dispatches in one submission. */
@@ -97,22 +154,22 @@ export function dispatchesFor(msPerDispatch: number, targetMs: number): number {
 }
 
 export interface LimitOptions {
-  /** Bytes the read and copy kernels stream per dispatch. */
-  readonly bytes: number;
-  /** Whether to measure the texture read path (needs read-only storage textures). */
-  readonly texture: boolean;
+  /** Bytes the copy kernel streams per dispatch (read + written counts twice). */
+  readonly copyBytes: number;
   /** Steps of the FMA and exp chains per invocation. */
   readonly iters: number;
+  /** Per kernel path: the storage type and the pool regions the kernel reads. */
+  readonly reads: Partial<Record<'buffer' | 'texture', { storage: KvStorage; sources: readonly ReadSource[] }>>;
 }
 
 export async function prepareLimits(ctx: GpuContext, o: LimitOptions): Promise<Partial<Record<LimitName, Work>>> {
   const out: Partial<Record<LimitName, Work>> = {
-    copy: await copyWork(ctx, o.bytes),
-    readBuffer: await readBufferWork(ctx, o.bytes),
+    copy: await copyWork(ctx, o.copyBytes),
     fma: await fmaWork(ctx, o.iters),
     exp: await expWork(ctx, o.iters),
   };
-  if (o.texture) out.readTexture = await readTextureWork(ctx, o.bytes);
+  if (o.reads.buffer) out.readBuffer = await readWork(ctx, 'buffer', o.reads.buffer.storage, o.reads.buffer.sources);
+  if (o.reads.texture) out.readTexture = await readWork(ctx, 'texture', o.reads.texture.storage, o.reads.texture.sources);
   return out;
 }
 

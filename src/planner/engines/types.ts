@@ -3,12 +3,16 @@
  * The CLI flags, `--help`, the page's engine picker and its URL values are all read from the
  * declarations here, never from a switch on the engine id.
  *
- * Adding an engine is two steps:
+ * Adding an engine is two steps (and its test):
  *   1. one sizer file in src/planner/engines/ (or your own folder) exporting an `EngineSizer`;
  *   2. one line in src/planner/engines/registry.ts listing it.
+ * `kvpool plan`/`simulate`, `--help`, the page's picker, knob controls and URL keys need no edit.
  * Its `size` must return a `PoolLayout` so the simulator, pool grids, timeline and explainer run
  * on its pools unchanged; `json` is the engine's own output format.
  */
+import type { KvDtype } from '../../model/dtype.ts';
+import type { ModelSpec } from '../../model/spec.ts';
+import type { EngineKnobs } from '../build.ts';
 import type { PlanDiagnostics } from '../diagnostics.ts';
 import type { EngineScenario } from '../scenario.ts';
 import type { PlanError, PoolLayout } from '../types.ts';
@@ -50,6 +54,14 @@ export interface SizerInput {
   readonly context: { readonly maxBatchSize: number; readonly maxSeqLen: number; readonly draftTokens?: number; readonly maxNumTokens?: number | null };
 }
 
+/** A model description and the shared knobs, for an engine that sizes a model its own way. */
+export interface SizerModelInput {
+  readonly model: ModelSpec;
+  readonly knobs: EngineKnobs & { readonly kvDtype: KvDtype };
+  /** The shared knobs the user set (EngineKnobs names): an engine with defaults of its own (vLLM's block 16) uses a knob only when set. */
+  readonly given: ReadonlySet<string>;
+}
+
 export interface SizeResult<P extends PoolLayout = PoolLayout> {
   /** The pools, for the simulator and the views (its `error` is the same as `error`). */
   readonly layout: P;
@@ -63,6 +75,8 @@ export interface SizeResult<P extends PoolLayout = PoolLayout> {
    * for `kvpool plan` and the page's Plan tab. Absent for TensorRT-LLM, whose `Plan` has its own table.
    */
   table?(title: string): string;
+  /** The longest request the sized configuration admits (vLLM's max_model_len), for the simulator's admission bound. */
+  readonly maxSeqLen?: number;
 }
 
 export interface EngineSizer<P extends PoolLayout = PoolLayout> {
@@ -76,4 +90,8 @@ export interface EngineSizer<P extends PoolLayout = PoolLayout> {
   /** The simulator policy (src/sim/policies) that runs this engine's own scheduler over its pools. */
   readonly policy: string;
   size(input: SizerInput, knobs: KnobValues): SizeResult<P>;
+  /** The engine's own input file format (a vLLM case), if it has one: recognised, and sized exactly as given. */
+  readonly file?: { accepts(raw: unknown): boolean; size(raw: unknown): SizeResult<P> };
+  /** Size a model description the engine's own way (heads, dtype), when that is not sizing our manager layers. */
+  sizeModel?(input: SizerModelInput, knobs: KnobValues): SizeResult<P>;
 }

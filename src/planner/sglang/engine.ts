@@ -3,18 +3,21 @@
  * pool_configurator.py at sgl-project/sglang@003fca8) of the layers of an engine scenario:
  * per-token bytes of a layer = its bytes per block / tokens per block; the page is the block.
  */
-import type { EngineSizer, KnobSpec, KnobValues, SizerInput } from '../engines/types.ts';
+import type { EngineSizer, KnobSpec, KnobValues, SizeResult, SizerInput, SizerModelInput } from '../engines/types.ts';
 import type { PoolLayout } from '../types.ts';
 import type { SglangInput } from './configurator.ts';
 import { sglangPoolSizes } from './configurator.ts';
+import { sglangInputFromModel } from './from-model.ts';
 import { renderSglang, sglangJson, sglangLayout } from './output.ts';
 
 export const SGLANG_KNOBS: readonly KnobSpec[] = [
   { name: 'swaFullTokensRatio', flag: 'swa-full-tokens-ratio', urlKey: 'sglRatio', type: 'number', default: 0.8, min: 0, max: 1, help: 'sglang: --swa-full-tokens-ratio, SWA tokens / full tokens' },
   { name: 'disableRadixCache', flag: 'disable-radix-cache', urlKey: 'sglNoRadix', type: 'bool', default: false, help: 'sglang: --disable-radix-cache (with max running requests and chunked prefill: the chunk-capped SWA pool)' },
   { name: 'disableOverlapSchedule', flag: 'disable-overlap-schedule', urlKey: 'sglNoOverlap', type: 'bool', default: false, help: 'sglang: --disable-overlap-schedule (one prefill chunk in flight instead of two)' },
-  { name: 'swaEvictionInterval', flag: 'swa-eviction-interval', urlKey: 'sglEvict', type: 'number', default: 128, min: 1, max: 1 << 20, help: 'sglang: SGLANG_SWA_EVICTION_INTERVAL, decode batches between SWA evictions (an integer)' },
+  { name: 'swaEvictionInterval', flag: 'swa-eviction-interval', urlKey: 'sglEvict', type: 'int', default: 128, min: 1, max: 1 << 20, help: 'sglang: SGLANG_SWA_EVICTION_INTERVAL, decode batches between SWA evictions' },
 ];
+
+const num = (v: KnobValues[string] | undefined, d: number) => (typeof v === 'number' ? v : d);
 
 const EMPTY: PoolLayout = { tokensPerBlock: 1, lifeCycles: [], lifeCyclePoolGroup: [], poolGroups: [], slotCounts: [], error: null };
 
@@ -37,8 +40,13 @@ export function sglangInputFromScenario(input: SizerInput, knobs: KnobValues): S
     disableRadixCache: knobs.disableRadixCache === true,
     chunkedPrefillSize: ctx.maxNumTokens ?? null,
     disableOverlapSchedule: knobs.disableOverlapSchedule === true,
-    swaEvictionInterval: typeof knobs.swaEvictionInterval === 'number' ? Math.floor(knobs.swaEvictionInterval) : 128,
+    swaEvictionInterval: num(knobs.swaEvictionInterval, 128),
   };
+}
+
+function sized(si: SglangInput, r: ReturnType<typeof sglangPoolSizes>): SizeResult {
+  const error = r.ok ? null : r.error;
+  return { layout: sglangLayout(si, r) ?? { ...EMPTY, error }, json: sglangJson(si, r), diagnostics: null, error, table: (title: string) => renderSglang(title, si, r) };
 }
 
 export const sglangEngine: EngineSizer = {
@@ -54,7 +62,21 @@ export const sglangEngine: EngineSizer = {
     const r = mixed
       ? ({ ok: false, error: { type: 'NotImplementedError', message: 'SGLang hybrid SWA needs full and sliding-window layers of one window only (this port covers HybridSWAPoolConfigurator)' } } as const)
       : sglangPoolSizes(si);
-    const error = r.ok ? null : r.error;
-    return { layout: sglangLayout(si, r) ?? { ...EMPTY, error }, json: sglangJson(si, r), diagnostics: null, error, table: (title: string) => renderSglang(title, si, r) };
+    return sized(si, r);
+  },
+  // From our model's heads: --tokens-per-block is the page size (1 unless set), --max-batch-size max_running_requests, --max-num-tokens the chunked prefill size.
+  sizeModel({ model, knobs: k, given }: SizerModelInput, knobs: KnobValues) {
+    const si = sglangInputFromModel(model, {
+      pageSize: given.has('tokensPerBlock') ? k.tokensPerBlock : 1,
+      quotaBytes: k.quotaBytes,
+      kvDtype: k.kvDtype,
+      maxRunningRequests: given.has('maxBatchSize') ? k.maxBatchSize : null,
+      chunkedPrefillSize: k.maxNumTokens,
+      swaFullTokensRatio: num(knobs.swaFullTokensRatio, 0.8),
+      disableRadixCache: knobs.disableRadixCache === true,
+      disableOverlapSchedule: knobs.disableOverlapSchedule === true,
+      swaEvictionInterval: num(knobs.swaEvictionInterval, 128),
+    });
+    return sized(si, sglangPoolSizes(si));
   },
 };

@@ -5,12 +5,13 @@
  * size is the scenario's tokens per block, max_model_len the context's maxSeqLen. The CLI's own
  * `--engine vllm-v1` path sizes from the model description instead (from-model.ts), with heads.
  */
-import type { EngineSizer, KnobSpec, KnobValues, SizerInput } from '../engines/types.ts';
+import type { EngineSizer, KnobSpec, KnobValues, SizeResult, SizerInput, SizerModelInput } from '../engines/types.ts';
 import type { PoolLayout } from '../types.ts';
-import { vllmResultJson } from './case.ts';
+import { looksLikeVllmCase, vllmResultJson } from './case.ts';
 import { getKvCacheConfig } from './config.ts';
 import { vllmLayout } from './layout.ts';
 import { renderVllm, VLLM_VERSION_NOTES } from './render.ts';
+import { sizeVllmFile, sizeVllmModel, type VllmSized } from './sized.ts';
 import type { VllmSpec } from './specs.ts';
 
 export const VLLM_KNOBS: readonly KnobSpec[] = [
@@ -40,6 +41,11 @@ function specsOf(input: SizerInput): Map<string, VllmSpec> {
   );
 }
 
+function resultOf(s: VllmSized): SizeResult {
+  const error = s.result.ok ? null : s.result.error;
+  return { layout: s.layout ?? { ...EMPTY, error }, json: s.json, diagnostics: null, error, table: s.table, maxSeqLen: s.maxModelLen };
+}
+
 export const vllmV1Engine: EngineSizer = {
   id: 'vllm-v1',
   label: 'vLLM v1 (001cabc)',
@@ -59,6 +65,13 @@ export const vllmV1Engine: EngineSizer = {
     });
     const error = r.ok ? null : r.error;
     const layout = r.ok && r.config.groups.length > 0 ? vllmLayout(r.config) : { ...EMPTY, error };
-    return { layout, json: { ...vllmResultJson(r), version_notes: VLLM_VERSION_NOTES }, diagnostics: null, error, table: (title: string) => renderVllm(title, r, ctx.maxSeqLen) };
+    return { layout, json: { ...vllmResultJson(r), version_notes: VLLM_VERSION_NOTES }, diagnostics: null, error, table: (title: string) => renderVllm(title, r, ctx.maxSeqLen), maxSeqLen: ctx.maxSeqLen };
+  },
+  // A vLLM case file (the golden cases' format) carries every input itself.
+  file: { accepts: looksLikeVllmCase, size: (raw) => resultOf(sizeVllmFile(raw)) },
+  // From our model with its heads: --tokens-per-block is vLLM's block size (16 unless set), --max-num-tokens max_num_batched_tokens.
+  sizeModel({ model, knobs: k, given }: SizerModelInput, knobs: KnobValues) {
+    const tokensPerBlock = given.has('tokensPerBlock') ? k.tokensPerBlock : 16;
+    return resultOf(sizeVllmModel(model, { tokensPerBlock, maxSeqLen: k.maxSeqLen, maxNumTokens: k.maxNumTokens ?? 8192, quotaBytes: k.quotaBytes, kvDtype: k.kvDtype, disableHybridKvCacheManager: knobs.disableHybridKvCacheManager === true, mambaCacheMode: 'none' }));
   },
 };

@@ -2,14 +2,6 @@
  * The `vllm-v1` engine: vLLM v1's KV-cache sizing at vllm-project/vllm@001cabc, from a vLLM case
  * file or from our model description, as its own JSON, a table and a simulator pool layout.
  */
-import type { ModelSpec } from '../../model/spec.ts';
-import { sizeVllmCase, vllmResultJson } from './case.ts';
-import type { VllmResult } from './config.ts';
-import { getKvCacheConfig } from './config.ts';
-import { type VllmModelKnobs, vllmInputFromModel } from './from-model.ts';
-import { type VllmLayout, vllmLayout } from './layout.ts';
-import { renderVllm, VLLM_VERSION_NOTES } from './render.ts';
-
 export { looksLikeVllmCase, parseVllmCase, sizeVllmCase, vllmResultJson } from './case.ts';
 export { getKvCacheConfig, type VllmKvCacheConfig, type VllmResult } from './config.ts';
 export { VLLM_KNOBS, vllmV1Engine } from './engine.ts';
@@ -17,34 +9,4 @@ export type { VllmModelKnobs } from './from-model.ts';
 export { type VllmLayout, vllmLayout } from './layout.ts';
 export { renderVllm, VLLM_VERSION_NOTES } from './render.ts';
 
-export interface VllmSized {
-  readonly result: VllmResult;
-  readonly json: Record<string, unknown>;
-  readonly layout: VllmLayout | null;
-  readonly maxModelLen: number;
-  readonly notes: readonly string[];
-  readonly table: (title: string) => string;
-}
-
-function sized(result: VllmResult, maxModelLen: number, notes: readonly string[]): VllmSized {
-  return {
-    result,
-    json: { ...vllmResultJson(result), version_notes: VLLM_VERSION_NOTES, ...(notes.length ? { notes } : {}) },
-    layout: result.ok && result.config.groups.length > 0 ? vllmLayout(result.config) : null,
-    maxModelLen,
-    notes,
-    table: (title) => renderVllm(title, result, maxModelLen, notes),
-  };
-}
-
-/** Size a vLLM case input (parsed JSON). */
-export function sizeVllmFile(raw: unknown): VllmSized {
-  const { input, result } = sizeVllmCase(raw);
-  return sized(result, input.maxModelLen, []);
-}
-
-/** Size one of our models as vLLM would. */
-export function sizeVllmModel(model: ModelSpec, knobs: VllmModelKnobs): VllmSized {
-  const { input, notes } = vllmInputFromModel(model, knobs);
-  return sized(getKvCacheConfig(input), knobs.maxSeqLen, notes);
-}
+export { sizeVllmFile, sizeVllmModel, type VllmSized } from './sized.ts';

@@ -6,6 +6,7 @@
  */
 import { CONSTRAINT_MODE_STORIES } from '../../planner/build.ts';
 import { getEngine } from '../../planner/engines/registry.ts';
+import { NAMED_SCENARIOS } from '../../sim/scenarios.ts';
 import type { ControlsModel, FieldModel } from '../model.ts';
 import { type KnobParam, knobsOf, knobValue } from '../state/knobs.ts';
 import { DISTS, DTYPES, ENGINE_IDS, PARAMS, type ParamSpec, POLICIES, type UiState, WORKLOADS } from '../state/params.ts';
@@ -117,10 +118,10 @@ export function controlsModel(c: ControlsInput): ControlsModel {
       if (key === 'maxUtilForResume') for (const k of knobsOf(c.params.engine)) fields.push(knobField(k, c.params, c));
     }
   }
-  const straddle = c.params.scenario === 'straddle' && !c.customLoaded;
+  const own = c.customLoaded ? undefined : NAMED_SCENARIOS.find((n) => n.name === c.params.scenario)?.ownModel;
   return {
     fields,
-    modelNote: straddle ? 'This scenario brings its own model: one attention layer with a 128-token window, 2 MiB per slot (the preset is not used). Pick a preset to leave the scenario.' : c.loaded,
+    modelNote: own ? `This scenario brings its own model: ${own} (the preset is not used). Pick a preset to leave the scenario.` : c.loaded,
     configError: c.configError,
     configOk: c.configOk,
     configText: c.configText,

@@ -4,11 +4,13 @@
  * nothing here is computed twice for the same inputs.
  */
 import type { Plan } from '../../planner/types.ts';
+import { NAMED_SCENARIOS } from '../../sim/scenarios.ts';
 import type { CompareModel, FrameView, PageModel, RunView } from '../model.ts';
 import { runKey, serializeUrlState } from '../state/codec.ts';
-import { MODES, PARAMS, POLICIES, SCENARIOS, type UiState } from '../state/params.ts';
+import { ENGINE_IDS, MODES, PARAMS, POLICIES, SCENARIOS, type UiState } from '../state/params.ts';
 import type { AppState } from '../state/types.ts';
 import { VIEW_REGISTRY } from '../views/registry.ts';
+import { compareAttribution, compareRightState } from './compare-engines.ts';
 import { controlsModel } from './controls.ts';
 import { customConfig } from './custom.ts';
 import { loadedNote, maxSeqLenWarning, presetModel, scenarioRequestsNote } from './defaults.ts';
@@ -63,7 +65,7 @@ export function fixModeFor(mode: string): string {
   return mode === 'issue-fix' || mode === 'upstream' ? 'safe' : 'issue-fix';
 }
 
-const CHOICES: Record<string, readonly string[]> = { mode: MODES, policy: POLICIES, cmpMode: MODES, cmpPolicy: POLICIES };
+const CHOICES: Record<string, readonly string[]> = { engine: ENGINE_IDS, mode: MODES, policy: POLICIES, cmpMode: MODES, cmpPolicy: POLICIES, cmpEngine: ['', ...ENGINE_IDS] };
 
 function memo1<A, R>(f: (a: A) => R): (a: A) => R {
   let k: A | undefined;
@@ -187,7 +189,7 @@ export class PageModels {
     const text = imported
       ? `Imported trace. ${imported.story}`
       : r
-        ? `Planned and simulated in ${Math.round(live.ms)} ms: ${r.run.summary.steps} scheduler passes, policy ${p.policy}, constraints ${p.mode}, slots [${r.run.summary.slotCounts.join(', ')}].${r.run.summary.outcome === 'step-limit' ? ` Stopped at the step limit (${p.maxSteps} passes).` : ''}${quotaRaised(r.plan) ? ` ${quotaRaised(r.plan)}` : ''}`
+        ? `Planned and simulated in ${Math.round(live.ms)} ms: ${r.run.summary.steps} scheduler passes, engine ${p.engine}, policy ${p.policy}${r.run.summary.engineHasModes === false ? '' : `, constraints ${p.mode}`}, slots [${r.run.summary.slotCounts.join(', ')}].${r.run.summary.outcome === 'step-limit' ? ` Stopped at the step limit (${p.maxSteps} passes).` : ''}${quotaRaised(r.plan) ? ` ${quotaRaised(r.plan)}` : ''}`
         : '';
     const progress = live === null ? this.runs.progress() : '';
     const key = `${text}|${progress}|${live === null}`;
@@ -206,7 +208,9 @@ export class PageModels {
     if (this.controlsMemo?.key === key) return this.controlsMemo.model;
     const model = cfg.custom?.kind === 'model' ? cfg.custom.model : cfg.custom ? null : presetModel(s.params.preset);
     const notes: Record<string, string> = {};
-    const warn = model && s.params.scenario !== 'straddle' ? maxSeqLenWarning(model, s.params.maxSeqLen) : null;
+    // A named scenario with its own model (straddle, vLLM's and SGLang's) does not use the preset.
+    const preset = !NAMED_SCENARIOS.find((n) => n.name === s.params.scenario)?.ownModel;
+    const warn = model && preset ? maxSeqLenWarning(model, s.params.maxSeqLen) : null;
     if (warn) notes.maxSeqLen = `Warning: ${warn}.`;
     const raised = quotaRaised(plan);
     if (raised) notes.quota = raised;
@@ -214,7 +218,7 @@ export class PageModels {
     const list = s.params.workload === 'scenario' && !cfg.custom ? scenarioRequestsNote(s.params.scenario) : '';
     if (list) notes.workload = `Now running: ${list}.`;
     const controls = controlsModel({
-      loaded: model && s.params.scenario !== 'straddle' ? loadedNote(model, s.params) : '',
+      loaded: model && preset ? loadedNote(model, s.params) : '',
       notes,
       params: s.params,
       fieldErrors: s.fieldErrors,
@@ -230,24 +234,38 @@ export class PageModels {
 
   private compare(s: AppState, live: RunOutcome | null): CompareModel {
     const p = s.params;
+    const byEngine = p.compareEngine !== '' && p.compareEngine !== p.engine;
     // Comparing a mode with itself shows nothing: then the right side is the left side's fix.
-    const same = p.compareMode === p.mode && p.comparePolicy === p.policy;
+    const same = !byEngine && p.compareMode === p.mode && p.comparePolicy === p.policy;
     const rightMode = same ? (fixModeFor(p.mode) as UiState['mode']) : p.compareMode;
-    const right = { ...p, mode: rightMode, policy: p.comparePolicy } as UiState;
-    const key = JSON.stringify([runKey(p), p.compareMode, p.comparePolicy, live === null]);
+    const right = byEngine ? compareRightState(p) : ({ ...p, mode: rightMode, policy: p.comparePolicy } as UiState);
+    const key = JSON.stringify([runKey(p), p.compareMode, p.comparePolicy, p.compareEngine, live === null]);
     if (this.compareMemo?.key === key) return this.compareMemo.model;
     const other = this.runs.run(right, 'compare');
+    const title = (q: UiState) => `${q.engine} · ${q.mode} · ${q.policy}`;
+    const both = live?.result && other?.result ? { left: live.result.plan, right: other.result.plan } : null;
     const model: CompareModel = {
       mode: rightMode,
       policy: p.comparePolicy,
       modes: MODES,
       policies: POLICIES,
-      left: { title: `${p.mode} · ${p.policy}`, run: live?.result?.run ?? null, error: live?.error?.message ?? null },
-      right: { title: `${rightMode} · ${p.comparePolicy}${same ? ` (the fix for ${p.mode}; ${p.mode} is on the left)` : ''}`, run: other?.result?.run ?? null, error: other?.error?.message ?? null },
+      engine: byEngine ? p.compareEngine : '',
+      engines: ENGINE_IDS,
+      left: { title: title(p), engine: p.engine, run: live?.result?.run ?? null, error: live?.error?.message ?? null },
+      right: { title: `${title(right)}${same ? ` (the fix for ${p.mode}; ${p.mode} is on the left)` : ''}`, engine: right.engine, run: other?.result?.run ?? null, error: other?.error?.message ?? null },
+      attribution: byEngine && both ? this.attribution(p, right, both) : null,
       pending: live === null || other === null,
     };
     if (!model.pending) this.compareMemo = { key, model };
     return model;
+  }
+
+  private attribution(left: UiState, right: UiState, plans: { left: Plan; right: Plan }): CompareModel['attribution'] {
+    try {
+      return compareAttribution(left, right, plans, customConfig(left.config).custom);
+    } catch (e) {
+      return { lines: [], note: `No attribution: ${e instanceof Error ? e.message : String(e)}` };
+    }
   }
 
   private data(s: AppState, shown: RunOutcome | null): PageModel['data'] {

@@ -1,5 +1,6 @@
 /**
- * Compare: two constraint modes or policies side by side on the same model and workload. The
+ * Compare: two engines (or versions), constraint modes or policies side by side on the same model
+ * and workload; for two engines, what moved each number of the plan. The
  * second run is computed by the bridge only while this view is open (the model's `compare` is
  * built when read).
  */
@@ -77,6 +78,21 @@ function summaryCard(side: CompareSide, maxSteps: number): HTMLElement {
   );
 }
 
+/** Two engines: what moved each number of the plan (computed by the planner), or why no rule can be named. */
+function attribution(c: CompareModel): HTMLElement[] {
+  const a = c.attribution;
+  if (!a) return [];
+  return [
+    h(
+      'section',
+      { class: 'panel', id: 'cmp-attribution', 'aria-label': 'What moved the numbers' },
+      h('h3', { text: `What moved the numbers: ${c.left.engine} -> ${c.right.engine}` }),
+      h('p', { class: 'notice', text: a.note }),
+      h('ul', { class: 'findings' }, ...a.lines.map((l) => h('li', { class: 'mono', text: l }))),
+    ),
+  ];
+}
+
 class CompareView implements ViewDef {
   readonly id = 'compare';
   readonly label = 'Compare';
@@ -101,15 +117,19 @@ class CompareView implements ViewDef {
       sel.addEventListener('change', () => this.dispatch({ type: 'set', key, raw: sel.value }));
       return h('label', { class: 'notice' }, `${label} `, sel);
     };
-    const controls = h('div', { class: 'transport' }, pick('Right side: constraint mode', 'cmp-mode', 'cmpMode', c.modes, c.mode), pick('policy', 'cmp-policy', 'cmpPolicy', c.policies, c.policy));
+    const engine = pick('Right side: engine', 'cmp-engine', 'cmpEngine', ['', ...c.engines], c.engine);
+    (engine.querySelector('option[value=""]') as HTMLOptionElement).textContent = '(the same engine)';
+    // With another engine, its own mode and policy are used: the mode and policy pickers compare within one engine.
+    const controls = h('div', { class: 'transport' }, engine, ...(c.engine ? [] : [pick('constraint mode', 'cmp-mode', 'cmpMode', c.modes, c.mode), pick('policy', 'cmp-policy', 'cmpPolicy', c.policies, c.policy)]));
     const maxSteps = Math.max(c.left.run?.stepCount ?? 1, c.right.run?.stepCount ?? 1);
     this.el.replaceChildren(
       h(
         'section',
         { class: 'panel', id: 'compare', 'aria-busy': c.pending ? 'true' : null },
-        h('h2', { text: 'Compare two constraint modes or policies on the same model and workload' }),
+        h('h2', { text: 'Compare two engines, versions, constraint modes or policies on the same model and workload' }),
         controls,
         h('div', { class: 'compare-grid' }, summaryCard(c.left, maxSteps), summaryCard(c.right, maxSteps)),
+        ...attribution(c),
       ),
     );
   }

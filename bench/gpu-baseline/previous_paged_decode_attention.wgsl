@@ -1,3 +1,7 @@
+// THE PREVIOUS KERNEL, kept only as the benchmark baseline (speedupVsPrevious): this hand-written
+// file was replaced by the generated buffer kernel (src/gpu/decode-buffer-wgsl.ts) and runs only
+// in `npm run bench:gpu` and the Benchmark view (src/gpu/bench/baseline.ts).
+//
 // Paged decode attention, split-K (flash-decoding), one query token per sequence.
 //
 // One workgroup per (work item, KV head). A work item is a contiguous range of attended keys of one
