@@ -7,6 +7,7 @@ import { type DiagnosticsContext, diagnose, type PlanDiagnostics } from '../plan
 import type { LifeCycle } from '../planner/lifecycle.ts';
 import type { Plan } from '../planner/types.ts';
 import type { Trace } from '../sim/trace.ts';
+import type { Frame, SimSummary } from '../sim/types.ts';
 
 export type LiveRequestState = 'waiting' | 'context' | 'decoding' | 'suspended' | 'finished';
 
@@ -30,7 +31,10 @@ export interface LiveDeadlock {
   readonly heldBySuspended: number;
   readonly suggestedMinSlots: number;
   readonly cause?: string;
+  readonly message?: string;
+  readonly engineNote?: string | null;
   readonly firstStalledStep?: number;
+  readonly stalledPasses?: number;
 }
 
 export interface LiveSummary {
@@ -67,31 +71,41 @@ export interface LiveContext extends DiagnosticsContext {
   readonly request?: number;
 }
 
+/** The simulator's summary as the lessons and the page read it (one mapping for both). */
+export function summaryOf(s: SimSummary): LiveSummary {
+  const d = s.deadlock;
+  return {
+    outcome: s.outcome,
+    steps: s.steps,
+    completedRequests: s.completedRequests,
+    totalRequests: s.requests,
+    maxConcurrentDecodes: s.maxConcurrentDecodes,
+    peakUsedSlots: s.peakUsedSlots,
+    slotCounts: s.slotCounts,
+    deadlock: d
+      ? { poolGroup: d.poolGroup, poolName: d.poolName, neededSlots: d.neededSlots, freeSlots: d.freeSlots, heldByRunning: d.heldByRunning, heldBySuspended: d.heldBySuspended, suggestedMinSlots: d.suggestedMinSlots, cause: d.cause, message: d.message, engineNote: d.engineNote, firstStalledStep: d.firstStalledStep, stalledPasses: d.stalledPasses }
+      : null,
+  };
+}
+
+/** A frame's requests as the lessons and the page's inspector read them: block tables as slot lists. */
+export function requestsOf(f: Frame): LiveRequest[] {
+  return f.requests.map((r) => ({ id: r.id, state: r.state, history: r.history, capacity: r.capacity, blockTables: r.blockTables.map((g) => g.map((t) => t.slots)) }));
+}
+
 /** A LiveRun from the planner's plan and the simulator's trace of it (tests, the CLI). */
 export function liveFromTrace(plan: Plan, trace: Trace, ctx: LiveContext): LiveRun {
-  const s = trace.summary;
-  const d = s.deadlock;
   return {
     plan,
     diagnostics: diagnose(plan, ctx),
     maxBatchSize: ctx.maxBatchSize,
     maxSeqLen: ctx.maxSeqLen,
-    summary: {
-      outcome: s.outcome,
-      steps: s.steps,
-      completedRequests: s.completedRequests,
-      totalRequests: s.requests,
-      maxConcurrentDecodes: s.maxConcurrentDecodes,
-      peakUsedSlots: s.peakUsedSlots,
-      slotCounts: s.slotCounts,
-      deadlock: d,
-    },
+    summary: summaryOf(trace.summary),
     stepCount: Math.max(1, trace.steps),
     step: Math.max(0, Math.min(trace.steps - 1, ctx.step)),
     request: ctx.request ?? -1,
     used: trace.columns.map((c) => c.used),
-    requestsAt: (step) =>
-      trace.frameAt(step).requests.map((r) => ({ id: r.id, state: r.state, history: r.history, capacity: r.capacity, blockTables: r.blockTables.map((g) => g.map((t) => t.slots)) })),
+    requestsAt: (step) => requestsOf(trace.frameAt(step)),
   };
 }
 

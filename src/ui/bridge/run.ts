@@ -4,6 +4,7 @@
  * as overrides; anything else (another preset, a pasted config) is planned here and run on a
  * generated workload.
  */
+import { requestsOf, summaryOf } from '../../lessons/live.ts';
 import { InputError } from '../../model/errors.ts';
 import { getEngine } from '../../planner/engines/registry.ts';
 import type { ModelKnobs } from '../../planner/index.ts';
@@ -141,8 +142,6 @@ export function computeRun(s: UiState, custom: CustomModel | null): RunResult {
 }
 
 export function traceToRunView(trace: Trace, plan: Plan, story: string, engine: { engine: string; engineHasModes: boolean } | null = null): RunView {
-  const s = trace.summary;
-  const d = s.deadlock;
   return {
     poolGroups: poolGroupViews(plan),
     tokensPerBlock: plan.tokensPerBlock,
@@ -150,19 +149,7 @@ export function traceToRunView(trace: Trace, plan: Plan, story: string, engine: 
     used: trace.columns.map((c) => c.used),
     held: trace.columns.map((c) => c.heldSuspended),
     events: trace.events.map((e) => ({ step: e.step, kind: e.kind, requestId: e.request, poolGroup: e.poolGroup })),
-    summary: {
-      ...engine,
-      outcome: s.outcome,
-      steps: s.steps,
-      completedRequests: s.completedRequests,
-      totalRequests: s.requests,
-      maxConcurrentDecodes: s.maxConcurrentDecodes,
-      peakUsedSlots: s.peakUsedSlots,
-      slotCounts: s.slotCounts,
-      deadlock: d
-        ? { poolGroup: d.poolGroup, poolName: d.poolName, neededSlots: d.neededSlots, freeSlots: d.freeSlots, heldByRunning: d.heldByRunning, heldBySuspended: d.heldBySuspended, suggestedMinSlots: d.suggestedMinSlots, cause: d.cause, message: d.message, engineNote: d.engineNote, firstStalledStep: d.firstStalledStep, stalledPasses: d.stalledPasses }
-        : null,
-    },
+    summary: { ...engine, ...summaryOf(trace.summary) },
     story,
     frameAt(step: number): FrameView {
       const f = trace.frameAt(step);
@@ -175,7 +162,7 @@ export function traceToRunView(trace: Trace, plan: Plan, story: string, engine: 
         slotLifeCycle: f.pools.map((p) => p.ownerLifeCycle),
         // Built on first use (the inspector): playing the pools view never pays for it.
         get requests(): RequestView[] {
-          requests ??= f.requests.map((r) => ({ id: r.id, state: r.state, capacity: r.capacity, history: r.history, blockTables: r.blockTables.map((g) => g.map((t) => t.slots)) }));
+          requests ??= requestsOf(f);
           return requests;
         },
       };
