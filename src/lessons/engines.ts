@@ -22,6 +22,9 @@ const dl = (live: LiveRun) => {
 const outcome = (live: LiveRun) => (live.summary.outcome === 'completed' ? 'completes' : 'deadlocks');
 const slotsWords = (live: LiveRun) => live.plan.poolGroups.map((g, i) => `${g.name} ${fmt(live.plan.slotCounts[i])}`).join(', ');
 
+/** #15401 sized by today's version, through the page's engine picker (URL key `engine`). */
+const MAIN = { scenario: 'trtllm-15401', engine: 'trtllm-v2@main', mode: 'main', view: 'pools', step: '0' };
+
 export const engines: Lesson = {
   id: 'engines',
   title: 'Engine versions and the other engines',
@@ -29,9 +32,9 @@ export const engines: Lesson = {
   steps: [
     {
       title: "Today's TensorRT-LLM",
-      url: { scenario: 'trtllm-15401-main', view: 'pools', step: '0' },
-      highlight: 'pools',
-      text: "The same model, quota and pool_ratio, sized by trtllm-v2@main: one ratio per [[life cycle]] and the storage manager of today's [[engine version]]. The pool groups come out in another order, and the wrapper of main builds its [[constraints|constraint]] differently.",
+      url: MAIN,
+      highlight: 'field-engine',
+      text: "The #15401 scenario with the Engine picker set to trtllm-v2@main and its constraint mode main: the same model, quota and pool_ratio, now one ratio per [[life cycle]] and the storage manager of today's [[engine version]]. The pool groups come out in another order, and the wrapper of main builds its [[constraints|constraint]] differently.",
       facts: (live) => [`Pool groups in order: ${poolNames(live.plan).join(', ')}; ${live.plan.constraints.length} constraint batch(es).`],
       question: {
         kind: 'number',
@@ -44,7 +47,7 @@ export const engines: Lesson = {
     },
     {
       title: 'The deadlock survives',
-      url: { scenario: 'trtllm-15401-main', view: 'pools', step: '0' },
+      url: MAIN,
       highlight: 'pools',
       text: 'A floor of two slots is no more a guarantee for maxBatchSize decodes than a floor of one.',
       question: {
