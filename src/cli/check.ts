@@ -17,9 +17,9 @@ import { commandArgs, type FlagSpec, flagBool, flagInt, flagNumber, flagString, 
 import { resolveEngines } from './engine-flags.ts';
 import type { Io } from './io.ts';
 import { knobsFromArgs, parseMode, withFlagNames } from './plan.ts';
-import { knobOverrides, policyFromArgs, SIMULATE_FLAGS } from './simulate.ts';
+import { engineOptionsFromArgs, knobOverrides, policyFromArgs, SIMULATE_FLAGS } from './simulate.ts';
 
-const SHARED = new Set(['engine', 'scenario', 'preset', 'tokens-per-block', 'max-seq-len', 'max-batch-size', 'max-num-tokens', 'quota', 'kv-dtype', 'constraints', 'pool-ratio', 'draft-tokens', 'extra-kv-tokens', 'avg-seq-len', 'policy', 'max-util-for-resume', 'recompute-pause', 'stall-limit']);
+const SHARED = new Set(['engine', 'scenario', 'preset', 'tokens-per-block', 'max-seq-len', 'max-batch-size', 'max-num-tokens', 'quota', 'kv-dtype', 'constraints', 'pool-ratio', 'draft-tokens', 'extra-kv-tokens', 'avg-seq-len', 'policy', 'max-util-for-resume', 'recompute-pause', 'stall-limit', 'vllm-admission', 'sglang-eviction']);
 
 export const CHECK_FLAGS: FlagSpec[] = [
   ...SIMULATE_FLAGS.filter((f) => SHARED.has(f.name)),
@@ -31,7 +31,8 @@ export const CHECK_FLAGS: FlagSpec[] = [
 
 export function subjectFromArgs(args: ParsedArgs): Subject {
   const run = {
-    policy: policyFromArgs(args) ?? 'trtllm-v2',
+    policy: policyFromArgs(args),
+    enginePolicy: engineOptionsFromArgs(args),
     maxUtilForResume: flagNumber(args, 'max-util-for-resume', 0, 1) ?? 0.95,
     recomputePause: flagBool(args, 'recompute-pause'),
     stallLimit: flagInt(args, 'stall-limit', 1) ?? 1000,

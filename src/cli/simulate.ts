@@ -174,7 +174,7 @@ export function knobOverrides(args: ParsedArgs): Partial<ModelKnobs> {
   return k;
 }
 
-function engineOptionsFromArgs(args: ParsedArgs) {
+export function engineOptionsFromArgs(args: ParsedArgs) {
   const a = flagString(args, 'vllm-admission');
   if (a !== undefined && !(VLLM_ADMISSIONS as readonly string[]).includes(a)) throw new InputError('--vllm-admission', a, VLLM_ADMISSIONS.join(', '));
   const e = flagString(args, 'sglang-eviction');

@@ -183,7 +183,7 @@ export function computeBounds(s: Subject, plan: Plan): Bounds {
       name: g.name,
       windows: lcList.map((lc) => (lc.kind === 'ssm' ? 'ssm' : lc.windowTokens)),
       slots,
-      minSlots: plan.minSlots[pg],
+      minSlots: plan.minSlots?.[pg] ?? 0,
       slotBytes: g.slotBytes,
       decodeBlocksWorst: D,
       decodeBlocksBest: Db,

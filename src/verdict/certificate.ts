@@ -6,11 +6,14 @@
  *
  * One rule per policy, in a registry: a policy added to src/sim/policies adds its argument here.
  */
+
+import { divUp } from '../planner/pymath.ts';
 import type { Plan } from '../planner/types.ts';
 import { worstBlocks } from '../sim/policies/no-evict.ts';
+import { admissionBlocks } from '../sim/policies/vllm-v1.ts';
 import type { RequestSpec } from '../sim/types.ts';
 import { type Bounds, type PoolGroupBound, requestFootprint } from './bounds.ts';
-import { type Subject, schedulerTokens } from './subject.ts';
+import { planSubject, type Subject, schedulerTokens } from './subject.ts';
 
 export interface GroupCertificate {
   readonly poolGroup: number;
@@ -146,7 +149,85 @@ export function provesList(s: Subject, plan: Plan, list: readonly RequestSpec[])
   return proof ? proof(s, plan, list) : false;
 }
 
+/**
+ * vLLM v1 (recompute preemption from the tail, one shared pool): the oldest running request always
+ * progresses if one request alone fits the whole pool (every newer one is preempted first), and
+ * with nothing running the pool is empty, so the waiting head is admitted if its admission count
+ * (the policy's own `admissionBlocks`, full-ISL or clamped to the startup bound) fits the pool.
+ * The longest input the gate ever sees is maxSeqLen tokens (a prompt, or a preempted request's
+ * prompt plus output so far), and the count grows with the input, so that one bound covers all.
+ */
+function vllmV1(s: Subject, b: Bounds): Certificate {
+  const plan = planSubject(s);
+  const gate = s.enginePolicy?.vllmAdmission ?? 'full-isl';
+  const maxModelLen = s.enginePolicy?.maxModelLen ?? Number.MAX_SAFE_INTEGER;
+  const n = b.maxSeqLen;
+  const poolGroups = b.poolGroups.map((g) => {
+    const terms = plan.lifeCycles.filter((lc) => plan.lifeCyclePoolGroup[lc.id] === g.poolGroup).map((lc) => admissionBlocks(lc, n, b.tokensPerBlock, gate, maxModelLen, schedulerTokens(s)));
+    const admit = terms.reduce((a, x) => a + x, 0);
+    const needed = Math.max(admit, g.singleRequestBlocks);
+    return {
+      poolGroup: g.poolGroup,
+      name: g.name,
+      slots: g.slots,
+      needed,
+      holds: g.slots >= needed,
+      why: `admission (${gate}) of a ${n}-token input: ${terms.join(' + ')} = ${admit} blocks; one request alone holds at most ${g.singleRequestBlocks} blocks (decode ${g.decodeBlocksWorst} at worst alignment, fresh chunk ${g.freshChunkBlocks}, continued chunk ${g.continuationBlocks}; ${windowWords(g)})`,
+    };
+  });
+  return {
+    policy: s.policy,
+    argument: 'oldest-progresses',
+    frees: 'recompute preemption pops the newest running request and frees all it holds until the oldest fits; with nothing running the shared pool is empty, and the waiting head\'s admission count fits it',
+    holds: poolGroups.every((g) => g.holds),
+    poolGroups,
+    conditions: [`vllm-v1 admission ${gate}${gate === 'single-bound' ? ` (bounds clamped at max_model_len ${maxModelLen})` : ''}`],
+  };
+}
+
+/**
+ * SGLang (FULL + SWA, retract the newest): the oldest running request progresses if it alone fits
+ * both pools. FULL holds its whole history. SWA holds its window when the policy can free the
+ * out-of-window entries (the fixed eviction turns them into tombstones on demand); under the
+ * as-shipped FULL-LRU eviction they are never freed while the request runs, so SWA must hold the
+ * whole history too. Requests are at most SGLang's max_req_len (the subject's maxSeqLen, see
+ * sglangLimit in subject.ts).
+ */
+function sglang(s: Subject, b: Bounds): Certificate {
+  const plan = planSubject(s);
+  const eviction = s.enginePolicy?.sglangEviction ?? 'full-lru';
+  const whole = divUp(b.maxSeqLen, b.tokensPerBlock);
+  const poolGroups = b.poolGroups.map((g) => {
+    const lcs = plan.lifeCycles.filter((lc) => plan.lifeCyclePoolGroup[lc.id] === g.poolGroup);
+    const retained = g.poolGroup === 1 && eviction === 'full-lru';
+    const needed = retained ? lcs.length * whole : g.singleRequestBlocks;
+    return {
+      poolGroup: g.poolGroup,
+      name: g.name,
+      slots: g.slots,
+      needed,
+      holds: g.slots >= needed,
+      why: retained
+        ? `FULL-LRU eviction never frees a running request's out-of-window SWA entries: one request of ${b.maxSeqLen} tokens keeps ${lcs.length} x ${whole} pages here`
+        : `one request alone holds at most ${g.singleRequestBlocks} pages (decode ${g.decodeBlocksWorst} at worst alignment, fresh chunk ${g.freshChunkBlocks}, continued chunk ${g.continuationBlocks}; ${windowWords(g)}${g.poolGroup === 1 ? '; out-of-window entries evicted to tombstones on demand' : ''})`,
+    };
+  });
+  return {
+    policy: s.policy,
+    argument: 'oldest-progresses',
+    frees:
+      eviction === 'bottleneck'
+        ? 'an SWA shortfall evicts out-of-window SWA entries (tombstones), then the newest running requests are retracted (all their pages freed) until the oldest fits'
+        : 'the newest running requests are retracted (all their pages freed) until the oldest fits; eviction walks the FULL LRU and frees no SWA entry of a running request',
+    holds: poolGroups.every((g) => g.holds),
+    poolGroups,
+    conditions: [`sglang eviction ${eviction}; requests at most max_req_len ${b.maxSeqLen} tokens`],
+  };
+}
+
 const RULES: Record<string, Rule> = {
+  'vllm-v1': (s, b) => [vllmV1(s, b)],
+  sglang: (s, b) => [sglang(s, b)],
   'trtllm-v2': (s, b, h) =>
     s.recomputePause
       ? [noFailure(s, b, h), oldestProgresses(s, b, true, 'recompute-pause tears down every other request from the tail (suspended ones too), freeing all their slots; the oldest request then holds only its own')]

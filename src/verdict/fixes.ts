@@ -11,9 +11,9 @@ import { certify } from './certificate.ts';
 import { isCertified } from './check.ts';
 import { concurrencyBound } from './findings.ts';
 import { type Counterexample, replay } from './search.ts';
-import { changedFlags, planSubject, type Subject, schedulerTokens, subjectModes, verdictSupport, withKnobs } from './subject.ts';
+import { changedFlags, ENGINE_POLICIES, planSubject, type Subject, schedulerTokens, subjectModes, verdictSupport, withKnobs } from './subject.ts';
 
-export type FixAxis = 'maxBatchSize' | 'quota' | 'minSlots' | 'poolRatio' | 'constraints' | 'maxUtilForResume' | 'recomputePause' | 'maxNumTokens' | 'pair';
+export type FixAxis = 'maxBatchSize' | 'quota' | 'minSlots' | 'poolRatio' | 'constraints' | 'maxUtilForResume' | 'recomputePause' | 'maxNumTokens' | 'enginePolicy' | 'pair';
 
 export interface Fix {
   readonly axis: FixAxis;
@@ -141,6 +141,9 @@ function utilFix(s: Subject): Candidate | null {
 function switches(s: Subject): Candidate[] {
   const out: Candidate[] = [];
   for (const m of subjectModes(s)) if (m !== s.mode) out.push({ axis: 'constraints', label: `constraint mode ${m}`, subject: { ...s, mode: m } });
+  // The engines' own fixed schedulers: vLLM PR #40946's single-bound admission, SGLang's SWA eviction.
+  if (s.policy === 'vllm-v1' && (s.enginePolicy?.vllmAdmission ?? 'full-isl') !== 'single-bound') out.push({ axis: 'enginePolicy', label: 'vLLM admission single-bound (PR #40946)', subject: { ...s, enginePolicy: { ...s.enginePolicy, vllmAdmission: 'single-bound' } } });
+  if (s.policy === 'sglang' && (s.enginePolicy?.sglangEviction ?? 'full-lru') !== 'bottleneck') out.push({ axis: 'enginePolicy', label: 'SGLang eviction of out-of-window SWA entries (bottleneck)', subject: { ...s, enginePolicy: { ...s.enginePolicy, sglangEviction: 'bottleneck' } } });
   if (s.policy === 'trtllm-v2' && !s.recomputePause) out.push({ axis: 'recomputePause', label: 'recompute pause on', subject: { ...s, recomputePause: true } });
   if (s.knobs.poolRatio !== null) {
     out.push({ axis: 'poolRatio', label: 'no explicit pool ratio (the typical step sets it)', subject: withKnobs(s, { poolRatio: null }) });
@@ -168,7 +171,24 @@ function singles(s: Subject): Candidate[] {
   return out;
 }
 
+/**
+ * vLLM / SGLang under their own schedulers: the engine's fixed scheduler switch and, where the
+ * subject is planned from its knobs (not a pinned engine scenario, whose pools the knobs do not
+ * change), maxBatchSize / quota (the block count) / maxNumTokens. min_slots floors, pool ratios,
+ * constraint modes and max_util_for_resume are TensorRT-LLM knobs and are not offered.
+ */
+function engineCandidates(s: Subject): Candidate[] {
+  const out = switches(s).filter((c) => c.axis === 'enginePolicy' && isCertified(c.subject));
+  if (s.source.kind === 'scenario') return out;
+  for (const a of SEARCHES) {
+    const r = a.run(s);
+    if (r) out.push({ axis: a.axis, label: a.label, subject: r });
+  }
+  return out;
+}
+
 function candidates(s: Subject): Candidate[] {
+  if (ENGINE_POLICIES.includes(s.policy)) return engineCandidates(s);
   const one = singles(s);
   if (one.length > 0) return one;
   // No single axis: a switch plus a search, or two searches.
@@ -188,6 +208,9 @@ function candidates(s: Subject): Candidate[] {
   }
   return pairs;
 }
+
+/** The quota the engine ends up using (TensorRT-LLM raises one below min_quota; vLLM / SGLang use the given one). */
+const quotaOf = (s: Subject, p: { effectiveQuotaBytes?: number }) => p.effectiveQuotaBytes ?? s.knobs.quotaBytes;
 
 export function listFixes(s: Subject, counterexample: Counterexample | null): Fix[] {
   const before = planSubject(s);
@@ -211,7 +234,7 @@ export function listFixes(s: Subject, counterexample: Counterexample | null): Fi
       label: c.label,
       flags,
       subject: c.subject,
-      extraBytes: plan.effectiveQuotaBytes - (before.error ? 0 : before.effectiveQuotaBytes),
+      extraBytes: quotaOf(c.subject, plan) - (before.error ? 0 : quotaOf(s, before)),
       concurrency: concurrencyBound(c.subject, computeBounds(c.subject, plan)).bound,
       concurrencyBefore: cBefore,
       verified,

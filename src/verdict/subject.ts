@@ -16,6 +16,7 @@ import { DEFAULT_ENGINE, getEngine } from '../planner/engines/registry.ts';
 import type { LayerJson } from '../planner/scenario.ts';
 import type { Plan } from '../planner/types.ts';
 import { NAMED_SCENARIOS, normalizeConfig, scenarioConfig } from '../sim/index.ts';
+import type { EngineSimOptions } from '../sim/policies/engine-options.ts';
 import type { RequestSpec, SimConfig } from '../sim/types.ts';
 
 /** The engine's default per-pass token budget when max_num_tokens is not set (as `kvpool simulate`). */
@@ -39,7 +40,12 @@ export interface Subject {
   readonly recomputePause: boolean;
   /** Consecutive stalled passes that make a deadlock (engine: 1000). */
   readonly stallLimit: number;
+  /** The engine-faithful policies' switches (vllm-v1 admission, sglang eviction; max_model_len). */
+  readonly enginePolicy?: EngineSimOptions;
 }
+
+/** Policies that run vLLM's / SGLang's own scheduler over their own pool layouts. */
+export const ENGINE_POLICIES: readonly string[] = ['vllm-v1', 'sglang'];
 
 /** The scheduler's per-pass token budget: the knob when set, else the engine default. */
 export function schedulerTokens(s: Subject): number {
@@ -62,6 +68,11 @@ export function subjectModes(s: Subject): Exclude<ConstraintMode, 'custom'>[] {
 /** Plan with the subject's engine from the registry; the resume gate is also the planner's headroom knob where the engine reads it. */
 export function planSubject(s: Subject): Plan {
   let p = planMemo.get(s);
+  if (!p && s.source.kind === 'scenario' && ENGINE_POLICIES.includes(NAMED_SCENARIOS.find((n) => n.name === (s.source as { name: string }).name)?.engine ?? '')) {
+    // vLLM / SGLang scenarios are sized by their engine's own inputs (not re-planned from layers).
+    p = scenarioConfig(s.source.name, { engine: s.engine }).plan;
+    planMemo.set(s, p);
+  }
   if (!p) {
     const engine = getEngine(s.engine);
     const knobs: Record<string, number> = engine.knobs.some((k) => k.name === 'maxUtilForResume') ? { maxUtilForResume: s.maxUtilForResume } : {};
@@ -80,6 +91,7 @@ export function planSubject(s: Subject): Plan {
  */
 export function verdictSupport(s: Subject, plan: Plan): string | null {
   if (plan.error) return null;
+  if (ENGINE_POLICIES.includes(s.policy)) return getEngine(s.engine).policy === s.policy ? null : `policy ${s.policy} is ${s.policy === 'sglang' ? 'SGLang' : 'vLLM'}'s own scheduler; the verdict judges it only over that engine's pools (engine ${s.engine} given)`;
   if (!Array.isArray((plan as Partial<Plan>).minSlots)) return `the verdict covers the TensorRT-LLM KVCacheManagerV2 engines (its bounds read their min_slots plan); engine ${s.engine} sizes its pools another way, so it is not judged and no fix is offered`;
   return null;
 }
@@ -98,6 +110,7 @@ export function simConfigOf(s: Subject, plan: Plan, requests: readonly RequestSp
     maxSteps,
     draftTokens: s.knobs.draftTokens,
     suggestFloor: 'analytic',
+    ...(s.enginePolicy ? { enginePolicy: s.enginePolicy } : {}),
   });
 }
 
@@ -125,6 +138,8 @@ export function subjectFlags(s: Subject): string[] {
   out.push('--policy', s.policy, '--max-util-for-resume', String(s.maxUtilForResume));
   if (s.recomputePause) out.push('--recompute-pause');
   if (s.stallLimit !== 1000) out.push('--stall-limit', String(s.stallLimit));
+  if (s.policy === 'vllm-v1') out.push('--vllm-admission', s.enginePolicy?.vllmAdmission ?? 'full-isl');
+  if (s.policy === 'sglang') out.push('--sglang-eviction', s.enginePolicy?.sglangEviction ?? 'full-lru');
   return out;
 }
 
@@ -155,6 +170,15 @@ export interface RunKnobs {
   readonly maxUtilForResume: number;
   readonly recomputePause: boolean;
   readonly stallLimit: number;
+  readonly enginePolicy?: EngineSimOptions;
+}
+
+/** The run knobs with the engine's own scheduler policy when none was asked for (vLLM, SGLang). */
+function engineRun(engine: string, run: Partial<RunKnobs> | undefined, fromScenario?: EngineSimOptions): RunKnobs {
+  const own = getEngine(engine).policy;
+  const policy = run?.policy ?? (ENGINE_POLICIES.includes(own) ? own : DEFAULT_RUN.policy);
+  const enginePolicy = ENGINE_POLICIES.includes(policy) ? { ...fromScenario, ...run?.enginePolicy } : undefined;
+  return { ...DEFAULT_RUN, ...run, policy, ...(enginePolicy ? { enginePolicy } : {}) };
 }
 
 export const DEFAULT_RUN: RunKnobs = { policy: 'trtllm-v2', maxUtilForResume: 0.95, recomputePause: false, stallLimit: 1000 };
@@ -174,7 +198,7 @@ export function scenarioSubject(name: string, o: { engine?: string; mode?: Exclu
   const layers = built.plan.scenario.layers;
   const typical = JSON.stringify(built.plan.scenario.typical_step);
   const fromMax = JSON.stringify(buildScenario([...layers], { ...knobs, typicalLengthFromMaxSeqLen: true }, mode).typical_step) === typical;
-  return { source: { kind: 'scenario', name }, layers, engine, knobs: { ...knobs, typicalLengthFromMaxSeqLen: fromMax }, mode, ...DEFAULT_RUN, ...o.run };
+  return sglangLimit({ source: { kind: 'scenario', name }, layers, engine, knobs: { ...knobs, typicalLengthFromMaxSeqLen: fromMax }, mode, ...engineRun(engine, o.run, built.config.enginePolicy) });
 }
 
 /** A preset as a subject: the model's own engine defaults (tokens per block, dtype, maxSeqLen) under the default engine. */
@@ -197,5 +221,19 @@ export function presetSubject(id: string, o: { engine?: string; mode?: Exclude<C
     ...o.knobs,
   };
   const layers = modelToLayers(model, { tokensPerBlock: knobs.tokensPerBlock, kvDtype, draftTokens: knobs.draftTokens });
-  return { source: { kind: 'preset', id: model.id, kvDtype }, layers, engine, knobs, mode, ...DEFAULT_RUN, ...o.run };
+  return sglangLimit({ source: { kind: 'preset', id: model.id, kvDtype }, layers, engine, knobs, mode, ...engineRun(engine, o.run, { maxModelLen: knobs.maxSeqLen }) });
+}
+
+/**
+ * SGLang's own request limit: the scheduler refuses a request longer than
+ * max_req_len = min(context_len - 1, max_total_num_tokens - 1), max_total_num_tokens being the FULL
+ * pool's tokens (sglang/srt/managers/tp_worker.py). So "within the engine's limits" for SGLang is at
+ * most that many tokens; its sizer does not read maxSeqLen, so lowering it leaves the pools as they are.
+ */
+export function sglangLimit(s: Subject): Subject {
+  if (s.policy !== 'sglang') return s;
+  const plan = planSubject(s);
+  if (plan.error || plan.slotCounts.length < 1) return s;
+  const maxReqLen = plan.slotCounts[0] * plan.tokensPerBlock - 1;
+  return maxReqLen < s.knobs.maxSeqLen ? withKnobs(s, { maxSeqLen: maxReqLen }) : s;
 }

@@ -46,10 +46,10 @@ describe('the page verdict', () => {
     }
   }, 60_000);
 
-  it('a policy without a certificate gets no fix and says why', () => {
+  it('an engine policy on another engine\'s pools gets no fix and says why', () => {
     const v = verdictFor(state({ policy: 'sglang' }), 2_000_000);
     expect(v.fixes).toEqual([]);
-    expect(v.fixNote).toContain('no progress certificate for policy sglang');
+    expect(v.fixNote).toContain("policy sglang is SGLang's own scheduler");
   }, 60_000);
 
   it('a map cell is the verdict of its configuration and carries the URL values that load it', () => {

@@ -45,13 +45,22 @@ describe('fix axes', () => {
     expect(listFixes(w.subject, w.counterexample).some((x) => x.axis === 'maxUtilForResume')).toBe(false);
   }, 120_000);
 
-  it('an engine the verdict does not judge (vLLM, SGLang) is unknown with the reason, and gets no fix', () => {
+  it('vLLM and SGLang under their own policies get answered, every fix verified; a foreign policy on their pools is unknown', () => {
     for (const engine of ['vllm-v1', 'sglang']) {
       const s = preset('gemma-3-27b', { engine, knobs: { maxBatchSize: 128, quotaBytes: 24 * 2 ** 30 }, run: { policy: engine } });
       const v = checkSubject(s);
-      expect(v.verdict).toBe('unknown');
-      expect(v.reason).toContain(`engine ${engine}`);
-      expect(listFixes(s, v.counterexample)).toEqual([]);
+      expect(v.verdict).not.toBe('unknown');
+      expect(v.certificate?.policy).toBe(engine);
+      for (const f of listFixes(s, v.counterexample)) {
+        expect(f.verified).toBe(true);
+        expect(checkSubject(f.subject, { workUnits: 1 }).verdict).toBe('safe');
+      }
+      const foreign = checkSubject({ ...s, policy: 'trtllm-v2' }, { workUnits: 1 });
+      expect(foreign.verdict).toBe('unknown');
+      expect(foreign.reason).toContain(`engine ${engine}`);
     }
+    const crossed = checkSubject(preset('gemma-3-27b', { engine: 'vllm-v1', run: { policy: 'sglang' } }), { workUnits: 1 });
+    expect(crossed.verdict).toBe('unknown');
+    expect(crossed.reason).toContain("SGLang's own scheduler");
   }, 60_000);
 });
