@@ -32,8 +32,10 @@ describe('a link that names a preset reads as the picker', () => {
       expect(state.kvDtype).toBe(d.kvDtype);
       expect(state.maxSeqLen).toBeLessThanOrEqual(m.maxContext);
       expect(state.requests).toBe(state.maxBatchSize);
-      // And the picker's state writes the short link back.
-      expect(serializeUrlState(picked(m.id).params)).toBe(`?scenario=custom&preset=${m.id}`);
+      // And the picker's state writes the short link back (the default preset needs no key).
+      const link = serializeUrlState(picked(m.id).params);
+      expect(link).toBe(m.id === defaultState().preset ? '?scenario=custom' : `?scenario=custom&preset=${m.id}`);
+      expect(parseUrlState(link).state).toEqual(state);
     });
   }
 
