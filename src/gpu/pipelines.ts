@@ -41,19 +41,6 @@ export async function variantSource(name: ShaderName, v: PipelineVariant): Promi
   return v.f16 ? f16Variant(base) : base;
 }
 
-/**
- * Milliseconds to build a pipeline from `code`, outside the cache (a fresh module each time): the
- * first call in a process is the cold compile, a second one what the driver's caches leave.
- */
-export async function timeCompile(ctx: GpuContext, code: string, constants: Record<string, number> = {}): Promise<number> {
-  return withErrorScopes(ctx, 'timed compile', async () => {
-    const t0 = performance.now();
-    const module = ctx.device.createShaderModule({ label: 'timed compile', code });
-    await ctx.device.createComputePipelineAsync({ label: 'timed compile', layout: 'auto', compute: { module, entryPoint: 'main', constants } });
-    return performance.now() - t0;
-  });
-}
-
 async function build(ctx: GpuContext, name: ShaderName, v: PipelineVariant, label: string): Promise<GPUComputePipeline> {
   const code = await variantSource(name, v);
   return withErrorScopes(ctx, `pipeline ${label}`, async () => {

@@ -3,12 +3,15 @@
  * free and who owns each used slot; it does not know windows, requests' lengths or policies.
  *
  *   slot:        0    1    2    3    4    5
- *   ownerReq:    7    7   -1    3   -1    9      (-1 = free)
- *   ownerBlock:  4    5   -1    0   -1    0      (block ordinal of the owner's sequence)
- *   freeStack:  [5->4, 2]  (LIFO: the most recently freed slot is reused first, deterministically)
+ *   owner:       8    8    0    4    0   10      (request + 1; 0 = free; life cycle and block alike)
+ *   freeStack:  [2, 4]   fresh = 6   (LIFO over released slots; below them, never-used slots in order)
  *
+ * A fresh pool hands out 0, 1, 2, ... (readable small traces); a released slot is reused first,
+ * deterministically. Never-used slots are a counter, not a stack, so building a pool costs nothing
+ * per slot: the verdict's searches build hundreds of pools with 200k-slot groups.
  * Slot state (running / suspended) follows the owner's state, so suspending a request flips counts
- * in bulk (`markSuspended`) instead of touching every slot; frames derive the per-slot state.
+ * in bulk (`markSuspended`) instead of touching every slot; frames derive the per-slot state
+ * from the trace's ownership deltas (the sink), which carry the life cycle and block ordinal.
  * Check-then-commit: `canAllocate(n)` first, then `allocate`, which returns null instead of throwing.
  */
 
@@ -21,11 +24,14 @@ export interface DeltaSink {
 export class BlockPool {
   readonly index: number;
   readonly total: number;
-  readonly ownerReq: Int32Array;
-  readonly ownerLc: Int32Array;
-  readonly ownerBlock: Int32Array;
+  /** Owning request, life cycle and block ordinal + 1 per slot (0 = free): zero-initialised, so no per-slot setup. */
+  private readonly owner: Int32Array;
+  private readonly ownerLc: Int32Array;
+  private readonly ownerBlock: Int32Array;
+  /** Released slots (LIFO); slots at and above `fresh` were never handed out. */
   private readonly freeStack: Int32Array;
-  private freeTop: number;
+  private freeTop = 0;
+  private fresh = 0;
   /** Slots held by suspended requests (the rest of the used slots are held by running ones). */
   heldSuspended = 0;
   private readonly sink: DeltaSink | null;
@@ -33,51 +39,60 @@ export class BlockPool {
   constructor(index: number, total: number, sink: DeltaSink | null = null) {
     this.index = index;
     this.total = total;
-    this.ownerReq = new Int32Array(total).fill(-1);
-    this.ownerLc = new Int32Array(total).fill(-1);
-    this.ownerBlock = new Int32Array(total).fill(-1);
+    this.owner = new Int32Array(total);
+    this.ownerLc = new Int32Array(total);
+    this.ownerBlock = new Int32Array(total);
     this.freeStack = new Int32Array(total);
-    // Slot 0 on top: a fresh pool hands out 0, 1, 2, ... which keeps small traces readable.
-    for (let i = 0; i < total; i++) this.freeStack[i] = total - 1 - i;
-    this.freeTop = total;
     this.sink = sink;
   }
 
+  /** Who holds a slot: request, life cycle and block ordinal (-1 each when free). */
+  ownerOf(slot: number): { request: number; lifeCycle: number; block: number } {
+    return { request: this.owner[slot] - 1, lifeCycle: this.ownerLc[slot] - 1, block: this.ownerBlock[slot] - 1 };
+  }
+
+  /** Every slot's owning request and block ordinal (-1 = free), as new arrays (tests, snapshots). */
+  owners(): { requests: number[]; blocks: number[] } {
+    return { requests: Array.from(this.owner, (x) => x - 1), blocks: Array.from(this.ownerBlock, (x) => x - 1) };
+  }
+
   get free(): number {
-    return this.freeTop;
+    return this.freeTop + this.total - this.fresh;
   }
 
   /** Slots held by running requests. */
   get used(): number {
-    return this.total - this.freeTop - this.heldSuspended;
+    return this.total - this.free - this.heldSuspended;
   }
 
   /** Fraction of slots not free (the resume gate compares this with maxUtilForResume). */
   get utilization(): number {
-    return this.total === 0 ? 1 : (this.total - this.freeTop) / this.total;
+    return this.total === 0 ? 1 : (this.total - this.free) / this.total;
   }
 
   canAllocate(n: number): boolean {
-    return n <= this.freeTop;
+    return n <= this.free;
   }
 
   /** Take a free slot for (request, life cycle, block ordinal); null when the pool is exhausted. */
   allocate(request: number, lifeCycle: number, block: number): number | null {
-    if (this.freeTop === 0) return null;
-    const slot = this.freeStack[--this.freeTop];
-    this.ownerReq[slot] = request;
-    this.ownerLc[slot] = lifeCycle;
-    this.ownerBlock[slot] = block;
+    let slot: number;
+    if (this.freeTop > 0) slot = this.freeStack[--this.freeTop];
+    else if (this.fresh < this.total) slot = this.fresh++;
+    else return null;
+    this.owner[slot] = request + 1;
+    this.ownerLc[slot] = lifeCycle + 1;
+    this.ownerBlock[slot] = block + 1;
     this.sink?.alloc(this.index, slot, request, lifeCycle, block);
     return slot;
   }
 
   /** Return a slot; `suspended` says whether its owner was suspended (keeps the held count exact). */
   release(slot: number, suspended: boolean): void {
-    if (this.ownerReq[slot] < 0) throw new Error(`pool ${this.index}: slot ${slot} released twice`);
-    this.ownerReq[slot] = -1;
-    this.ownerLc[slot] = -1;
-    this.ownerBlock[slot] = -1;
+    if (this.owner[slot] === 0) throw new Error(`pool ${this.index}: slot ${slot} released twice`);
+    this.owner[slot] = 0;
+    this.ownerLc[slot] = 0;
+    this.ownerBlock[slot] = 0;
     this.freeStack[this.freeTop++] = slot;
     if (suspended) this.heldSuspended--;
     this.sink?.free(this.index, slot);

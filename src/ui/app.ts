@@ -10,9 +10,11 @@ import { followModel, followPreset } from './bridge/defaults.ts';
 import { importFile, sameSummary } from './bridge/import.ts';
 import { Kernels } from './bridge/kernels.ts';
 import { LessonBridge } from './bridge/lessons.ts';
+import { Maps } from './bridge/map.ts';
 import { PageModels } from './bridge/page-model.ts';
 import { WorkerPool } from './bridge/pool.ts';
 import { SyncRuns } from './bridge/runs.ts';
+import { Verdicts } from './bridge/verdicts.ts';
 import { WorkerRuns } from './bridge/worker-runs.ts';
 import type { Intent, PageModel } from './model.ts';
 import * as A from './state/actions.ts';
@@ -34,6 +36,7 @@ const newWorker = () => new Worker(new URL('./bridge/worker.ts', import.meta.url
 export class App {
   readonly store: Store;
   private readonly models: PageModels;
+  private readonly maps: Maps;
   private readonly shell: Shell;
   private readonly controls: Controls;
   private readonly explainer: Explainer;
@@ -54,8 +57,11 @@ export class App {
     const now = () => performance.now();
     const changed = () => this.render();
     // Runs are made in a worker pool (the page never blocks on the core); without Workers, here.
-    const runs = typeof Worker === 'undefined' ? new SyncRuns((b64) => customConfig(b64).custom, now) : new WorkerRuns(new WorkerPool(newWorker, 2), changed, now);
-    this.models = new PageModels(runs, new Kernels(changed), hrefFor, new Benches(changed));
+    const pool = typeof Worker === 'undefined' ? null : new WorkerPool(newWorker, 2);
+    const runs = pool ? new WorkerRuns(pool, changed, now) : new SyncRuns((b64) => customConfig(b64).custom, now);
+    // The verdict and the Map view's cells run in the same pool (the Map keeps one cell per worker in flight).
+    this.maps = new Maps(pool, changed, now);
+    this.models = new PageModels(runs, new Kernels(changed), hrefFor, new Benches(changed), pool ? new Verdicts(pool, changed, now) : undefined, this.maps);
     this.lessons = new LessonBridge(runs, hrefFor);
     this.lessonPanel = new LessonPanel((i) => {
       const act = this.lessons.actionFor(i, this.store.get());
@@ -140,6 +146,16 @@ export class App {
         return A.dismissProblems;
       case 'share':
         this.url.flush();
+        return null;
+      case 'setMany': {
+        const values = Object.entries(i.values);
+        return (s) => values.reduce((acc, [key, raw]) => A.setParam(acc, key, raw), s);
+      }
+      case 'runMap':
+        this.maps.start(this.store.get().params, i.x, i.y);
+        return null;
+      case 'cancelMap':
+        this.maps.cancel();
         return null;
     }
   }

@@ -1,9 +1,15 @@
 /**
  * The contract between the views and the rest of the page: what a view is given (view models,
- * PageModel) and what it may ask for (Intent). Imports nothing. The bridge (src/ui/bridge) turns
+ * PageModel) and what it may ask for (Intent). Imports only its own parts (model-*.ts). The bridge (src/ui/bridge) turns
  * the planner's Plan and the simulator's Trace into these shapes, so a view never imports the core
  * and a change of a core API is a change in the bridge only.
  */
+
+import type { StatusModel, TransportModel } from './model-page.ts';
+import type { ExplainerVerdict, VerdictIntent, VerdictPageModel } from './model-verdict.ts';
+
+export type * from './model-page.ts';
+export type * from './model-verdict.ts';
 
 /** Slot state codes in FrameView.slotState (one byte per slot). */
 export const SLOT_FREE = 0;
@@ -194,10 +200,8 @@ export interface ControlsModel {
   readonly configText: string;
   readonly traceError: string;
 }
-export interface ExplainerModel {
+export interface ExplainerModel extends ExplainerVerdict {
   readonly summary: SummaryView | null;
-  readonly mode: string;
-  readonly fixMode: string;
   readonly step: number;
   /** A run that could not be made: the message (shown instead of the explanation). */
   readonly error: string | null;
@@ -209,18 +213,6 @@ export interface ShellModel {
   readonly tabs: readonly { readonly id: string; readonly label: string }[];
   readonly link: string;
 }
-export interface TransportModel {
-  readonly step: number;
-  readonly total: number;
-  readonly playing: boolean;
-  readonly speed: number;
-}
-export interface StatusModel {
-  readonly text: string;
-  readonly busy: boolean;
-  /** A run in progress: what it is doing, in words (the progress line). */
-  readonly progress: string;
-}
 export interface DataModel {
   readonly message: string;
   readonly identical: boolean | null;
@@ -228,6 +220,7 @@ export interface DataModel {
   /** The exported trace JSON with the link of this run, built on demand. */
   traceJson(): string | null;
 }
+
 /** The Benchmark view: a run of the GPU benchmark on this browser's adapter (bridge/bench.ts). */
 export interface BenchModel {
   readonly state: 'idle' | 'running' | 'done' | 'error';
@@ -241,7 +234,8 @@ export interface BenchModel {
   readonly fileName: string;
 }
 
-export interface PageModel {
+/** Everything the views are given, for one state of the page. Derived and memoised by the bridge. */
+export interface PageModel extends VerdictPageModel {
   readonly view: string;
   readonly theme: 'auto' | 'light' | 'dark';
   /** A part of the page a lesson points at (data-region value), or null. */
@@ -285,7 +279,8 @@ export type Intent =
   | { readonly type: 'runBench'; readonly set: 'quick' | 'full' }
   | { readonly type: 'theme' }
   | { readonly type: 'dismissProblems' }
-  | { readonly type: 'share' };
+  | { readonly type: 'share' }
+  | VerdictIntent;
 
 export type Dispatch = (intent: Intent) => void;
 

@@ -164,8 +164,18 @@ export function replay(s: Subject, plan: Plan, list: readonly RequestSpec[], flo
   return { outcome: res.outcome, work, steps: res.steps, deadlock };
 }
 
-function estimate(s: Subject, list: readonly RequestSpec[]): number {
-  return passLimit(s, list) * list.length;
+/**
+ * Work units a replay costs besides its request-passes: building its block pools (a slot each,
+ * four arrays per pool group) and proving lists by footprint. Counted so the budget bounds the
+ * real cost where a pool is large (COMPRESS at 200 GiB has 200k+ slots) and the runs are short.
+ */
+const SLOTS_PER_UNIT = 16;
+function setupUnits(plan: Plan): number {
+  return Math.ceil(plan.slotCounts.reduce((a, n) => a + n, 0) / SLOTS_PER_UNIT);
+}
+
+function estimate(s: Subject, plan: Plan, list: readonly RequestSpec[]): number {
+  return passLimit(s, list) * list.length + setupUnits(plan);
 }
 
 const ranges = (xs: number[]) => {
@@ -213,15 +223,15 @@ export function searchCounterexample(s: Subject, plan: Plan, b: Bounds, budget: 
         skipped++;
         continue;
       }
-      if (estimate(s, list) > LIMITS.simWork.max) {
+      if (passLimit(s, list) * list.length > LIMITS.simWork.max) {
         // Beyond what one simulator run may do (the limits table): not run, and said so.
         beyondLimit++;
         continue;
       }
       if (budget.stop?.()) return result(null, 'deadline');
-      if (work + estimate(s, list) > budget.workUnits) return result(null, 'budget');
+      if (work + estimate(s, plan, list) > budget.workUnits) return result(null, 'budget');
       const r = replay(s, plan, list, (pg) => b.poolGroups[pg].worstPass(s.knobs.maxBatchSize).blocks);
-      work += r.work;
+      work += r.work + setupUnits(plan);
       lists++;
       if (r.outcome === 'deadlock' && r.deadlock) {
         const minimality =

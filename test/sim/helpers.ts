@@ -68,7 +68,8 @@ export function invariantViolations(s: SimState): string[] {
         held++;
         if (seen[pg][slot]) bad.push(`pool ${pg} slot ${slot} has two owners`);
         seen[pg][slot] = 1;
-        if (pool.ownerReq[slot] !== r.id || pool.ownerLc[slot] !== lc.id || pool.ownerBlock[slot] !== block) bad.push(`pool ${pg} slot ${slot}: owner mismatch for request ${r.id}`);
+        const o = pool.ownerOf(slot);
+        if (o.request !== r.id || o.lifeCycle !== lc.id || o.block !== block) bad.push(`pool ${pg} slot ${slot}: owner mismatch for request ${r.id}`);
       });
       if (held !== kv.held[i]) bad.push(`request ${r.id} lc ${lc.id}: table ${held} != count ${kv.held[i]}`);
       if (lc.kind === 'attn' && lc.windowTokens !== null && kv.capacity > 0 && s.managers.retained[i]) {
@@ -83,7 +84,7 @@ export function invariantViolations(s: SimState): string[] {
   }
   s.pools.forEach((p, pg) => {
     let owned = 0;
-    for (let slot = 0; slot < p.total; slot++) if (p.ownerReq[slot] >= 0) owned++;
+    for (let slot = 0; slot < p.total; slot++) if (p.ownerOf(slot).request >= 0) owned++;
     if (owned !== p.total - p.free) bad.push(`pool ${pg}: ${owned} owned slots but ${p.total - p.free} not free`);
     if (suspendedHeld[pg] !== p.heldSuspended) bad.push(`pool ${pg}: suspended requests hold ${suspendedHeld[pg]} but pool counts ${p.heldSuspended}`);
   });

@@ -20,9 +20,9 @@ describe('BlockPool', () => {
     expect(p.allocate(9, 0, 0)).toBeNull();
     p.release(1, false);
     expect(p.free).toBe(1);
-    expect(p.ownerReq[1]).toBe(-1);
+    expect(p.ownerOf(1).request).toBe(-1);
     expect(p.allocate(9, 0, 5)).toBe(1);
-    expect(p.ownerBlock[1]).toBe(5);
+    expect(p.ownerOf(1).block).toBe(5);
     p.markSuspended(2);
     expect([p.used, p.heldSuspended, p.free]).toEqual([1, 2, 0]);
     expect(() => {

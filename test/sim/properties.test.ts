@@ -65,8 +65,8 @@ function runWithSnapshots(c: Case) {
   const res = execute(cfg, c.requests as RequestSpec[], true, (s) => {
     bad.push(...invariantViolations(s).map((v) => `pass ${s.step}: ${v}`));
     snaps[s.step] = {
-      owners: s.pools.map((p) => Array.from(p.ownerReq)),
-      blocks: s.pools.map((p) => Array.from(p.ownerBlock)),
+      owners: s.pools.map((p) => p.owners().requests),
+      blocks: s.pools.map((p) => p.owners().blocks),
       reqs: s.requests.map((r) => `${r.state}/${r.kv?.history ?? 0}/${r.kv?.capacity ?? 0}`),
     };
   });

@@ -13,7 +13,7 @@ describe('trace indexing', () => {
     const cfg = normalizeConfig({ plan, workload: requests, maxBatchSize: 16, maxNumTokens: 64 });
     const live: string[] = [];
     const res = execute(cfg, requests, true, (s) => {
-      live[s.step] = JSON.stringify([s.pools.map((p) => Array.from(p.ownerReq)), s.requests.map((r) => [r.state, r.kv?.history ?? 0, r.kv?.capacity ?? 0])]);
+      live[s.step] = JSON.stringify([s.pools.map((p) => p.owners().requests), s.requests.map((r) => [r.state, r.kv?.history ?? 0, r.kv?.capacity ?? 0])]);
     });
     const trace = toTrace(summarize(cfg, res, requests.length, null), res);
     expect(trace.summary.outcome).toBe('completed');

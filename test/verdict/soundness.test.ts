@@ -42,7 +42,7 @@ const arbSubject = fc
     draftTokens: fc.constantFrom(0, 0, 0, 1),
     quotaFactor: fc.constantFrom(0.5, 1, 1.5, 3, 8),
     mode: fc.constantFrom('main', 'as-shipped', 'issue-fix', 'upstream', 'safe'),
-    policy: fc.constantFrom('trtllm-v2', 'trtllm-v2', 'vllm-recompute', 'no-evict'),
+    policy: fc.constantFrom('trtllm-v2', 'trtllm-v2', 'trtllm-v2', 'vllm-recompute', 'no-evict', 'no-evict', 'vllm-v1', 'sglang'),
     recomputePause: fc.boolean(),
     engine: fc.constantFrom('trtllm-v2@15401', 'trtllm-v2@main'),
   })
@@ -74,12 +74,15 @@ const arbWorkload = (s: Subject) =>
 describe('verdict soundness (fast-check, fixed seed)', () => {
   it(`safe survives random workloads; counterexamples deadlock; >= 90% answered (${RUNS} configurations)`, () => {
     const tally = { safe: 0, unsafe: 0, unknown: 0, workloads: 0 };
+    // Every engine version and every policy is covered (a verdict per configuration, by kind).
+    const covered = new Map<string, number>();
     fc.assert(
       fc.property(arbSubject, fc.integer({ min: 0, max: 2 ** 31 - 1 }), (s, seed) => {
         const plan = planSubject(s);
         if (plan.error) return;
         const v = checkSubject(s, { workUnits: 4_000_000 });
         tally[v.verdict]++;
+        for (const k of [s.engine, s.policy, `${s.policy}:${v.verdict}`]) covered.set(k, (covered.get(k) ?? 0) + 1);
         if (v.verdict === 'safe') {
           for (const list of fc.sample(arbWorkload(s), { numRuns: 6, seed })) {
             const cfg = simConfigOf(s, plan, list, 20_000);
@@ -103,9 +106,16 @@ describe('verdict soundness (fast-check, fixed seed)', () => {
       { seed: 20261201, numRuns: RUNS },
     );
     const total = tally.safe + tally.unsafe + tally.unknown;
-    console.log(`verdict soundness: ${JSON.stringify(tally)} of ${total} planned configurations`);
+    // vllm-v1 and sglang have no certificate rule yet: their verdicts are unsafe (a replayed
+    // deadlock) or unknown, never safe. Their soundness is checked above like every other; the
+    // 90% answered bar is held over the policies the verdict can certify, and theirs is printed.
+    const uncertified = ['vllm-v1', 'sglang'].reduce((a, k) => a + (covered.get(k) ?? 0), 0);
+    const uncertifiedUnknown = ['vllm-v1', 'sglang'].reduce((a, k) => a + (covered.get(`${k}:unknown`) ?? 0), 0);
+    console.log(`verdict soundness: policies without a certificate rule: ${uncertified - uncertifiedUnknown} of ${uncertified} answered`);
+    console.log(`verdict soundness: ${JSON.stringify(tally)} of ${total} planned configurations; ${JSON.stringify(Object.fromEntries([...covered].sort()))}`);
+    for (const k of ['trtllm-v2@15401', 'trtllm-v2@main', 'trtllm-v2', 'vllm-recompute', 'no-evict', 'vllm-v1', 'sglang']) expect(covered.get(k) ?? 0, k).toBeGreaterThan(0);
     expect(total).toBeGreaterThanOrEqual(Math.floor(RUNS * 0.8));
-    expect((tally.safe + tally.unsafe) / total).toBeGreaterThanOrEqual(0.9);
+    expect((tally.safe + tally.unsafe - (uncertified - uncertifiedUnknown)) / (total - uncertified)).toBeGreaterThanOrEqual(0.9);
     expect(tally.safe).toBeGreaterThan(0);
     expect(tally.unsafe).toBeGreaterThan(0);
   }, 240_000);

@@ -20,9 +20,18 @@ export interface Work {
   destroy(): void;
 }
 
-export type LimitName = 'copy' | 'readBuffer' | 'readTexture' | 'fma' | 'exp';
+/** A read path's limit is the better of two reduction shapes (the -Deep one: 16 loads in flight). */
+export type LimitName = 'copy' | 'readBuffer' | 'readBufferDeep' | 'readTexture' | 'readTextureDeep' | 'fma' | 'exp';
 
-export const LIMIT_UNITS: Record<LimitName, string> = { copy: 'GB/s', readBuffer: 'GB/s', readTexture: 'GB/s', fma: 'GFLOP/s', exp: 'Gexp/s' };
+export const LIMIT_UNITS: Record<LimitName, string> = {
+  copy: 'GB/s',
+  readBuffer: 'GB/s',
+  readBufferDeep: 'GB/s',
+  readTexture: 'GB/s',
+  readTextureDeep: 'GB/s',
+  fma: 'GFLOP/s',
+  exp: 'Gexp/s',
+};
 
 const GROUPS = 512;
 const THREADS = GROUPS * 64;
@@ -85,7 +94,44 @@ export function readSources(regions: ReadonlyArray<{ resource: GPUBuffer | GPUTe
   return out;
 }
 
-async function readPipeline(ctx: GpuContext, path: 'buffer' | 'texture', storage: KvStorage): Promise<GPUComputePipeline> {
+/** Threads per workgroup and loads per step of each reduction shape. */
+const SHAPES = { wide: { wg: 64, loads: 4 }, deep: { wg: 8, loads: 16 } } as const;
+type ReadShape = keyof typeof SHAPES;
+
+/**
+ * The deep shape, generated: a subgroup-sized workgroup with 16 independent loads per step, like
+ * the decode kernels' (keys x columns per lane), against the file kernels' 64 x 4.
+ */
+function deepReadSource(path: 'buffer' | 'texture', storage: KvStorage): string {
+  const { wg, loads } = SHAPES.deep;
+  const src =
+    path === 'texture'
+      ? `var src: texture_storage_2d<${TEXTURE_FORMAT[storage]}, read>`
+      : `var<storage, read> src: array<vec4<${storage === 'f16' ? 'f16' : 'f32'}>>`;
+  const load =
+    path === 'texture' ? 'textureLoad(src, vec2<u32>(j & (params.width - 1u), j >> params.widthShift))' : 'vec4<f32>(src[j])';
+  const acc = Array.from({ length: loads }, (_, k) => k);
+  return `${storage === 'f16' && path === 'buffer' ? 'enable f16;\n' : ''}struct ReadParams { count: u32, stride: u32, width: u32, widthShift: u32 }
+@group(0) @binding(0) var<uniform> params: ReadParams;
+@group(0) @binding(1) ${src};
+@group(0) @binding(2) var<storage, read_write> sums: array<vec4<f32>>;
+fn texel(i: u32) -> vec4<f32> {
+  let j = min(i, params.count - 1u);
+  return ${load};
+}
+@compute @workgroup_size(${wg})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  ${acc.map((k) => `var a${k} = vec4<f32>(0.0);`).join(' ')}
+  let s = params.stride;
+  for (var i = gid.x; i < params.count; i += ${loads}u * s) {
+    ${acc.map((k) => `a${k} += texel(i + ${k}u * s);`).join(' ')}
+  }
+  sums[gid.x] = ${acc.map((k) => `a${k}`).join(' + ')};
+}`;
+}
+
+async function readPipeline(ctx: GpuContext, path: 'buffer' | 'texture', storage: KvStorage, shape: ReadShape): Promise<GPUComputePipeline> {
+  if (shape === 'deep') return getGeneratedPipeline(ctx, `read_${path}_deep:${storage}`, () => deepReadSource(path, storage));
   if (path === 'buffer') return getPipeline(ctx, 'read_buffer', { f16: storage === 'f16' });
   const format = TEXTURE_FORMAT[storage];
   const code = (await shaderSource('read_texture')).replace('texture_storage_2d<rgba32float, read>', `texture_storage_2d<${format}, read>`);
@@ -96,17 +142,18 @@ async function readPipeline(ctx: GpuContext, path: 'buffer' | 'texture', storage
  * The read limit of a kernel path: one dispatch per source over its first `vec4s` vec4s (texture
  * texel i at (i & (width - 1), i >> log2 width): pool textures are a power of two wide).
  */
-export async function readWork(ctx: GpuContext, path: 'buffer' | 'texture', storage: KvStorage, sources: readonly ReadSource[]): Promise<Work> {
+export async function readWork(ctx: GpuContext, path: 'buffer' | 'texture', storage: KvStorage, sources: readonly ReadSource[], shape: ReadShape = 'wide'): Promise<Work> {
+  const { wg } = SHAPES[shape];
   return withErrorScopes(ctx, `prepare ${path} read limit`, async () => {
-    const pipeline = await readPipeline(ctx, path, storage);
+    const pipeline = await readPipeline(ctx, path, storage, shape);
     const owned: GPUBuffer[] = [];
     const groups = sources.map((src) => {
       const width = 'createView' in src.resource ? src.resource.width : 0;
       if (width && !Number.isInteger(Math.log2(width))) throw new Error(`texture read limit: width ${width} is not a power of two`);
       // At least 16 vec4s per invocation, so a small read is not charged for idle invocations.
-      const workgroups = Math.max(1, Math.min(GROUPS, Math.ceil(src.vec4s / (64 * 16))));
-      const p = createBuffer(ctx, `${path} read params`, UNIFORM, packStruct(ReadParams, { count: src.vec4s, stride: workgroups * 64, width, widthShift: width ? Math.log2(width) : 0 }));
-      const sums = createBuffer(ctx, `${path} read sums`, STORAGE_OUT, workgroups * 64 * 16);
+      const workgroups = Math.max(1, Math.min(THREADS / wg, Math.ceil(src.vec4s / (wg * 16))));
+      const p = createBuffer(ctx, `${path} read params`, UNIFORM, packStruct(ReadParams, { count: src.vec4s, stride: workgroups * wg, width, widthShift: width ? Math.log2(width) : 0 }));
+      const sums = createBuffer(ctx, `${path} read sums`, STORAGE_OUT, workgroups * wg * 16);
       owned.push(p, sums);
       const view: GPUBindingResource = 'createView' in src.resource ? src.resource.createView() : { buffer: src.resource };
       const entries = [{ buffer: p }, view, { buffer: sums }].map((resource, binding) => ({ binding, resource }));
@@ -168,8 +215,13 @@ export async function prepareLimits(ctx: GpuContext, o: LimitOptions): Promise<P
     fma: await fmaWork(ctx, o.iters),
     exp: await expWork(ctx, o.iters),
   };
-  if (o.reads.buffer) out.readBuffer = await readWork(ctx, 'buffer', o.reads.buffer.storage, o.reads.buffer.sources);
-  if (o.reads.texture) out.readTexture = await readWork(ctx, 'texture', o.reads.texture.storage, o.reads.texture.sources);
+  for (const path of ['buffer', 'texture'] as const) {
+    const r = o.reads[path];
+    if (!r) continue;
+    const name = path === 'buffer' ? 'readBuffer' : 'readTexture';
+    out[name] = await readWork(ctx, path, r.storage, r.sources, 'wide');
+    out[`${name}Deep`] = await readWork(ctx, path, r.storage, r.sources, 'deep');
+  }
   return out;
 }
 

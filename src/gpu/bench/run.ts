@@ -181,7 +181,7 @@ export async function runBenchCase(ctx: GpuContext, c: BenchCase, o: BenchOption
   const rows: BenchRow[] = [];
   for (const path of paths) {
     const ms = msOf(path);
-    const readLimit = limit(path === 'texture' ? 'readTexture' : 'readBuffer');
+    const readLimit = path === 'texture' ? Math.max(limit('readTexture'), limit('readTextureDeep')) : Math.max(limit('readBuffer'), limit('readBufferDeep'));
     const parts = { read: work.bytes / readLimit / 1e6, fma: work.flops / limit('fma') / 1e6, exp: work.exps / limit('exp') / 1e6 };
     const bound = (Object.keys(parts) as Array<keyof typeof parts>).reduce((a, b) => (parts[b] > parts[a] ? b : a));
     const gbPerS = work.bytes / ms / 1e6;

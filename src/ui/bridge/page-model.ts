@@ -17,6 +17,7 @@ import { loadedNote, maxSeqLenWarning, presetModel, scenarioRequestsNote } from 
 import { withPlayground } from './import.ts';
 import { scenarioStory } from './run.ts';
 import type { RunOutcome } from './runs.ts';
+import { NO_VERDICTS, type VerdictSource } from './verdicts.ts';
 
 /** Where runs come from (synchronous now; a worker pool answers later with `pending`). */
 export interface RunSource {
@@ -41,6 +42,22 @@ function quotaRaised(plan: Plan | null): string {
 export interface BenchSource {
   bench(s: AppState): PageModel['bench'];
 }
+
+/** The suggested floor in bytes of that pool alone, against the quota: "4,103 slots = 52.1 GiB; the quota is 24.0 GiB". */
+function floorCost(run: RunView | null, plan: PageModel['plan']): string {
+  const d = run?.summary.deadlock;
+  const row = d && plan ? plan.rows.find((r) => r.index === d.poolGroup) : undefined;
+  if (!d || !row || !plan) return '';
+  return `${d.suggestedMinSlots.toLocaleString('en-US')} slots x ${row.slotBytes.toLocaleString('en-US')} B = ${gib(d.suggestedMinSlots * row.slotBytes)} for that pool alone; the quota is ${gib(plan.quotaBytes)}`;
+}
+
+export interface MapSource {
+  model(s: UiState): PageModel['map'];
+}
+
+const NO_MAPS: MapSource = {
+  model: () => ({ state: 'error', message: 'The map needs Web Workers, which this page does not have.', knobs: [], suggested: { x: { knob: 'quota', from: 1, to: 2, count: 2 }, y: { knob: 'max-batch-size', from: 1, to: 2, count: 2 } }, x: null, y: null, cells: [], done: 0, total: 0, current: null, loadCell: () => null }),
+};
 
 const NO_BENCH: BenchSource = { bench: () => ({ state: 'idle', message: 'Not run yet.', done: 0, total: 0, rows: [], exportJson: null, fileName: '' }) };
 
@@ -76,9 +93,13 @@ export class PageModels {
   private readonly paramsOf = memo1((p: UiState) => Object.fromEntries(PARAMS.map((spec) => [spec.url, (spec.serialize as (v: unknown) => string)(p[spec.key])])));
 
   private readonly benches: BenchSource;
+  private readonly verdicts: VerdictSource;
+  private readonly maps: MapSource;
 
-  constructor(runs: RunSource, kernels: KernelSource, href: (query: string) => string, benches: BenchSource = NO_BENCH) {
+  constructor(runs: RunSource, kernels: KernelSource, href: (query: string) => string, benches: BenchSource = NO_BENCH, verdicts: VerdictSource = NO_VERDICTS, maps: MapSource = NO_MAPS) {
     this.benches = benches;
+    this.verdicts = verdicts;
+    this.maps = maps;
     this.runs = runs;
     this.kernels = kernels;
     this.href = href;
@@ -118,8 +139,8 @@ export class PageModels {
       shell: this.shell(s),
       transport: { step, total, playing: s.playing, speed: p.speed },
       status: this.status(s, live, importedRun),
-      // A constraint mode is a fix only for an engine that has modes (never offered on a vLLM or SGLang run).
-      explainer: { summary: run?.summary ?? null, mode: p.mode, fixMode: run?.summary.engineHasModes === false ? '' : fixModeFor(p.mode), step, error: error && !importedRun ? error.message : null },
+      // The explainer's fix comes from the verdict, asked for only once the run on screen deadlocks.
+      explainer: { summary: run?.summary ?? null, step, error: error && !importedRun ? error.message : null, verdict: !importedRun && live?.result && run?.summary.outcome === 'deadlock' ? this.verdicts.verdict(p) : null, floorCost: importedRun ? '' : floorCost(run, shown?.result?.planView ?? null) },
       controls: this.controls(s, live, cfg),
       inspector: { request: p.request, lc: p.inspectLc, kernel: this.kernels.kernel(s, run, frame) },
       get compare() {
@@ -127,6 +148,12 @@ export class PageModels {
       },
       data: this.data(s, shown),
       bench: this.benches.bench(s),
+      get verdict() {
+        return self.verdicts.verdict(p);
+      },
+      get map() {
+        return self.maps.model(p);
+      },
     };
   }
 

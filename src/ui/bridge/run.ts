@@ -11,6 +11,7 @@ import type { ModelKnobs } from '../../planner/index.ts';
 import type { EngineScenario } from '../../planner/scenario.ts';
 import type { Plan } from '../../planner/types.ts';
 import { NAMED_SCENARIOS, parseTrace, type RequestSpec, runSimulation, type SimInput, scenarioConfig, type Trace, traceToJson, type WorkloadSpec } from '../../sim/index.ts';
+import { resolveWorkload } from '../../sim/workload.ts';
 import type { FrameView, PlanView, RequestView, RunView } from '../model.ts';
 import { baseState } from '../state/codec.ts';
 import { fromBase64Url, type UiState } from '../state/params.ts';
@@ -63,6 +64,17 @@ function workloadOf(s: UiState, named: boolean): { kind: 'spec'; spec: WorkloadS
   }
   if (named && s.workload === 'scenario') return undefined;
   return { kind: 'spec', spec: workloadSpec(s) };
+}
+
+/** The page's workload as a request list (the Map view's cells run it under each configuration). */
+export function pageWorkload(s: UiState): RequestSpec[] {
+  const named = s.scenario !== 'custom' && !s.config;
+  const w = workloadOf(s, named);
+  if (w === undefined) {
+    const c = scenarioConfig(s.scenario, { seed: s.seed }).config;
+    return resolveWorkload(c.workload, c.seed);
+  }
+  return resolveWorkload(w, s.seed);
 }
 
 export interface RunResult {

@@ -6,10 +6,12 @@
 
 import type { UiState } from '../state/params.ts';
 import { customConfig } from './custom.ts';
+import { type CellInput, cellTask } from './map.ts';
 import { type RunPayload, toPayload } from './payload.ts';
 import type { Progress } from './pool.ts';
 import { computeRun } from './run.ts';
 import { type RunError, toRunError } from './runs.ts';
+import { verdictFor } from './verdict.ts';
 
 export interface TaskResult {
   readonly output: unknown;
@@ -32,6 +34,14 @@ function runTask(params: UiState, progress: (p: Progress) => void): TaskResult {
   }
 }
 
+/** The verdict of the page's configuration (the Verdict view, the explainer's fix). */
+function verdictTask(params: UiState, progress: (p: Progress) => void): TaskResult {
+  progress({ phase: 'checking' });
+  return { output: verdictFor(params) };
+}
+
 export const TASKS: Readonly<Record<string, Task>> = {
   run: runTask as Task,
+  verdict: verdictTask as Task,
+  mapCell: ((input: CellInput) => ({ output: cellTask(input) })) as Task,
 };

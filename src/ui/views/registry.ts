@@ -7,12 +7,16 @@ import { benchView } from './bench.ts';
 import { compareView } from './compare.ts';
 import { dataView } from './data.ts';
 import { inspectorView } from './inspector.ts';
+import { mapView } from './map.ts';
 import { planView } from './plan.ts';
 import { poolsView } from './pools.ts';
+import { verdictView } from './verdict.ts';
 
 export const VIEW_REGISTRY: readonly ViewDef[] = [
   poolsView,
   planView,
+  verdictView,
+  mapView,
   inspectorView,
   compareView,
   dataView,
