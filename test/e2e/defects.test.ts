@@ -6,8 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listPresets } from '../../src/model/presets.ts';
-import { getEngine } from '../../src/planner/engines/registry.ts';
+import { engineDefaultsFor } from '../../src/model/engine-defaults.ts';
+import { getPreset, listPresets } from '../../src/model/presets.ts';
+import type { ConstraintMode } from '../../src/planner/build.ts';
+import { DEFAULT_ENGINE, getEngine } from '../../src/planner/engines/registry.ts';
+import { planModel } from '../../src/planner/index.ts';
 import { NAMED_SCENARIOS, scenarioConfig } from '../../src/sim/scenarios.ts';
 import { type Harness, SHOTS, shot, startHarness } from './harness.ts';
 
@@ -44,6 +47,26 @@ describe('§4 defects', () => {
     await p.press('#ctl-maxSeqLen', 'Enter');
     expect(await p.textContent('#ctl-maxSeqLen-note')).toMatch(/above/);
     await p.context().close();
+  });
+
+  it('1: a link naming only a preset plans as `kvpool plan --preset` does (the model\'s own engine defaults)', async () => {
+    // The CLI side through the core: the knobs `kvpool plan --preset gemma-3-27b` builds with no other flag.
+    const model = getPreset('gemma-3-27b');
+    const d = engineDefaultsFor(model);
+    const knobs = { tokensPerBlock: d.tokensPerBlock, maxSeqLen: d.maxSeqLen, maxBatchSize: d.maxBatchSize, maxNumTokens: null, quotaBytes: d.quotaBytes, kvDtype: d.kvDtype, draftTokens: 0, numExtraKvTokens: 0, avgSeqLen: null, poolRatio: null };
+    const { plan } = planModel(model, knobs, getEngine(DEFAULT_ENGINE).modes!.default as ConstraintMode, undefined, DEFAULT_ENGINE);
+    expect(plan.error).toBeNull();
+    const want = plan.slotCounts.map((n, i) => [plan.minSlots[i], n].map((x) => x.toLocaleString('en-US')));
+    for (const q of ['?preset=gemma-3-27b&view=plan', '?scenario=custom&preset=gemma-3-27b&view=plan']) {
+      const p = await open(q);
+      expect(await p.inputValue('#ctl-tpb'), q).toBe(String(d.tokensPerBlock));
+      expect(await p.inputValue('#ctl-dtype'), q).toBe(d.kvDtype);
+      expect(await p.inputValue('#ctl-maxSeqLen'), q).toBe(String(d.maxSeqLen));
+      expect(await p.getAttribute('#plan-engine', 'data-engine'), q).toBe(DEFAULT_ENGINE);
+      const shown = await p.$$eval('#plan tbody tr', (rows) => rows.map((r) => [r.children[4].textContent, r.children[5].textContent]));
+      expect(shown, q).toEqual(want);
+      await p.context().close();
+    }
   });
 
   it('2: the #15401 findings on the page are the engine\'s own (no unexplained "SWA +38000")', async () => {

@@ -65,6 +65,10 @@ describe('engines on the page', () => {
     expect(bound).toBeLessThanOrEqual(pool);
     expect(drift).toBe(need - bound);
     expect((await poolSlots(p)).shared).toBe(pool);
+    // vLLM has no min_slots floor: the pool size that would have avoided it is said in its own terms.
+    const floor = (await p.textContent('#explainer-floor')) ?? '';
+    expect(floor).not.toContain('min_slots');
+    expect(Number(/pool of at least ([\d,]+) slots/.exec(floor)?.[1].replaceAll(',', ''))).toBeGreaterThanOrEqual(need);
     expect(await p.$('#apply-fix')).toBeNull();
     await shot(p, 'engines-vllm-39734');
   });

@@ -1,28 +1,15 @@
 /**
- * What follows a model choice: the model's own engine defaults (one source with the CLI:
- * engineDefaultsFor), and, when it leaves a named scenario, the generated workload's defaults
- * with as many requests as maxBatchSize. Also the words that say what is loaded.
+ * What follows a model choice (the rule lives in the state's table, state/follow.ts, so
+ * a link naming a preset reads the same way), and the words that say what is loaded.
  */
-import { DEFAULT_WORKLOAD, engineDefaultsFor, maxSeqLenWarning } from '../../model/engine-defaults.ts';
+import { maxSeqLenWarning } from '../../model/engine-defaults.ts';
 import { getPreset, hasPreset } from '../../model/presets.ts';
 import type { ModelSpec } from '../../model/spec.ts';
 import { NAMED_SCENARIOS } from '../../sim/scenarios.ts';
 import type { UiState } from '../state/params.ts';
 
-export function followModel(model: ModelSpec, s: UiState): Partial<UiState> {
-  const d = engineDefaultsFor(model);
-  const leaving = s.scenario !== 'custom';
-  return {
-    tokensPerBlock: d.tokensPerBlock,
-    kvDtype: d.kvDtype,
-    maxSeqLen: d.maxSeqLen,
-    ...(leaving ? { requests: s.maxBatchSize, promptLen: DEFAULT_WORKLOAD.promptLen, outputLen: DEFAULT_WORKLOAD.outputLen } : {}),
-  };
-}
-
-export function followPreset(id: string, s: UiState): Partial<UiState> {
-  return hasPreset(id) ? followModel(getPreset(id), s) : {};
-}
+// The state's rule (a link naming a preset reads through the same one), used here by the picker and the config paste.
+export { followModel, followPreset } from '../state/follow.ts';
 
 /** "Loaded: NAME: L layers, max context C tokens; ..." for the preset box. */
 export function loadedNote(model: ModelSpec, s: UiState): string {

@@ -3,6 +3,8 @@
  * (only what differs from the scenario's base state), plus the run key (the parameters that change
  * the simulated run; anything else is only a view of the same run).
  */
+
+import { followPreset } from './follow.ts';
 import { KNOB_PARAMS, knobByUrl, withKnob } from './knobs.ts';
 import { DEFAULT_WORKLOAD, engineDefaults, MAX_LINK_CHARS, PARAMS, type ParamSpec, presetDefaults, type ScenarioName, scenarioDefaults, type UiState } from './params.ts';
 
@@ -56,12 +58,21 @@ export function defaultState(): Readonly<UiState> {
 /**
  * What a link starts from: the scenario's own values under `engine` (default: the scenario's
  * pinned one; presets: the default engine). Presets take the engine's own mode and policy, as
- * `kvpool plan --engine` does; a named scenario keeps its mode under another version.
+ * `kvpool plan --engine` does; a named scenario keeps its mode under another version. A preset
+ * (`custom`) also takes what the picker brings from the page with no query: the model's own engine
+ * defaults (as `kvpool plan --preset` does) and a generated workload of maxBatchSize requests.
  */
-export function baseState(scenario: ScenarioName, engine?: string): UiState {
+export function baseState(scenario: ScenarioName, engine?: string, preset?: string): UiState {
   const own = scenario === 'custom' ? presetDefaults(engine) : { ...scenarioDefaults(scenario), ...(engine ? engineDefaults(engine, false) : {}) };
   const d = defaultState();
-  return { ...d, poolRatio: [...d.poolRatio], ...own, ...(own.poolRatio ? { poolRatio: [...own.poolRatio] } : {}), scenario };
+  const model = scenario === 'custom' ? { preset: preset ?? d.preset, ...followPreset(preset ?? d.preset, d) } : {};
+  return { ...d, poolRatio: [...d.poolRatio], ...own, ...(own.poolRatio ? { poolRatio: [...own.poolRatio] } : {}), ...model, scenario };
+}
+
+/** The base a state's link is read and written against: a preset's generated requests follow maxBatchSize (as in the picker). */
+function linkBase(scenario: ScenarioName, engine: string | undefined, preset: string, maxBatchSize: number | null): UiState {
+  const base = baseState(scenario, engine, preset);
+  return scenario === 'custom' && maxBatchSize !== null ? { ...base, requests: maxBatchSize } : base;
 }
 
 export interface UrlProblem {
@@ -90,18 +101,11 @@ export function parseUrlState(search: string): { state: UiState; problems: UrlPr
   }
   const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
   const problems: UrlProblem[] = [];
-  const scenarioSpec = PARAMS[0] as ParamSpec<'scenario'>;
-  const rawScenario = params.get('scenario');
-  let scenario: ScenarioName = GENERIC.scenario;
-  if (rawScenario !== null) {
-    const r = scenarioSpec.parse(rawScenario);
-    if (typeof r === 'object') problems.push({ param: 'scenario', value: rawScenario, expected: r.error });
-    else scenario = r;
-  }
+  const scenario = linkScenario(params, problems);
   const engineSpec = PARAMS.find((p) => p.key === 'engine') as ParamSpec<'engine'>;
   const rawEngine = params.get('engine');
   const engine = rawEngine === null ? undefined : engineSpec.parse(rawEngine);
-  const state = baseState(scenario, typeof engine === 'string' ? engine : undefined);
+  const state = baseState(scenario.name, typeof engine === 'string' ? engine : undefined, scenario.preset);
   for (const spec of PARAMS) {
     if (spec.key === 'scenario') continue;
     const raw = params.get(spec.url);
@@ -113,6 +117,8 @@ export function parseUrlState(search: string): { state: UiState; problems: UrlPr
       set(state, spec.key, r as never);
     }
   }
+  // A preset's generated requests follow maxBatchSize unless the link says how many (the picker's rule).
+  if (scenario.name === 'custom' && params.get('requests') === null) state.requests = state.maxBatchSize;
   state.knobs = parseKnobs(params, state.engine, problems);
   const seen = new Set<string>();
   for (const k of params.keys()) {
@@ -123,6 +129,25 @@ export function parseUrlState(search: string): { state: UiState; problems: UrlPr
     else if (params.getAll(k).length > 1) problems.push({ param: k, value: params.getAll(k).join(' | '), expected: `one value (given ${params.getAll(k).length} times; the first is used)` });
   }
   return { state, problems };
+}
+
+/**
+ * The link's scenario and preset (both checked here; a bad one is reported later by the table and
+ * the default kept). A link naming only another preset reads as choosing it on the default page:
+ * the picker leaves the named scenario.
+ */
+function linkScenario(params: URLSearchParams, problems: UrlProblem[]): { name: ScenarioName; preset: string | undefined } {
+  const valid = (key: 'scenario' | 'preset'): string | undefined => {
+    const raw = params.get(key);
+    const r = raw === null ? undefined : (PARAMS.find((p) => p.key === key) as ParamSpec<typeof key>).parse(raw);
+    // The table's loop reports a bad preset; the scenario is read only here.
+    if (key === 'scenario' && raw !== null && typeof r === 'object') problems.push({ param: key, value: raw, expected: r.error });
+    return typeof r === 'string' ? r : undefined;
+  };
+  const named = valid('scenario');
+  const preset = valid('preset');
+  if (named !== undefined) return { name: named, preset };
+  return { name: preset !== undefined && preset !== GENERIC.preset ? 'custom' : GENERIC.scenario, preset };
 }
 
 /** The engine knobs of a link: each checked by its declaration; a knob the engine does not read is reported and dropped. */
@@ -149,14 +174,16 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 /** Serialize: only what differs from the scenario's base state; `scenario` always first. */
 export function serializeUrlState(state: UiState): string {
-  const base = baseState(state.scenario, state.engine);
+  const base = linkBase(state.scenario, state.engine, state.preset, state.maxBatchSize);
   const out = new URLSearchParams();
   out.set('scenario', state.scenario);
   for (const spec of PARAMS) {
     if (spec.key === 'scenario') continue;
     const v = state[spec.key];
-    // The engine against the scenario's own (pinned or default) one; the rest against that engine's base.
-    if (sameValue(v, spec.key === 'engine' ? baseState(state.scenario).engine : base[spec.key])) continue;
+    // The engine against the scenario's own (pinned or default) one, the preset against the default
+    // one; the rest against the base of that engine and preset.
+    const against = spec.key === 'engine' ? baseState(state.scenario).engine : spec.key === 'preset' ? defaultState().preset : base[spec.key];
+    if (sameValue(v, against)) continue;
     out.set(spec.url, (spec.serialize as (x: unknown) => string)(v));
   }
   for (const [name, v] of Object.entries(state.knobs)) {

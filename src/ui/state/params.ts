@@ -11,8 +11,9 @@
  */
 import { LIMITS, URL_CONFIG_CHARS } from '../../limits.ts';
 import { KV_DTYPES } from '../../model/dtype.ts';
-import { parseSize } from '../../model/engine-defaults.ts';
+import { DEFAULT_WORKLOAD, engineDefaultsFor, parseSize } from '../../model/engine-defaults.ts';
 import { decimalOrNull, integerOrNull } from '../../model/parse.ts';
+import { getPreset, hasPreset } from '../../model/presets.ts';
 import { CONSTRAINT_MODES } from '../../planner/build.ts';
 import { allKnobs, DEFAULT_ENGINE, engineIds, getEngine } from '../../planner/engines/registry.ts';
 import type { KnobSpec, KnobValue } from '../../planner/engines/types.ts';
@@ -20,10 +21,9 @@ import { NAMED_SCENARIOS } from '../../sim/scenarios.ts';
 import { POLICY_NAMES } from '../../sim/types.ts';
 import { VIEW_IDS } from '../views/registry.ts';
 
-export { DEFAULT_WORKLOAD } from '../../model/engine-defaults.ts';
 export { fromBase64Url, toBase64Url } from './b64.ts';
-// The engine registry's lists for state/knobs.ts (only this file of the state imports the core).
-export { allKnobs, DEFAULT_ENGINE, decimalOrNull, getEngine, integerOrNull, type KnobSpec, type KnobValue };
+// For state/knobs.ts and state/follow.ts (only this file of the state imports the core).
+export { allKnobs, DEFAULT_ENGINE, DEFAULT_WORKLOAD, decimalOrNull, engineDefaultsFor, getEngine, getPreset, hasPreset, integerOrNull, type KnobSpec, type KnobValue };
 
 /** Longest base64url value accepted in a link (about 45 kB of text), and the longest link: from the limits table. */
 export const MAX_CONFIG_CHARS = URL_CONFIG_CHARS;
@@ -168,7 +168,7 @@ export const PARAMS: readonly AnySpec[] = [
     key: 'preset',
     url: 'preset',
     label: 'Model preset',
-    parse: (raw) => (PRESET_ID.test(raw) ? raw : { error: 'a preset id such as deepseek-v4-flash' }),
+    parse: (raw) => (PRESET_ID.test(raw) && hasPreset(raw) ? raw : { error: 'a preset id such as deepseek-v4-flash (kvpool presets lists them)' }),
     serialize: (v) => v,
   },
   enumParam('engine', 'engine', 'Engine (sizer)', ENGINE_IDS),
@@ -296,3 +296,4 @@ export function engineDefaults(id: string, mode: boolean): Partial<UiState> {
 export function presetDefaults(engine = DEFAULT_ENGINE): Partial<UiState> {
   return { poolRatio: [], workload: 'generated', ...engineDefaults(engine, true) };
 }
+

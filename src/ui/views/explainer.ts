@@ -48,7 +48,7 @@ function renderExplainer(summary: SummaryView, m: ExplainerModel, dispatch: Disp
     h('p', {
       text: `Its slots are held by ${d.heldByRunning} running and ${d.heldBySuspended} suspended request${d.heldBySuspended === 1 ? '' : 's'}${d.heldBySuspended > 0 ? "; with no lower cache tier a suspended request's pages stay on the GPU, so suspending frees nothing" : ''}, and no request can make progress.`,
     }),
-    h('p', { text: `A floor of min_slots ${d.poolName} >= ${d.suggestedMinSlots}${m.floorCost ? ` (${m.floorCost})` : ''} would have avoided it on this workload. ${summary.completedRequests} of ${summary.totalRequests} requests had finished after ${fmtInt(summary.steps)} steps.` }),
+    h('p', { id: 'explainer-floor', text: `${floorWords(summary, d.poolName, d.suggestedMinSlots)}${m.floorCost ? ` (${m.floorCost})` : ''} would have avoided it on this workload. ${summary.completedRequests} of ${summary.totalRequests} requests had finished after ${fmtInt(summary.steps)} steps.` }),
   );
   if (d.cause === 'resume-gate') {
     root.appendChild(h('p', { text: 'The last pass failed at the resume gate: a suspended request may resume only while every pool is below maxUtilForResume, and the exhausted pool stays full.' }));
@@ -65,6 +65,15 @@ function renderExplainer(summary: SummaryView, m: ExplainerModel, dispatch: Disp
   }
   root.appendChild(row);
   return root;
+}
+
+/**
+ * The pool size that would have avoided the stall, in the engine's own terms: TensorRT-LLM has a
+ * min_slots floor per pool group; vLLM and SGLang have no such knob, their pools follow the quota.
+ */
+function floorWords(summary: SummaryView, pool: string, slots: number): string {
+  if (summary.engineHasModes === false) return `A ${pool} pool of at least ${fmtInt(slots)} slots (this engine has no per-pool floor to set: its pools follow the quota)`;
+  return `A floor of min_slots ${pool} >= ${slots}`;
 }
 
 /**
