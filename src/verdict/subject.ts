@@ -91,7 +91,10 @@ export function planSubject(s: Subject): Plan {
  */
 export function verdictSupport(s: Subject, plan: Plan): string | null {
   if (plan.error) return null;
-  if (ENGINE_POLICIES.includes(s.policy)) return getEngine(s.engine).policy === s.policy ? null : `policy ${s.policy} is ${s.policy === 'sglang' ? 'SGLang' : 'vLLM'}'s own scheduler; the verdict judges it only over that engine's pools (engine ${s.engine} given)`;
+  const own = getEngine(s.engine).policy;
+  if (ENGINE_POLICIES.includes(s.policy) && own !== s.policy) return `policy ${s.policy} is ${s.policy === 'sglang' ? 'SGLang' : 'vLLM'}'s own scheduler; the verdict judges it only over that engine's pools (engine ${s.engine} given)`;
+  if (ENGINE_POLICIES.includes(own) && own !== s.policy) return `engine ${s.engine} runs its own scheduler (policy ${own}); the verdict judges each engine's pools under that engine's scheduler, not ${s.policy}`;
+  if (own === s.policy && ENGINE_POLICIES.includes(own)) return null;
   if (!Array.isArray((plan as Partial<Plan>).minSlots)) return `the verdict covers the TensorRT-LLM KVCacheManagerV2 engines (its bounds read their min_slots plan); engine ${s.engine} sizes its pools another way, so it is not judged and no fix is offered`;
   return null;
 }

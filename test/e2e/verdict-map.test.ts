@@ -85,6 +85,17 @@ describe('Verdict view', () => {
     expect(await p.getAttribute('#verdict', 'data-verdict')).toBe('unsafe');
     expect(await p.textContent('#verdict-crossing')).toContain('64 decodes that cross a block boundary together need 64 x 2 = 128 SWA slots');
   });
+
+  it('vLLM #39734 under its own scheduler: unsafe with the one-request counterexample and the verified admission fix; the fixed one safe', async () => {
+    const p = hx.page;
+    await p.goto(`${hx.baseUrl}?scenario=vllm-39734&view=verdict`, { waitUntil: 'load' });
+    await verdictDone(p);
+    expect(await p.getAttribute('#verdict', 'data-verdict')).toBe('unsafe');
+    expect(await p.textContent('#verdict-fixes')).toContain('single-bound');
+    await p.goto(`${hx.baseUrl}?scenario=vllm-39734-fixed&view=verdict`, { waitUntil: 'load' });
+    await verdictDone(p);
+    expect(await p.getAttribute('#verdict', 'data-verdict')).toBe('safe');
+  });
 });
 
 describe('Map view', () => {
