@@ -44,6 +44,15 @@ type ListProof = (s: Subject, plan: Plan, list: readonly RequestSpec[]) => boole
 
 const windowWords = (g: PoolGroupBound) => g.windows.map((w) => (w === 'ssm' ? 'recurrent state' : w === null ? 'full attention' : `window ${w}`)).join(' + ');
 
+/** One pool group's line of a certificate: it holds when its slots cover what the argument needs. */
+function groupLine(g: PoolGroupBound, needed: number, why: string) {
+  return { poolGroup: g.poolGroup, name: g.name, slots: g.slots, needed, holds: g.slots >= needed, why };
+}
+
+/** What one request alone can hold in a pool group, at its worst alignment. */
+const aloneWords = (g: PoolGroupBound, unit: string, extra = '') =>
+  `one request alone holds at most ${g.singleRequestBlocks} ${unit} (decode ${g.decodeBlocksWorst} at worst alignment, fresh chunk ${g.freshChunkBlocks}, continued chunk ${g.continuationBlocks}; ${windowWords(g)}${extra})`;
+
 /**
  * No allocation can fail: at most `holders` requests hold slots (the generation phase schedules
  * every decode before the context phase admits anyone, and admits only while the batch has room),
@@ -60,14 +69,7 @@ function noFailure(s: Subject, b: Bounds, holders: number): Certificate {
   conditions.push(holderBound ? `at most ${holders} requests hold slots at once (draft ${d}, budget ${B})` : `holder bound fails: draft ${d} with budget ${B} < ${holders} x ${1 + d} can admit past maxBatchSize`);
   const poolGroups = b.poolGroups.map((g) => {
     const w = g.worstPass(holders);
-    return {
-      poolGroup: g.poolGroup,
-      name: g.name,
-      slots: g.slots,
-      needed: w.blocks,
-      holds: g.slots >= w.blocks,
-      why: `${holders} requests x ${g.decodeBlocksWorst} blocks at worst alignment (${windowWords(g)}, tpb ${b.tokensPerBlock}, up to maxSeqLen ${b.maxSeqLen}) + ${w.extra} more for the pass's prefill chunks (budget ${B}) = ${w.blocks}`,
-    };
+    return groupLine(g, w.blocks, `${holders} requests x ${g.decodeBlocksWorst} blocks at worst alignment (${windowWords(g)}, tpb ${b.tokensPerBlock}, up to maxSeqLen ${b.maxSeqLen}) + ${w.extra} more for the pass's prefill chunks (budget ${B}) = ${w.blocks}`);
   });
   return {
     policy: s.policy,
@@ -88,29 +90,13 @@ function oldestProgresses(s: Subject, b: Bounds, gate: boolean, frees: string): 
   const poolGroups = b.poolGroups.map((g) => {
     const gateNeed = gate ? Math.ceil(g.decodeBlocksWorst / s.maxUtilForResume) : 0;
     const needed = Math.max(g.singleRequestBlocks, gateNeed);
-    return {
-      poolGroup: g.poolGroup,
-      name: g.name,
-      slots: g.slots,
-      needed,
-      holds: g.slots >= needed,
-      why:
-        `one request alone holds at most ${g.singleRequestBlocks} blocks (decode ${g.decodeBlocksWorst} at worst alignment, fresh chunk ${g.freshChunkBlocks}, continued chunk ${g.continuationBlocks}; ${windowWords(g)})` +
-        (gate ? `; resume gate: ${g.decodeBlocksWorst} held / ${s.maxUtilForResume} = ${gateNeed}` : ''),
-    };
+    return groupLine(g, needed, aloneWords(g, 'blocks') + (gate ? `; resume gate: ${g.decodeBlocksWorst} held / ${s.maxUtilForResume} = ${gateNeed}` : ''));
   });
   return { policy: s.policy, argument: 'oldest-progresses', frees, holds: poolGroups.every((g) => g.holds), poolGroups, conditions: [] };
 }
 
 function reservation(s: Subject, b: Bounds): Certificate {
-  const poolGroups = b.poolGroups.map((g) => ({
-    poolGroup: g.poolGroup,
-    name: g.name,
-    slots: g.slots,
-    needed: g.reservationBlocks,
-    holds: g.slots >= g.reservationBlocks,
-    why: `the longest request (prompt ${b.maxPrompt}) reserves ${g.reservationBlocks} blocks (${windowWords(g)})`,
-  }));
+  const poolGroups = b.poolGroups.map((g) => groupLine(g, g.reservationBlocks, `the longest request (prompt ${b.maxPrompt}) reserves ${g.reservationBlocks} blocks (${windowWords(g)})`));
   return {
     policy: s.policy,
     argument: 'reservation',
@@ -166,14 +152,7 @@ function vllmV1(s: Subject, b: Bounds): Certificate {
     const terms = plan.lifeCycles.filter((lc) => plan.lifeCyclePoolGroup[lc.id] === g.poolGroup).map((lc) => admissionBlocks(lc, n, b.tokensPerBlock, gate, maxModelLen, schedulerTokens(s)));
     const admit = terms.reduce((a, x) => a + x, 0);
     const needed = Math.max(admit, g.singleRequestBlocks);
-    return {
-      poolGroup: g.poolGroup,
-      name: g.name,
-      slots: g.slots,
-      needed,
-      holds: g.slots >= needed,
-      why: `admission (${gate}) of a ${n}-token input: ${terms.join(' + ')} = ${admit} blocks; one request alone holds at most ${g.singleRequestBlocks} blocks (decode ${g.decodeBlocksWorst} at worst alignment, fresh chunk ${g.freshChunkBlocks}, continued chunk ${g.continuationBlocks}; ${windowWords(g)})`,
-    };
+    return groupLine(g, needed, `admission (${gate}) of a ${n}-token input: ${terms.join(' + ')} = ${admit} blocks; ${aloneWords(g, 'blocks')}`);
   });
   return {
     policy: s.policy,
@@ -201,16 +180,10 @@ function sglang(s: Subject, b: Bounds): Certificate {
     const lcs = plan.lifeCycles.filter((lc) => plan.lifeCyclePoolGroup[lc.id] === g.poolGroup);
     const retained = g.poolGroup === 1 && eviction === 'full-lru';
     const needed = retained ? lcs.length * whole : g.singleRequestBlocks;
-    return {
-      poolGroup: g.poolGroup,
-      name: g.name,
-      slots: g.slots,
-      needed,
-      holds: g.slots >= needed,
-      why: retained
-        ? `FULL-LRU eviction never frees a running request's out-of-window SWA entries: one request of ${b.maxSeqLen} tokens keeps ${lcs.length} x ${whole} pages here`
-        : `one request alone holds at most ${g.singleRequestBlocks} pages (decode ${g.decodeBlocksWorst} at worst alignment, fresh chunk ${g.freshChunkBlocks}, continued chunk ${g.continuationBlocks}; ${windowWords(g)}${g.poolGroup === 1 ? '; out-of-window entries evicted to tombstones on demand' : ''})`,
-    };
+    const why = retained
+      ? `FULL-LRU eviction never frees a running request's out-of-window SWA entries: one request of ${b.maxSeqLen} tokens keeps ${lcs.length} x ${whole} pages here`
+      : aloneWords(g, 'pages', g.poolGroup === 1 ? '; out-of-window entries evicted to tombstones on demand' : '');
+    return groupLine(g, needed, why);
   });
   return {
     policy: s.policy,
