@@ -29,6 +29,15 @@ export interface SplitPlan {
   readonly liveKeys: number;
 }
 
+/** The work items as the kernels read them: (seq, keyStart, keyEnd, pageBase) per item, u32 each. */
+export function packWorkItems(plan: SplitPlan): Uint32Array {
+  const a = new Uint32Array(plan.items.length * 4);
+  plan.items.forEach((it, i) => {
+    a.set([it.seq, it.keyStart, it.keyEnd, it.pageBase], i * 4);
+  });
+  return a;
+}
+
 /** Largest keys-per-tile of the kernel: default chunks are multiples of it (no half tiles). */
 export const TILE_KEYS = 128;
 /** Per-dimension dispatch limit every WebGPU adapter guarantees. */

@@ -5,7 +5,7 @@
  * same host code (`source`), as its speed-up baseline.
  */
 import { batchSize, numSlots, type PagedDecodeInput } from '../attn/inputs.ts';
-import type { SplitPlan } from '../attn/split.ts';
+import { packWorkItems, type SplitPlan } from '../attn/split.ts';
 import { headBlock } from './attention-texture.ts';
 import { allocatePool, createBuffer, destroyPool, type KvStorage, type PoolBuffers, readBuffer, STORAGE_IN, STORAGE_OUT, UNIFORM, writePool } from './buffers.ts';
 import { BUFFER_MAX_HB, BUFFER_WG, type BufferVariant, bufferKernelSource, bufferVariantKey, bufferWorkgroupBytes, Q_STAGE_VEC4 } from './decode-buffer-wgsl.ts';
@@ -64,14 +64,6 @@ export async function prepareBufferDecode(
   return { ...buildPrepared(ctx, input, plan, [kPool, vPool], [attn, merge], kernel.headBlocks), variantKey: kernel.key };
 }
 
-function itemsArray(plan: SplitPlan): Uint32Array {
-  const a = new Uint32Array(plan.items.length * 4);
-  plan.items.forEach((it, i) => {
-    a.set([it.seq, it.keyStart, it.keyEnd, it.pageBase], i * 4);
-  });
-  return a;
-}
-
 function buildPrepared(
   ctx: GpuContext,
   input: PagedDecodeInput,
@@ -103,7 +95,7 @@ function buildPrepared(
   const owned = [
     createBuffer(ctx, 'attention params', UNIFORM, params),
     createBuffer(ctx, 'q', STORAGE_IN, input.q),
-    createBuffer(ctx, 'work items', STORAGE_IN, itemsArray(plan)),
+    createBuffer(ctx, 'work items', STORAGE_IN, packWorkItems(plan)),
     createBuffer(ctx, 'kv indices', STORAGE_IN, new Uint32Array(input.kvIndices.buffer, input.kvIndices.byteOffset, input.kvIndices.length)),
     createBuffer(ctx, 'partials', STORAGE_OUT, (mlOffset + nSub * input.numQoHeads * 2) * 4),
     createBuffer(ctx, 'merge params', UNIFORM, mergeParams),

@@ -4,7 +4,7 @@
  * and merge pass as the buffer path; each work item has TEAMS sub-items.
  */
 import { batchSize, numSlots, type PagedDecodeInput } from '../attn/inputs.ts';
-import type { SplitPlan } from '../attn/split.ts';
+import { packWorkItems, type SplitPlan } from '../attn/split.ts';
 import { createBuffer, type KvStorage, readBuffer, STORAGE_IN, STORAGE_OUT, UNIFORM } from './buffers.ts';
 import { type DecodeVariant, decodeKernelSource } from './decode-wgsl.ts';
 import { type WideVariant, wideKernelSource } from './decode-wide-wgsl.ts';
@@ -136,14 +136,6 @@ export async function bindTexturePools(
   return bindTexture(ctx, input, plan, variant, pools, attn, merge);
 }
 
-function itemsArray(plan: SplitPlan): Uint32Array {
-  const a = new Uint32Array(plan.items.length * 4);
-  plan.items.forEach((it, i) => {
-    a.set([it.seq, it.keyStart, it.keyEnd, it.pageBase], i * 4);
-  });
-  return a;
-}
-
 function bindTexture(
   ctx: GpuContext,
   input: PagedDecodeInput,
@@ -177,7 +169,7 @@ function bindTexture(
   const owned = [
     createBuffer(ctx, 'texture attention params', UNIFORM, params),
     createBuffer(ctx, 'q', STORAGE_IN, input.q),
-    createBuffer(ctx, 'work items', STORAGE_IN, itemsArray(plan)),
+    createBuffer(ctx, 'work items', STORAGE_IN, packWorkItems(plan)),
     createBuffer(ctx, 'kv indices', STORAGE_IN, u32),
     createBuffer(ctx, 'partials', STORAGE_OUT, (mlOffset + nSub * input.numQoHeads * 2) * 4),
     createBuffer(ctx, 'merge params', UNIFORM, mergeParams),
