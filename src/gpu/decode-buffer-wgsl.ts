@@ -60,7 +60,7 @@ const headVecs = (v: BufferVariant) => Math.ceil(v.hb / 4);
 /** vec4 of heads 4h .. 4h + 3 (zero past the head block) as f(head). */
 const vec4Of = (v: BufferVariant, h: number, f: (g: number) => string) => `vec4<f32>(${range(4).map((i) => (4 * h + i < v.hb ? f(4 * h + i) : '0.0')).join(', ')})`;
 
-function loaders(v: BufferVariant): string {
+function loaders(): string {
   const load = (pool: string) => `fn load${pool.toUpperCase()}(bind: u32, i: u32) -> vec4<f32> {
   if (SPLIT && bind == 1u) {
     return vec4<f32>(${pool}1[i]);
@@ -166,7 +166,7 @@ fn qAt(i: u32) -> vec4<f32> {
   return ${v.qStage ? 'qs[i]' : 'q[i]'};
 }
 
-${loaders(v)}
+${loaders()}
 
 ${scoreKeys(v)}
 
