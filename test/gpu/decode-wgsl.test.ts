@@ -62,7 +62,7 @@ describe('generated texture-path kernels', () => {
     expect(chooseVariant(32, 128, 4, 'f16')).toMatchObject({ lanes: 32, wg: 32, nj: 1, hb: 4, kb: 4, format: 'rgba16float' });
     expect(chooseVariant(32, 64, 1, 'f32')).toMatchObject({ lanes: 16, wg: 32, nj: 1 });
     // wide heads: one pass over K/V for the whole group, column blocks of 8 x 4 vec4s
-    expect(chooseVariant(8, 512, 16, 'f32')).toEqual({ kind: 'wide', lanes: 8, nj: 4, hb: 16, kc: 128, format: 'rgba32float' });
+    expect(chooseVariant(8, 512, 16, 'f32')).toEqual({ kind: 'wide', lanes: 8, nj: 4, hb: 16, kc: 256, format: 'rgba32float' });
     expect(chooseVariant(8, 256, 3, 'f16')).toMatchObject({ kind: 'wide', hb: 4, format: 'rgba16float' });
     expect(chooseVariant(32, 512, 8, 'f32')).toMatchObject({ kind: 'narrow', lanes: 32, nj: 4, hb: 8 });
     expect(chooseVariant(8, 128, 8, 'f32', 4)).toMatchObject({ kind: 'wide', lanes: 4, nj: 4, hb: 8 });
