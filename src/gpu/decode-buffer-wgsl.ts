@@ -5,9 +5,10 @@
  * pool passes maxStorageBufferBindingSize. No subgroup operations: workgroup memory and barriers.
  *
  * One workgroup of WG = 32 threads per (work item, KV head, head block); it serves HB query heads
- * of the group (the group rounded up to a power of two, at most 4: a bigger block's registers cost
- * a software driver minutes of compile time), heads g0 .. g0 + HB - 1 with g0 = HB * workgroup z,
- * so each K/V row is loaded once per head block. Per tile of TILE = 128 keys:
+ * of the group (the group rounded up to a power of two, up to 16), heads g0 .. g0 + HB - 1 with
+ * g0 = HB * workgroup z, so each K/V row is loaded once per head block. Blocks of 8 and 16 heads
+ * compile slower (about a minute cold on lavapipe) but a latent group of 16 heads read in blocks
+ * of 4 read K/V four times: 0.4x the previous kernel, against 1.15x in one block. Per tile of TILE = 128 keys:
  *   A  thread t scores KPT keys of the tile (t, t + KSTRIDE, ...) against every head: each query
  *      vec4 is loaded once per head-dim step for all its keys -> scores[g][key] (scaled);
  *   B  thread g < group folds the tile into head g's running (max, sum) and turns its scores
@@ -27,7 +28,7 @@ import { AttentionParams, WorkItemLayout } from './layout.ts';
 import { lines, range, wgslStruct } from './wgsl-common.ts';
 
 export interface BufferVariant {
-  /** Query heads per workgroup: the group rounded up to 1, 2 or 4 (larger groups: several blocks). */
+  /** Query heads per workgroup: the group rounded up to 1, 2, 4, 8 or 16. */
   readonly hb: number;
   /** The pools are split over two bindings each. */
   readonly split: boolean;
@@ -42,10 +43,10 @@ export const BUFFER_TILE = 128;
 /** Query vec4s the staging area holds: 4 heads of head dim 512. */
 export const Q_STAGE_VEC4 = 512;
 /** Largest head block. */
-export const BUFFER_MAX_HB = 4;
+export const BUFFER_MAX_HB = 16;
 
-/** Keys per thread in phase A. */
-export const keysPerThread = (_hb: number) => 4;
+/** Keys per thread in phase A: 8 for big head blocks (each query vec4 load serves more keys). */
+export const keysPerThread = (hb: number) => (hb >= 8 ? 8 : 4);
 
 /** Workgroup memory of a variant (the host checks it against the device's limit). */
 export function bufferWorkgroupBytes(v: BufferVariant): number {

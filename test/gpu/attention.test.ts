@@ -59,8 +59,7 @@ describe('paged decode attention: GPU vs CPU reference', () => {
   it('all head dims and groups share few pipelines on each path', async () => {
     // Cold compiles cost seconds on a software driver: variants are kept few. Texture path, one
     // per (columns per lane, head block): d64 and d128 x head blocks 1, 4, 8, and the wide kernel's
-    // 1, 4, 8 shared by d256 and d512. Buffer path: head blocks 1 and 4 (group 8 = two blocks of 4).
-    // Plus the merge pass.
+    // 1, 4, 8 shared by d256 and d512. Buffer path: head blocks 1, 4 and 8. Plus the merge pass.
     const ctx = await requireGpu();
     const before = pipelineCount(ctx);
     for (const path of PATHS) {
@@ -73,7 +72,7 @@ describe('paged decode attention: GPU vs CPU reference', () => {
     }
     // Groups 1, 4, 8 as in the matrix above, so the count is the same whether or not it ran first.
     expect(before === 0 || pipelineCount(ctx) === before).toBe(true);
-    expect(pipelineCount(ctx)).toBe(9 + 2 + 1);
+    expect(pipelineCount(ctx)).toBe(9 + 3 + 1);
   });
 
   it('split counts from one chunk per sequence to one tile per chunk agree', async () => {
@@ -148,7 +147,7 @@ describe('paged decode attention: GPU vs CPU reference', () => {
     }
   });
 
-  it('groups that are not powers of two, and the largest group (16)', async () => {
+  it('groups that are not powers of two, and the largest group (16, also at head dim 512)', async () => {
     const ctx = await requireGpu();
     for (const path of PATHS) {
       for (const group of [2, 3, 6, 16]) {
@@ -157,6 +156,11 @@ describe('paged decode attention: GPU vs CPU reference', () => {
         const out = await runDecodeOnGpu(ctx, input, { chunkTokens: 128, path });
         expect(maxScaledError(out, referencePagedDecode(input)), `${path} group ${group}`).toBeLessThan(F32_TOL);
       }
+      // The latent shape of the benchmark (16 heads on one KV head of dim 512): the wide kernel's
+      // and the buffer kernel's largest head block, over more than one chunk of keys.
+      const latent = buildCase({ headDim: 512, group: 16, numKvHeads: 1, tokensPerBlock: 16, windowTokens: null, sinkTokens: 0, lens: [700, 3], seed: 16 });
+      const out = await runDecodeOnGpu(ctx, latent, { chunkTokens: 640, path });
+      expect(maxScaledError(out, referencePagedDecode(latent)), `${path} latent d512 x 16`).toBeLessThan(F32_TOL);
     }
   });
 
