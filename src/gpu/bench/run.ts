@@ -10,6 +10,7 @@
 import type { PagedDecodeInput } from '../../attn/inputs.ts';
 import { maxScaledError, referencePagedDecode } from '../../attn/reference.ts';
 import { choosePath, type GpuRunOptions, type KernelPath, type PreparedDecode, prepareDecode } from '../attention.ts';
+import { roundToHalf } from '../buffers.ts';
 import type { GpuContext } from '../device.ts';
 import { prepareNaive } from '../kernels.ts';
 import { previousKernel } from './baseline.ts';
@@ -122,10 +123,15 @@ function asWork(p: { encode(e: GPUCommandEncoder): void; destroy(): void }, amou
   return { amount, encode: (e) => p.encode(e), destroy: () => p.destroy() };
 }
 
+/**
+ * Error of the first two sequences against the CPU reference (f16 storage: on the same
+ * f16-rounded K/V the kernel reads), or null where the reference would take long.
+ */
 async function spotCheck(p: PreparedDecode, input: ReturnType<typeof buildBenchInput>, c: BenchCase): Promise<number | null> {
-  if (c.headDim > 128 || c.contextLen * Math.min(c.batch, 2) > 32768) return null;
+  if (c.contextLen * Math.min(c.batch, 2) * c.numQoHeads * c.headDim > 32768 * 32 * 128) return null;
   const out = await p.readOutput();
-  const head = { ...input, kvIndptr: input.kvIndptr.subarray(0, 3), kvLastPageLen: input.kvLastPageLen.subarray(0, 2), kvIndices: input.kvIndices.subarray(0, input.kvIndptr[2]) };
+  const pools = c.storage === 'f16' ? { kPool: roundToHalf(input.kPool), vPool: roundToHalf(input.vPool) } : {};
+  const head = { ...input, ...pools, kvIndptr: input.kvIndptr.subarray(0, 3), kvLastPageLen: input.kvLastPageLen.subarray(0, 2), kvIndices: input.kvIndices.subarray(0, input.kvIndptr[2]) };
   const ref = referencePagedDecode(head, false);
   return maxScaledError(out.subarray(0, ref.length), ref);
 }
