@@ -7,7 +7,6 @@
  * The clock lives here: --time-budget becomes a deadline callback the pure search polls.
  */
 import { InputError } from '../model/errors.ts';
-import { getPreset } from '../model/presets.ts';
 import { DEFAULT_ENGINE } from '../planner/index.ts';
 import { NAMED_SCENARIOS } from '../sim/index.ts';
 import { checkSubject, DEFAULT_WORK_UNITS, type Verdict } from '../verdict/check.ts';
@@ -16,8 +15,8 @@ import { presetSubject, type Subject, scenarioSubject, subjectFlags } from '../v
 import { commandArgs, type FlagSpec, flagBool, flagInt, flagNumber, flagString, type ParsedArgs } from './args.ts';
 import { engineKnobFlags, engineKnobValues, resolveEngines } from './engine-flags.ts';
 import type { Io } from './io.ts';
-import { knobsFromArgs, parseMode, withFlagNames } from './plan.ts';
-import { engineOptionsFromArgs, knobOverrides, policyFromArgs, SIMULATE_FLAGS } from './simulate.ts';
+import { knobsFromArgs, parseMode, presetFromArgs, withFlagNames } from './plan.ts';
+import { engineOptionsFromArgs, knobOverrides, policyFromArgs, SIMULATE_FLAGS, utilFromArgs } from './simulate.ts';
 
 const SHARED = new Set(['engine', 'scenario', 'preset', 'tokens-per-block', 'max-seq-len', 'max-batch-size', 'max-num-tokens', 'quota', 'kv-dtype', 'constraints', 'pool-ratio', 'draft-tokens', 'extra-kv-tokens', 'avg-seq-len', 'policy', 'max-util-for-resume', 'recompute-pause', 'stall-limit', 'vllm-admission', 'sglang-eviction']);
 
@@ -25,7 +24,8 @@ const SHARED = new Set(['engine', 'scenario', 'preset', 'tokens-per-block', 'max
 const ENGINE_KNOB_FLAGS = new Set(engineKnobFlags().map((f) => f.name));
 
 export const CHECK_FLAGS: FlagSpec[] = [
-  ...SIMULATE_FLAGS.filter((f) => SHARED.has(f.name) || ENGINE_KNOB_FLAGS.has(f.name)),
+  // A verdict re-plans its subject, so only a named scenario or a preset (no scenario file).
+  ...SIMULATE_FLAGS.filter((f) => SHARED.has(f.name) || ENGINE_KNOB_FLAGS.has(f.name)).map((f) => (f.name === 'scenario' ? { ...f, value: 'NAME', help: `named scenario: ${NAMED_SCENARIOS.map((s) => s.name).join(', ')}` } : f)),
   { name: 'time-budget', type: 'string', value: 'SECONDS', help: 'stop searching for a counterexample after this many CPU seconds and say unknown (default 20)' },
   { name: 'no-fixes', type: 'bool', help: 'skip the fix search' },
   { name: 'json', type: 'bool', help: 'print the verdict as JSON' },
@@ -36,7 +36,7 @@ export function subjectFromArgs(args: ParsedArgs): Subject {
   const run = {
     policy: policyFromArgs(args),
     enginePolicy: engineOptionsFromArgs(args),
-    maxUtilForResume: flagNumber(args, 'max-util-for-resume', 0, 1) ?? 0.95,
+    maxUtilForResume: utilFromArgs(args) ?? 0.95,
     recomputePause: flagBool(args, 'recompute-pause'),
     stallLimit: flagInt(args, 'stall-limit', 1) ?? 1000,
   };
@@ -52,7 +52,7 @@ export function subjectFromArgs(args: ParsedArgs): Subject {
     if (args.flags.has('preset')) throw new InputError('--preset', flagString(args, 'preset'), `nothing: --scenario ${named.name} fixes the model`);
     return withFlagNames(() => scenarioSubject(named.name, { engine, mode, knobs: knobOverrides(args), run, engineKnobs }));
   }
-  const model = getPreset(flagString(args, 'preset') ?? 'deepseek-v4-flash');
+  const model = presetFromArgs(args);
   const { kvDtype, swaScratchRewindTokens: _s, ...knobs } = withFlagNames(() => knobsFromArgs(args, model));
   // The planner names its own fields (tokens_per_block, ...): report the flags the user typed.
   return withFlagNames(() => presetSubject(model.id, { engine, mode, kvDtype, knobs, run, engineKnobs }));

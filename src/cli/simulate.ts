@@ -7,7 +7,7 @@
 import { isKvDtype, KV_DTYPES, type KvDtype } from '../model/dtype.ts';
 import { DEFAULT_WORKLOAD } from '../model/engine-defaults.ts';
 import { InputError } from '../model/errors.ts';
-import { parseInteger } from '../model/parse.ts';
+import { decimalOrNull, parseInteger } from '../model/parse.ts';
 import type { EngineScenario, ModelKnobs } from '../planner/index.ts';
 import type { SimInput } from '../sim/index.ts';
 import { NAMED_SCENARIOS, POLICY_NAMES, type PolicyName, runSimulation, scenarioConfig, traceToCsv, traceToObject } from '../sim/index.ts';
@@ -183,6 +183,15 @@ export function engineOptionsFromArgs(args: ParsedArgs) {
   return { ...(a ? { vllmAdmission: a as VllmAdmission } : {}), ...(e ? { sglangEviction: e as SglangEviction } : {}) };
 }
 
+/** --max-util-for-resume in (0, 1], as trtllm-v2@main's knob takes it (0 would never resume anyone). */
+export function utilFromArgs(args: ParsedArgs): number | undefined {
+  const raw = flagString(args, 'max-util-for-resume');
+  if (raw === undefined) return undefined;
+  const v = decimalOrNull(raw);
+  if (v === null || !(v > 0 && v <= 1)) throw new InputError('--max-util-for-resume', raw, 'a number in (0, 1]');
+  return v;
+}
+
 export function policyFromArgs(args: ParsedArgs): PolicyName | undefined {
   const p = flagString(args, 'policy');
   if (p !== undefined && !(POLICY_NAMES as readonly string[]).includes(p)) throw new InputError('--policy', p, POLICY_NAMES.join(', '));
@@ -194,7 +203,7 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
   const workload = workloadFromArgs(args, io);
   const run = {
     policy: policyFromArgs(args),
-    maxUtilForResume: flagNumber(args, 'max-util-for-resume', 0, 1),
+    maxUtilForResume: utilFromArgs(args),
     recomputePause: flagBool(args, 'recompute-pause') || undefined,
     maxSteps: flagInt(args, 'max-steps', 1),
     stallLimit: flagInt(args, 'stall-limit', 1),
