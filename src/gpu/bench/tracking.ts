@@ -51,13 +51,13 @@ export function trackingGroups(cases: readonly BenchCase[]): BenchCase[][] {
 }
 
 /** This process's CPU time in ms (all its threads), or null outside Node. */
-function cpuMs(): number | null {
+export function cpuMs(): number | null {
   const usage = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
   return usage ? (usage.user + usage.system) / 1000 : null;
 }
 
 /** Time prepared decodes interleaved, order reversed every other rep: wall and CPU ms per dispatch, per rep. */
-async function interleaveAbba(ctx: GpuContext, ps: readonly PreparedDecode[], reps: number, targetMs: number) {
+export async function interleaveAbba(ctx: GpuContext, ps: ReadonlyArray<{ encode(e: GPUCommandEncoder): void }>, reps: number, targetMs: number) {
   const first = await timeDispatches(ctx, ps[0], 1);
   const n = dispatchesFor(first, targetMs);
   for (const p of ps.slice(1)) await timeDispatches(ctx, p, 1);
@@ -75,7 +75,8 @@ async function interleaveAbba(ctx: GpuContext, ps: readonly PreparedDecode[], re
   return { wall, cpu };
 }
 
-const pairedMedian = (a: readonly number[], b: readonly number[]) => median(b.map((t, r) => t / a[r]));
+/** Median over reps of b[r] / a[r]. */
+export const pairedMedian = (a: readonly number[], b: readonly number[]) => median(b.map((t, r) => t / a[r]));
 
 async function trackGroup(ctx: GpuContext, group: BenchCase[], path: KernelPath, reps: number, targetMs: number): Promise<TrackingRow> {
   const binding = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
