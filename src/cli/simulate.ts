@@ -16,7 +16,7 @@ import { renderSimulation } from '../sim/report.ts';
 import type { LengthDist, RequestSpec, Workload } from '../sim/types.ts';
 import { distMax, parseTrace } from '../sim/workload.ts';
 import { commandArgs, type FlagSpec, flagBool, flagInt, flagNumber, flagString, type ParsedArgs, parseBytes, withUserNames } from './args.ts';
-import { engineKnobFlags, resolveEngines } from './engine-flags.ts';
+import { engineKnobFlags, engineKnobValues, resolveEngines } from './engine-flags.ts';
 
 /** A scenario file carries no maxSeqLen: its longest batch entry is the longest request it was sized for. */
 function scenarioMaxSeqLen(s: EngineScenario): number {
@@ -216,7 +216,8 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
     if (args.flags.has('preset') || args.flags.has('config')) throw new InputError('--preset', flagString(args, 'preset') ?? flagString(args, 'config'), `nothing: --scenario ${named.name} fixes the model`);
     const [engine] = resolveEngines(args, named.engine);
     const constraints = parseMode(flagString(args, 'constraints') ?? named.defaultConstraints, engine);
-    const built = withFlagNames(() => scenarioConfig(named.name, { engine, constraints, knobs: knobOverrides(args), workload: workload ?? undefined, ...run }));
+    const engineKnobs = engineKnobValues(args, [engine], SIMULATE_READS);
+    const built = withFlagNames(() => scenarioConfig(named.name, { engine, constraints, knobs: knobOverrides(args), engineKnobs, workload: workload ?? undefined, ...run }));
     checkLengths(workload, args, built.knobs.maxSeqLen, built.knobs.draftTokens);
     return { config: built.config, label: `${named.name} (${engine}, constraints ${constraints}): ${named.story}` };
   }
