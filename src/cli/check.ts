@@ -7,6 +7,7 @@
  * The clock lives here: --time-budget becomes a deadline callback the pure search polls.
  */
 import { InputError } from '../model/errors.ts';
+import { getEngine } from '../planner/engines/registry.ts';
 import { DEFAULT_ENGINE } from '../planner/index.ts';
 import { NAMED_SCENARIOS } from '../sim/index.ts';
 import { checkSubject, DEFAULT_WORK_UNITS, type Verdict } from '../verdict/check.ts';
@@ -54,6 +55,9 @@ export function subjectFromArgs(args: ParsedArgs): Subject {
   }
   const model = presetFromArgs(args);
   const { kvDtype, swaScratchRewindTokens: _s, ...knobs } = withFlagNames(() => knobsFromArgs(args, model));
+  // An engine with its own block size default (vLLM 16, SGLang 1) uses it, as kvpool plan and simulate do.
+  const ownBlock = getEngine(engine).defaultTokensPerBlock;
+  if (ownBlock !== undefined && !args.flags.has('tokens-per-block')) knobs.tokensPerBlock = ownBlock;
   // The planner names its own fields (tokens_per_block, ...): report the flags the user typed.
   return withFlagNames(() => presetSubject(model.id, { engine, mode, kvDtype, knobs, run, engineKnobs }));
 }

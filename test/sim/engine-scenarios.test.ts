@@ -139,5 +139,14 @@ describe('the engine scenarios are sized from the knobs given (never ignored)', 
     const b = await check(['--swa-full-tokens-ratio', '0.3']);
     expect(b).not.toEqual(a);
     expect(b).toEqual(JSON.parse(sim.stdout).slotCounts);
+    // Without --tokens-per-block each engine takes its own block size (vLLM 16, SGLang page 1), in check as in simulate.
+    for (const engine of ['sglang', 'vllm-v1']) {
+      const own = ['--preset', 'gemma-3-27b', '--engine', engine, '--quota', '24GiB', '--max-seq-len', '8192'];
+      const io = memoryIo();
+      await main(['check', ...own, '--no-fixes', '--json'], io);
+      const run = memoryIo();
+      await main(['simulate', ...own, '--requests', '1', '--json'], run);
+      expect(JSON.parse(io.stdout).bounds.map((g: { slots: number }) => g.slots), engine).toEqual(JSON.parse(run.stdout).slotCounts);
+    }
   }, 60_000);
 });
