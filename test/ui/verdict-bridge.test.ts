@@ -79,6 +79,9 @@ describe('the page verdict', () => {
       const page = [...computeRun(s, null).plan.slotCounts];
       expect(page, name).not.toEqual([...computeRun(baseState(name), null).plan.slotCounts]);
       expect([...planSubject(subjectOf(s) as Subject).slotCounts], name).toEqual(page);
+      // The story keeps the scenario's own numbers, and says which knobs this run changed.
+      expect(computeRun(s, null).run.story, name).toMatch(/The story's numbers are the scenario as it ships; this run changes (.*, )?quota/);
+      expect(computeRun(baseState(name), null).run.story, name).not.toContain('this run changes');
     }
   }, 120_000);
 

@@ -56,6 +56,17 @@ export function scenarioKnobOverrides(s: UiState): Partial<ModelKnobs> {
   return out;
 }
 
+/** Field labels of the knobs a named scenario's story is told with. */
+const KNOB_LABELS: Record<string, string> = { tokensPerBlock: 'tokens per block', maxSeqLen: 'maxSeqLen', maxBatchSize: 'maxBatchSize', maxNumTokens: 'maxNumTokens', quotaBytes: 'quota', poolRatio: 'pool ratio', kvDtype: 'KV dtype', avgSeqLen: 'avg_seq_len', maxCudaGraphBatchSize: 'CUDA-graph cap', estimationPass: 'estimation pass' };
+
+/** When the page changed a named scenario's knobs, the story's numbers are the scenario's own: say so, and what changed. */
+function changedNote(s: UiState): string {
+  const names = Object.keys(scenarioKnobOverrides(s)).map((k) => KNOB_LABELS[k] ?? k);
+  const base = baseState(s.scenario).knobs;
+  for (const [k, v] of Object.entries(s.knobs)) if (JSON.stringify(v) !== JSON.stringify(base[k] ?? null) && !(k in KNOB_LABELS)) names.push(k);
+  return names.length === 0 ? '' : ` (The story's numbers are the scenario as it ships; this run changes ${names.join(', ')}.)`;
+}
+
 /** The requests of the run: the scenario's own (undefined), an imported trace, or generated. */
 function workloadOf(s: UiState, named: boolean): { kind: 'spec'; spec: WorkloadSpec } | readonly RequestSpec[] | undefined {
   if (s.workload === 'trace') {
@@ -152,7 +163,7 @@ export function computeRun(s: UiState, custom: CustomModel | null): RunResult {
   }
   const trace = runSimulation(input);
   const source = s.workload === 'trace' ? ' (imported request trace)' : workload ? ' (generated workload)' : '';
-  const story = named ? `${scenarioStory(s.scenario)}${source}` : `${scenarioStory('custom')}${source}`;
+  const story = named ? `${scenarioStory(s.scenario)}${source}${changedNote(s)}` : `${scenarioStory('custom')}${source}`;
   const e = getEngine(s.engine, 'engine');
   return { plan, planView, trace, run: traceToRunView(trace, plan, story, { engine: e.id, engineHasModes: e.modes !== null }) };
 }
