@@ -114,6 +114,9 @@ describe('the engine scenarios are sized from the knobs given (never ignored)', 
     const sgl = await slots(['--scenario', 'sglang-29662']);
     expect(sgl).toEqual([1250, 1000]);
     const ratio = await slots(['--scenario', 'sglang-29662', '--swa-full-tokens-ratio', '0.5']);
+    const told = memoryIo();
+    await main(['simulate', '--scenario', 'sglang-29662', '--quota', '1GiB', '--swa-full-tokens-ratio', '0.5'], told);
+    expect(told.stdout).toContain("this run changes --quota, --swa-full-tokens-ratio.");
     expect(ratio[1] / ratio[0]).toBeCloseTo(0.5, 2);
     for (const [args, flag] of [
       [['--scenario', 'vllm-39734', '--kv-dtype', 'fp8'], '--kv-dtype'],
