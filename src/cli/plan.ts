@@ -60,6 +60,8 @@ export const FIELD_TO_FLAG: ReadonlyMap<string, string> = new Map([
   ['avgSeqLen', '--avg-seq-len'],
   ['poolRatio', '--pool-ratio'],
   ['maxCudaGraphBatchSize', '--max-cuda-graph-batch-size'],
+  ['kvDtype', '--kv-dtype'],
+  ['estimationPass', '--estimation-pass'],
 ]);
 
 export function withFlagNames<T>(fn: () => T): T {
@@ -83,7 +85,12 @@ export async function loadModel(args: ParsedArgs, io: Io): Promise<ModelSpec> {
     const { modelFromHfConfig } = await import('../model/hf-config.ts');
     return modelFromHfConfig(raw, { id: configPath.replace(/^.*\//, '').replace(/(\.config)?\.json$/, '') });
   }
-  return getPreset(flagString(args, 'preset') ?? 'deepseek-v4-flash');
+  return presetFromArgs(args);
+}
+
+/** --preset ID (default deepseek-v4-flash); an unknown id is named as the flag. */
+export function presetFromArgs(args: ParsedArgs): ModelSpec {
+  return withUserNames(new Map([['preset', '--preset']]), () => getPreset(flagString(args, 'preset') ?? 'deepseek-v4-flash'));
 }
 
 /** Engine knobs from flags, with the model's defaults. Shared with `kvpool simulate`. */

@@ -7,7 +7,7 @@
 import { isKvDtype, KV_DTYPES, type KvDtype } from '../model/dtype.ts';
 import { DEFAULT_WORKLOAD } from '../model/engine-defaults.ts';
 import { InputError } from '../model/errors.ts';
-import { parseInteger } from '../model/parse.ts';
+import { decimalOrNull, parseInteger } from '../model/parse.ts';
 import type { EngineScenario, ModelKnobs } from '../planner/index.ts';
 import type { SimInput } from '../sim/index.ts';
 import { NAMED_SCENARIOS, POLICY_NAMES, type PolicyName, runSimulation, scenarioConfig, traceToCsv, traceToObject } from '../sim/index.ts';
@@ -16,13 +16,14 @@ import { renderSimulation } from '../sim/report.ts';
 import type { LengthDist, RequestSpec, Workload } from '../sim/types.ts';
 import { distMax, parseTrace } from '../sim/workload.ts';
 import { commandArgs, type FlagSpec, flagBool, flagInt, flagNumber, flagString, type ParsedArgs, parseBytes, withUserNames } from './args.ts';
-import { engineKnobFlags, resolveEngines } from './engine-flags.ts';
+import { engineKnobFlags, engineKnobValues, resolveEngines } from './engine-flags.ts';
 
 /** A scenario file carries no maxSeqLen: its longest batch entry is the longest request it was sized for. */
 function scenarioMaxSeqLen(s: EngineScenario): number {
   return Math.max(1, ...[s.typical_step, ...s.constraints].flatMap((b) => (b ? b.kv_caches.map((kv) => kv[0]) : [])));
 }
 
+import { allKnobs } from '../planner/engines/registry.ts';
 import type { Io } from './io.ts';
 import { enginesFromArgs, FIELD_TO_FLAG, modelWarnings, PLAN_FLAGS, parseMode, parseRatio, planFromArgs, withFlagNames } from './plan.ts';
 import { otherEngineRun } from './plan-engines.ts';
@@ -183,6 +184,15 @@ export function engineOptionsFromArgs(args: ParsedArgs) {
   return { ...(a ? { vllmAdmission: a as VllmAdmission } : {}), ...(e ? { sglangEviction: e as SglangEviction } : {}) };
 }
 
+/** --max-util-for-resume in (0, 1], as trtllm-v2@main's knob takes it (0 would never resume anyone). */
+export function utilFromArgs(args: ParsedArgs): number | undefined {
+  const raw = flagString(args, 'max-util-for-resume');
+  if (raw === undefined) return undefined;
+  const v = decimalOrNull(raw);
+  if (v === null || !(v > 0 && v <= 1)) throw new InputError('--max-util-for-resume', raw, 'a number in (0, 1]');
+  return v;
+}
+
 export function policyFromArgs(args: ParsedArgs): PolicyName | undefined {
   const p = flagString(args, 'policy');
   if (p !== undefined && !(POLICY_NAMES as readonly string[]).includes(p)) throw new InputError('--policy', p, POLICY_NAMES.join(', '));
@@ -194,7 +204,7 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
   const workload = workloadFromArgs(args, io);
   const run = {
     policy: policyFromArgs(args),
-    maxUtilForResume: flagNumber(args, 'max-util-for-resume', 0, 1),
+    maxUtilForResume: utilFromArgs(args),
     recomputePause: flagBool(args, 'recompute-pause') || undefined,
     maxSteps: flagInt(args, 'max-steps', 1),
     stallLimit: flagInt(args, 'stall-limit', 1),
@@ -207,9 +217,12 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
     if (args.flags.has('preset') || args.flags.has('config')) throw new InputError('--preset', flagString(args, 'preset') ?? flagString(args, 'config'), `nothing: --scenario ${named.name} fixes the model`);
     const [engine] = resolveEngines(args, named.engine);
     const constraints = parseMode(flagString(args, 'constraints') ?? named.defaultConstraints, engine);
-    const built = withFlagNames(() => scenarioConfig(named.name, { engine, constraints, knobs: knobOverrides(args), workload: workload ?? undefined, ...run }));
+    const engineKnobs = engineKnobValues(args, [engine], SIMULATE_READS);
+    const built = withFlagNames(() => scenarioConfig(named.name, { engine, constraints, knobs: knobOverrides(args), engineKnobs, workload: workload ?? undefined, ...run }));
     checkLengths(workload, args, built.knobs.maxSeqLen, built.knobs.draftTokens);
-    return { config: built.config, label: `${named.name} (${engine}, constraints ${constraints}): ${named.story}` };
+    const changed = [...Object.keys(knobOverrides(args)).map((k) => FIELD_TO_FLAG.get(k) ?? k), ...Object.keys(engineKnobs).map((k) => `--${allKnobs().find((x) => x.spec.name === k)?.spec.flag ?? k}`)];
+    const note = changed.length > 0 ? ` (The story's numbers are the scenario as it ships; this run changes ${changed.join(', ')}.)` : '';
+    return { config: built.config, label: `${named.name} (${engine}, constraints ${constraints}): ${named.story}${note}` };
   }
   if (scenario !== undefined) {
     // Not a named scenario: it must be a scenario file; say both options if it is neither.

@@ -6,14 +6,14 @@
  */
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { InputError } from '../model/errors.ts';
 import { NAMED_SCENARIOS, scenarioConfig } from '../sim/index.ts';
 import type { RequestSpec } from '../sim/types.ts';
 import { parseTrace, resolveWorkload } from '../sim/workload.ts';
-import { axisValues, type CellResult, evaluateCell, SWEEP_KNOBS, type SweepAxis, type SweepCell, sweepCells } from '../verdict/sweep.ts';
-import { commandArgs, type FlagSpec, flagBool, flagInt, flagString, type ParsedArgs, parseBytes } from './args.ts';
+import { type CellResult, evaluateCell, SWEEP_KNOBS, type SweepCell, sweepCells } from '../verdict/sweep.ts';
+import { commandArgs, type FlagSpec, flagBool, flagInt, flagString, type ParsedArgs } from './args.ts';
 import { CHECK_FLAGS, subjectFromArgs } from './check.ts';
 import type { Io } from './io.ts';
+import { sweepAxes } from './sweep-axis.ts';
 
 export const SWEEP_FLAGS: FlagSpec[] = [
   ...CHECK_FLAGS.filter((f) => !['time-budget', 'no-fixes', 'json', 'help'].includes(f.name)),
@@ -29,16 +29,6 @@ export const SWEEP_FLAGS: FlagSpec[] = [
   { name: 'json', type: 'bool', help: 'print the grid as JSON' },
   { name: 'help', type: 'bool', help: 'show this help' },
 ];
-
-function axisFromArgs(args: ParsedArgs, flag: 'x' | 'y'): SweepAxis {
-  const raw = flagString(args, flag);
-  if (raw === undefined) throw new InputError(`--${flag}`, raw, 'KNOB=A,B,.. or KNOB=A:B:N');
-  const eq = raw.indexOf('=');
-  if (eq < 0) throw new InputError(`--${flag}`, raw, 'KNOB=A,B,.. or KNOB=A:B:N');
-  const knob = raw.slice(0, eq).trim();
-  const parse = (s: string) => (knob === 'quota' ? parseBytes(`--${flag} quota`, s) : Number(s));
-  return { knob, values: axisValues(knob, raw.slice(eq + 1), parse) };
-}
 
 function workloadFromArgs(args: ParsedArgs, io: Io): RequestSpec[] {
   const trace = flagString(args, 'trace');
@@ -63,11 +53,24 @@ export class CellPool {
 
   /** Resolves once every thread has loaded the core and answered (so timings exclude start-up). */
   ready(): Promise<void> {
-    return Promise.all(this.workers.map((w) => new Promise<void>((resolve, reject) => {
-      w.once('message', () => resolve());
-      w.once('error', reject);
-      w.postMessage({ id: -1, ping: true });
-    }))).then(() => undefined);
+    return this.threadCpu().then(() => undefined);
+  }
+
+  /** Each thread's CPU seconds so far (null where the platform does not say); call between runs. */
+  threadCpu(): Promise<(number | null)[]> {
+    return Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<number | null>((resolve, reject) => {
+            w.once('error', reject);
+            w.once('message', (m: { cpu?: number | null }) => {
+              w.off('error', reject);
+              resolve(m.cpu ?? null);
+            });
+            w.postMessage({ id: -1, ping: true });
+          }),
+      ),
+    );
   }
 
   run(cells: readonly SweepCell[], workload: readonly RequestSpec[], workUnits: number, progress: (done: number) => void): Promise<CellResult[]> {
@@ -126,9 +129,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   const args = commandArgs('sweep', argv, SWEEP_FLAGS, { usage: 'sweep --x KNOB=VALUES --y KNOB=VALUES [flags]', summary: 'The verdict, max concurrent decodes and tokens per pass over a grid of two knobs, computed on worker threads.' }, io);
   if (!args) return 0;
   const base = subjectFromArgs(args);
-  const x = axisFromArgs(args, 'x');
-  const y = axisFromArgs(args, 'y');
-  if (x.knob === y.knob) throw new InputError('--y', y.knob, `a knob other than --x ${x.knob}`);
+  const { x, y } = sweepAxes(args, base);
   const cells = sweepCells(base, x, y);
   const workload = workloadFromArgs(args, io);
   const workUnits = flagInt(args, 'cell-budget', 1) ?? 2_000_000;

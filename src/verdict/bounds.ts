@@ -126,33 +126,81 @@ export interface Bounds {
 function worstPassOf(lcs: readonly LcBounds[], D: number, B: number, maxPrompt: number) {
   const fresh = (f: number) => lcs.reduce((a, l) => a + l.fresh(f), 0);
   const cont = (c: number) => lcs.reduce((a, l) => a + l.cont(c), 0);
-  const memo = new Map<number, { blocks: number; extra: number; chunk: number }>();
-  let contExtra: Float64Array | null = null;
-  return (holders: number) => {
-    const hit = memo.get(holders);
-    if (hit) return hit;
-    if (holders <= 0) return { blocks: 0, extra: 0, chunk: 0 };
-    let bestExtra = Math.max(0, fresh(Math.min(B, maxPrompt)) - D);
-    let chunk = 0;
+  // The blocks past holders x D depend on the holders only through "one, or two and more" (one
+  // holder carries the larger chunk, two carry both), so both are found in one scan, once: the
+  // search asks for every holder count from 1 to maxBatchSize + 1.
+  let extras: { extra: number; chunk: number }[] | null = null;
+  const scan = () => {
+    const first = Math.max(0, fresh(Math.min(B, maxPrompt)) - D);
+    const one = { extra: first, chunk: 0 };
+    const many = { extra: first, chunk: 0 };
     const bc = Math.min(B, maxPrompt - 1);
-    if (!contExtra) {
-      contExtra = new Float64Array(Math.max(0, bc) + 1);
-      for (let c = 1; c <= bc; c++) contExtra[c] = Math.max(0, cont(c) - D);
-    }
     for (let c = 1; c <= bc; c++) {
-      const e1 = contExtra[c];
+      const e1 = Math.max(0, cont(c) - D);
       const r = B - c;
       const e2 = r >= 1 ? Math.max(0, fresh(Math.min(r, maxPrompt)) - D) : 0;
-      const v = holders >= 2 ? e1 + e2 : Math.max(e1, e2);
-      if (v > bestExtra) {
-        bestExtra = v;
-        chunk = c;
+      if (Math.max(e1, e2) > one.extra) {
+        one.extra = Math.max(e1, e2);
+        one.chunk = c;
+      }
+      if (e1 + e2 > many.extra) {
+        many.extra = e1 + e2;
+        many.chunk = c;
       }
     }
-    const out = { blocks: holders * D + bestExtra, extra: bestExtra, chunk };
-    memo.set(holders, out);
-    return out;
+    return [one, many];
   };
+  return (holders: number) => {
+    if (holders <= 0) return { blocks: 0, extra: 0, chunk: 0 };
+    const e = (extras ??= scan())[holders >= 2 ? 1 : 0];
+    return { blocks: holders * D + e.extra, extra: e.extra, chunk: e.chunk };
+  };
+}
+
+/** What a pool group's bounds are apart from its slot counts: a function of its life cycles and the limits. */
+interface GroupShape {
+  readonly windows: readonly (number | null | 'ssm')[];
+  readonly D: number;
+  readonly Db: number;
+  readonly freshChunk: number;
+  readonly contMax: number;
+  readonly reservation: number;
+  readonly lengthIndependent: boolean;
+  readonly worstPass: PoolGroupBound['worstPass'];
+}
+
+const shapeMemo = new Map<string, GroupShape>();
+
+/**
+ * A pool group's slot-free bounds, remembered by its life cycles' shapes and the limits: the cells
+ * of a sweep over quota or maxBatchSize (and a fix search's re-plans) share them, where each used
+ * to scan every chunk length (8k of them) again.
+ */
+function groupShape(lcList: readonly LifeCycle[], tpb: number, d: number, L: number, B: number, maxPrompt: number): GroupShape {
+  const key = `${lcList.map((lc) => (lc.kind === 'ssm' ? 'ssm' : `${lc.windowTokens}/${lc.sinkBlocks}`)).join(',')}|${tpb}:${d}:${L}:${B}:${maxPrompt}`;
+  let hit = shapeMemo.get(key);
+  if (hit) return hit;
+  const lcs = lcList.map((lc) => lcBounds(lc, tpb, d, L, maxPrompt));
+  const D = lcs.reduce((a, l) => a + l.decodeWorst, 0);
+  let contMax = 0;
+  for (let c = 1; c <= Math.min(B, maxPrompt - 1); c++) {
+    let sum = 0;
+    for (const l of lcs) sum += l.cont(c);
+    if (sum > contMax) contMax = sum;
+  }
+  hit = {
+    windows: lcList.map((lc) => (lc.kind === 'ssm' ? 'ssm' : lc.windowTokens)),
+    D,
+    Db: lcs.reduce((a, l) => a + l.decodeBest, 0),
+    freshChunk: lcs.reduce((a, l) => a + l.fresh(Math.min(B, maxPrompt)), 0),
+    contMax,
+    reservation: lcList.reduce((a, lc) => a + worstBlocks(lc, Math.max(1, maxPrompt), 1, tpb, B, d), 0),
+    lengthIndependent: lcList.every((lc) => lc.kind === 'ssm' || lc.windowTokens !== null),
+    worstPass: worstPassOf(lcs, D, B, maxPrompt),
+  };
+  if (shapeMemo.size > 256) shapeMemo.clear(); // bounded: a pure cache
+  shapeMemo.set(key, hit);
+  return hit;
 }
 
 const boundsMemo = new WeakMap<Plan, Map<string, Bounds>>();
@@ -169,38 +217,71 @@ export function computeBounds(s: Subject, plan: Plan): Bounds {
   const B = schedulerTokens(s);
   const maxPrompt = maxPromptTokens(s);
   const poolGroups = plan.poolGroups.map((g, pg): PoolGroupBound => {
-    const lcList = g.lifeCycleIds.map((id) => plan.lifeCycles[id]);
-    const lcs = lcList.map((lc) => lcBounds(lc, tpb, d, L, maxPrompt));
-    const D = lcs.reduce((a, l) => a + l.decodeWorst, 0);
-    const Db = lcs.reduce((a, l) => a + l.decodeBest, 0);
-    const freshChunk = lcs.reduce((a, l) => a + l.fresh(Math.min(B, maxPrompt)), 0);
-    let contMax = 0;
-    for (let c = 1; c <= Math.min(B, maxPrompt - 1); c++) contMax = Math.max(contMax, lcs.reduce((a, l) => a + l.cont(c), 0));
+    const g0 = groupShape(g.lifeCycleIds.map((id) => plan.lifeCycles[id]), tpb, d, L, B, maxPrompt);
+    const { D, Db } = g0;
     const slots = plan.slotCounts[pg];
-    const reservation = lcList.reduce((a, lc) => a + worstBlocks(lc, Math.max(1, maxPrompt), 1, tpb, B, d), 0);
     return {
       poolGroup: pg,
       name: g.name,
-      windows: lcList.map((lc) => (lc.kind === 'ssm' ? 'ssm' : lc.windowTokens)),
+      windows: g0.windows,
       slots,
       minSlots: plan.minSlots?.[pg] ?? 0,
       slotBytes: g.slotBytes,
       decodeBlocksWorst: D,
       decodeBlocksBest: Db,
-      freshChunkBlocks: freshChunk,
-      continuationBlocks: contMax,
-      singleRequestBlocks: Math.max(D, freshChunk, contMax),
-      reservationBlocks: reservation,
+      freshChunkBlocks: g0.freshChunk,
+      continuationBlocks: g0.contMax,
+      singleRequestBlocks: Math.max(D, g0.freshChunk, g0.contMax),
+      reservationBlocks: g0.reservation,
       concurrentWorst: D > 0 ? Math.floor(slots / D) : Number.POSITIVE_INFINITY,
       concurrentBest: Db > 0 ? Math.floor(slots / Db) : Number.POSITIVE_INFINITY,
-      lengthIndependent: lcList.every((lc) => lc.kind === 'ssm' || lc.windowTokens !== null),
-      worstPass: worstPassOf(lcs, D, B, maxPrompt),
+      lengthIndependent: g0.lengthIndependent,
+      worstPass: g0.worstPass,
     };
   });
   const out: Bounds = { tokensPerBlock: tpb, maxSeqLen: L, maxNumTokens: B, maxPrompt, poolGroups };
   if (byKey.size > 16) byKey.clear();
   byKey.set(key, out);
   return out;
+}
+
+/**
+ * What requestFootprint reads of a plan: block size, life cycles and which pool group each is in
+ * (not the slot counts, so the cells of a sweep over quota or maxBatchSize share it).
+ */
+const shapeKeys = new WeakMap<Plan, string>();
+function footprintShape(plan: Plan): string {
+  let k = shapeKeys.get(plan);
+  if (k === undefined) {
+    const lcs = plan.lifeCycles.map((lc) => (lc.kind === 'ssm' ? `s${plan.lifeCyclePoolGroup[lc.id]}` : `${lc.windowTokens}/${lc.sinkBlocks}/${plan.lifeCyclePoolGroup[lc.id]}`));
+    k = `${plan.tokensPerBlock}|${plan.slotCounts.length}|${lcs.join(',')}`;
+    shapeKeys.set(plan, k);
+  }
+  return k;
+}
+
+const footprintMemo = new Map<string, Map<string, readonly number[]>>();
+
+/**
+ * requestFootprint, remembered by what it reads: the counterexample search proves the same few
+ * request shapes at every list size (1 .. maxBatchSize + 1) and in every cell of a sweep, and this
+ * scan was a third of a sweep cell. Bounded: a pure cache.
+ */
+export function footprintOf(s: Subject, plan: Plan, r: { prompt: number; output: number }): readonly number[] {
+  const shape = `${footprintShape(plan)}|${s.knobs.draftTokens}|${schedulerTokens(s)}`;
+  let byKey = footprintMemo.get(shape);
+  if (!byKey) {
+    if (footprintMemo.size > 64) footprintMemo.clear();
+    footprintMemo.set(shape, (byKey = new Map()));
+  }
+  const key = `${r.prompt}:${r.output}`;
+  let f = byKey.get(key);
+  if (!f) {
+    if (byKey.size > 4096) byKey.clear();
+    f = requestFootprint(s, plan, r);
+    byKey.set(key, f);
+  }
+  return f;
 }
 
 /**
