@@ -159,8 +159,7 @@ ${range(v.kb)
 ${reduceLines(v, ind)}
 ${softmaxLines(v, ind)}
 ${rowLines(v, 'let ', 'v', 'vPool', 'x', ind)}
-${accumulateLines(v, ind)}
-${v.prefetch ? lines(v.kb, (b) => `x${b} = nx${b}; ${range(v.nj).map((j) => `k${b}_${j} = nk${b}_${j};`).join(' ')}`, ind) : ''}
+${accumulateLines(v, ind)}${v.prefetch ? `\n${lines(v.kb, (b) => `x${b} = nx${b}; ${range(v.nj).map((j) => `k${b}_${j} = nk${b}_${j};`).join(' ')}`, ind)}` : ''}
   }
   let sub = wg.x * TEAMS + team;
   let head0 = sub * params.numQoHeads + kvHead * group;
