@@ -13,7 +13,7 @@ import { LIMITS, URL_CONFIG_CHARS } from '../../limits.ts';
 import { KV_DTYPES } from '../../model/dtype.ts';
 import { DEFAULT_WORKLOAD, engineDefaultsFor, parseSize } from '../../model/engine-defaults.ts';
 import { decimalOrNull, integerOrNull } from '../../model/parse.ts';
-import { getPreset, hasPreset } from '../../model/presets.ts';
+import { getPreset, hasPreset, presetId } from '../../model/presets.ts';
 import { CONSTRAINT_MODES } from '../../planner/build.ts';
 import { allKnobs, DEFAULT_ENGINE, engineIds, getEngine } from '../../planner/engines/registry.ts';
 import type { KnobSpec, KnobValue } from '../../planner/engines/types.ts';
@@ -168,7 +168,8 @@ export const PARAMS: readonly AnySpec[] = [
     key: 'preset',
     url: 'preset',
     label: 'Model preset',
-    parse: (raw) => (PRESET_ID.test(raw) && hasPreset(raw) ? raw : { error: 'a preset id such as deepseek-v4-flash (kvpool presets lists them)' }),
+    // An alias (mistral-7b) reads as its canonical id: the picker's option, and the id the link is rewritten to.
+    parse: (raw) => (PRESET_ID.test(raw) ? presetId(raw) : null) ?? { error: 'a preset id such as deepseek-v4-flash (kvpool presets lists them)' },
     serialize: (v) => v,
   },
   enumParam('engine', 'engine', 'Engine (sizer)', ENGINE_IDS),
