@@ -12,6 +12,7 @@ export {};
 if (process.argv.includes('--cold')) process.env.MESA_SHADER_CACHE_DISABLE = 'true';
 
 const { casesFor, runBenchSession, adapterLine } = await import('../src/gpu/bench/session.ts');
+const { trackingLine } = await import('../src/gpu/bench/tracking.ts');
 type Row = Awaited<ReturnType<typeof runBenchSession>>['rows'][number];
 const { acquireGpu, releaseGpu } = await import('../src/gpu/device.ts');
 
@@ -43,20 +44,6 @@ function line(r: Row): string {
   ].join(' ');
 }
 
-/** Windowed cases: time per live byte should not grow with the context. */
-function windowSummary(rows: Row[]): string[] {
-  const out: string[] = [];
-  for (const path of ['texture', 'buffer']) {
-    for (const w of [128, 4096]) {
-      const r = rows.filter((x) => x.window === w && x.path === path);
-      if (r.length < 2) continue;
-      const per = r.map((x) => `${x.contextLen / 1024}k ${x.ms.toFixed(1)} ms`);
-      out.push(`${path} window ${w}: ${per.join(', ')}; largest/smallest ${(Math.max(...r.map((x) => x.ms)) / Math.min(...r.map((x) => x.ms))).toFixed(2)}`);
-    }
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const reps = Number(flag('reps') ?? 5);
@@ -73,15 +60,16 @@ async function main(): Promise<void> {
     console.log('case             path    batch  liveMB      ms  roofMs bound  frac  copy  naive   prev  readGB  coldS  warmS   maxErr');
   }
   let printed = 0;
-  const { rows } = await runBenchSession(ctx, cases, {
+  const { rows, tracking } = await runBenchSession(ctx, cases, {
     reps,
     onProgress: (_done, _total, _label, sofar) => {
       for (const row of sofar.slice(printed)) console.log(json ? JSON.stringify(row) : line(row));
       printed = sofar.length;
     },
   });
+  if (json) for (const t of tracking) console.log(JSON.stringify({ tracking: t }));
   if (!json) {
-    for (const l of windowSummary(rows)) console.log(l);
+    for (const t of tracking) console.log(trackingLine(t));
     const r = rows[0];
     if (r) console.log(`limits (last case): copy ${r.copyGbPerS.toFixed(2)} GB/s, fma ${r.fmaGflopPerS.toFixed(1)} GFLOP/s, exp ${r.expGperS.toFixed(2)} Gexp/s`);
   }

@@ -13,6 +13,10 @@
  * in bulk (`markSuspended`) instead of touching every slot; frames derive the per-slot state
  * from the trace's ownership deltas (the sink), which carry the life cycle and block ordinal.
  * Check-then-commit: `canAllocate(n)` first, then `allocate`, which returns null instead of throwing.
+ *
+ * Runs that end before the next one starts (the verdict's replays, a sweep's cells) can take their
+ * slot arrays from a `PoolArena` instead: allocating and zeroing four arrays of 200k+ slots per run
+ * was most of a sweep cell's cost, and its garbage kept V8's collector threads busy on the other core.
  */
 
 /** Receives every ownership change, so a trace can replay them (see trace.ts). */
@@ -35,15 +39,31 @@ export class BlockPool {
   /** Slots held by suspended requests (the rest of the used slots are held by running ones). */
   heldSuspended = 0;
   private readonly sink: DeltaSink | null;
+  private readonly storage: SlotStorage;
 
-  constructor(index: number, total: number, sink: DeltaSink | null = null) {
+  /** `storage`: zeroed arrays of at least `total` slots to use instead of new ones (a PoolArena's). */
+  constructor(index: number, total: number, sink: DeltaSink | null = null, storage: SlotStorage | null = null) {
     this.index = index;
     this.total = total;
-    this.owner = new Int32Array(total);
-    this.ownerLc = new Int32Array(total);
-    this.ownerBlock = new Int32Array(total);
-    this.freeStack = new Int32Array(total);
+    const st = storage ?? newStorage(total);
+    this.storage = st;
+    if (st.owner.length < total) throw new Error(`pool ${index}: storage for ${st.owner.length} slots, ${total} needed`);
+    this.owner = st.owner.subarray(0, total);
+    this.ownerLc = st.ownerLc.subarray(0, total);
+    this.ownerBlock = st.ownerBlock.subarray(0, total);
+    this.freeStack = st.freeStack.subarray(0, total);
     this.sink = sink;
+  }
+
+  /**
+   * Zero the slots this pool ever handed out (those below `fresh`; the rest were never written) and
+   * give back the whole backing storage: the pool must not be used afterwards.
+   */
+  scrub(): SlotStorage {
+    this.owner.fill(0, 0, this.fresh);
+    this.ownerLc.fill(0, 0, this.fresh);
+    this.ownerBlock.fill(0, 0, this.fresh);
+    return this.storage;
   }
 
   /** Who holds a slot: request, life cycle and block ordinal (-1 each when free). */
@@ -101,5 +121,47 @@ export class BlockPool {
   /** A request holding n slots here was suspended (+n) or resumed (-n). */
   markSuspended(n: number): void {
     this.heldSuspended += n;
+  }
+}
+
+/** A pool's slot arrays (owner, life cycle and block ordinal + 1, free stack), each of the same length. */
+export interface SlotStorage {
+  readonly owner: Int32Array;
+  readonly ownerLc: Int32Array;
+  readonly ownerBlock: Int32Array;
+  readonly freeStack: Int32Array;
+}
+
+function newStorage(total: number): SlotStorage {
+  return { owner: new Int32Array(total), ownerLc: new Int32Array(total), ownerBlock: new Int32Array(total), freeStack: new Int32Array(total) };
+}
+
+/**
+ * Slot storage kept between runs, one set per pool-group index, grown to the largest pool seen.
+ * `pools` hands a run its pools (a set in use by a run not yet given back is never handed out
+ * twice: that run gets new arrays); `recycle` takes the pools of a finished run back, zeroing only
+ * the slots it used. A run whose result is read after its pools were recycled would read nothing
+ * true, so only callers that are done with a run's state recycle it.
+ */
+export class PoolArena {
+  private readonly spare: (SlotStorage | null)[] = [];
+
+  pools(slotCounts: readonly number[], sink: DeltaSink | null): BlockPool[] {
+    return slotCounts.map((n, pg) => {
+      const st = this.spare[pg];
+      if (st && st.owner.length >= n) {
+        this.spare[pg] = null;
+        return new BlockPool(pg, n, sink, st);
+      }
+      return new BlockPool(pg, n, sink);
+    });
+  }
+
+  recycle(pools: readonly BlockPool[]): void {
+    for (const p of pools) {
+      const st = p.scrub();
+      const have = this.spare[p.index];
+      if (!have || have.owner.length < st.owner.length) this.spare[p.index] = st;
+    }
   }
 }

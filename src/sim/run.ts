@@ -10,6 +10,7 @@
 import { describeLimit, LIMITS } from '../limits.ts';
 import { InputError } from '../model/errors.ts';
 import type { PoolLayout } from '../planner/types.ts';
+import type { PoolArena } from './block-pool.ts';
 import { createPolicy } from './policies/index.ts';
 import { type PassFailure, SimState, type SimState as State } from './state.ts';
 import { Trace, TraceRecorder } from './trace.ts';
@@ -55,8 +56,10 @@ export function layoutOf(plan: PoolLayout) {
  * `overWork`: what a run past the work limit does. 'refuse' (runSimulation, the CLI and the page):
  * bad input naming the workload. 'stop': end as a step-limit run (the verdict's replays, which
  * report an unfinished replay as such, within their own time budget).
+ * `arena`: the pools' slot arrays come from it; the caller gives them back (`arena.recycle(res.state.pools)`)
+ * once it has read all it needs of the result, which is then no longer true of the run.
  */
-export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: boolean, observe?: (s: State) => void, overWork: 'refuse' | 'stop' = 'refuse'): RunResult {
+export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: boolean, observe?: (s: State) => void, overWork: 'refuse' | 'stop' = 'refuse', arena: PoolArena | null = null): RunResult {
   const rec = record ? new TraceRecorder(layoutOf(cfg.plan), specs.length) : null;
   const stats = {
     maxConcurrentDecodes: 0,
@@ -78,7 +81,7 @@ export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: b
       rec?.event(step, kind, request, poolGroup);
     },
   };
-  const state = new SimState(cfg.plan, specs, cfg.draftTokens, rec, sink);
+  const state = new SimState(cfg.plan, specs, cfg.draftTokens, rec, sink, arena);
   const policy = createPolicy(cfg.policy, cfg);
   let outcome: SimSummary['outcome'] = 'step-limit';
   let step = 0;

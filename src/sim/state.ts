@@ -9,7 +9,7 @@
  *   (the trace records the state here: what pass k's forward step runs with)
  */
 import type { PoolLayout } from '../planner/types.ts';
-import { BlockPool, type DeltaSink } from './block-pool.ts';
+import { BlockPool, type DeltaSink, type PoolArena } from './block-pool.ts';
 import { type AllocFailure, KvCache, Managers } from './managers.ts';
 import type { EventKind, RequestSpec, RequestState } from './types.ts';
 
@@ -79,9 +79,10 @@ export class SimState {
   readonly draftTokens: number;
   private readonly events: EventSink;
 
-  constructor(plan: PoolLayout, specs: readonly RequestSpec[], draftTokens: number, deltas: DeltaSink | null, events: EventSink) {
+  /** `arena`: where the pools' slot arrays come from (the caller recycles them when done), else new ones. */
+  constructor(plan: PoolLayout, specs: readonly RequestSpec[], draftTokens: number, deltas: DeltaSink | null, events: EventSink, arena: PoolArena | null = null) {
     this.plan = plan;
-    this.pools = plan.slotCounts.map((n, pg) => new BlockPool(pg, n, deltas));
+    this.pools = arena ? arena.pools(plan.slotCounts, deltas) : plan.slotCounts.map((n, pg) => new BlockPool(pg, n, deltas));
     const lcPool = plan.lifeCycles.map((lc) => plan.lifeCyclePoolGroup[lc.id]);
     this.managers = new Managers(plan.lifeCycles, lcPool, this.pools, plan.tokensPerBlock);
     // Stable order by arrival, then by position in the workload.

@@ -126,32 +126,34 @@ export interface Bounds {
 function worstPassOf(lcs: readonly LcBounds[], D: number, B: number, maxPrompt: number) {
   const fresh = (f: number) => lcs.reduce((a, l) => a + l.fresh(f), 0);
   const cont = (c: number) => lcs.reduce((a, l) => a + l.cont(c), 0);
-  const memo = new Map<number, { blocks: number; extra: number; chunk: number }>();
-  let contExtra: Float64Array | null = null;
-  return (holders: number) => {
-    const hit = memo.get(holders);
-    if (hit) return hit;
-    if (holders <= 0) return { blocks: 0, extra: 0, chunk: 0 };
-    let bestExtra = Math.max(0, fresh(Math.min(B, maxPrompt)) - D);
-    let chunk = 0;
+  // The blocks past holders x D depend on the holders only through "one, or two and more" (one
+  // holder carries the larger chunk, two carry both), so both are found in one scan, once: the
+  // search asks for every holder count from 1 to maxBatchSize + 1.
+  let extras: { extra: number; chunk: number }[] | null = null;
+  const scan = () => {
+    const first = Math.max(0, fresh(Math.min(B, maxPrompt)) - D);
+    const one = { extra: first, chunk: 0 };
+    const many = { extra: first, chunk: 0 };
     const bc = Math.min(B, maxPrompt - 1);
-    if (!contExtra) {
-      contExtra = new Float64Array(Math.max(0, bc) + 1);
-      for (let c = 1; c <= bc; c++) contExtra[c] = Math.max(0, cont(c) - D);
-    }
     for (let c = 1; c <= bc; c++) {
-      const e1 = contExtra[c];
+      const e1 = Math.max(0, cont(c) - D);
       const r = B - c;
       const e2 = r >= 1 ? Math.max(0, fresh(Math.min(r, maxPrompt)) - D) : 0;
-      const v = holders >= 2 ? e1 + e2 : Math.max(e1, e2);
-      if (v > bestExtra) {
-        bestExtra = v;
-        chunk = c;
+      if (Math.max(e1, e2) > one.extra) {
+        one.extra = Math.max(e1, e2);
+        one.chunk = c;
+      }
+      if (e1 + e2 > many.extra) {
+        many.extra = e1 + e2;
+        many.chunk = c;
       }
     }
-    const out = { blocks: holders * D + bestExtra, extra: bestExtra, chunk };
-    memo.set(holders, out);
-    return out;
+    return [one, many];
+  };
+  return (holders: number) => {
+    if (holders <= 0) return { blocks: 0, extra: 0, chunk: 0 };
+    const e = (extras ??= scan())[holders >= 2 ? 1 : 0];
+    return { blocks: holders * D + e.extra, extra: e.extra, chunk: e.chunk };
   };
 }
 
@@ -201,6 +203,45 @@ export function computeBounds(s: Subject, plan: Plan): Bounds {
   if (byKey.size > 16) byKey.clear();
   byKey.set(key, out);
   return out;
+}
+
+/**
+ * What requestFootprint reads of a plan: block size, life cycles and which pool group each is in
+ * (not the slot counts, so the cells of a sweep over quota or maxBatchSize share it).
+ */
+const shapeKeys = new WeakMap<Plan, string>();
+function footprintShape(plan: Plan): string {
+  let k = shapeKeys.get(plan);
+  if (k === undefined) {
+    const lcs = plan.lifeCycles.map((lc) => (lc.kind === 'ssm' ? `s${plan.lifeCyclePoolGroup[lc.id]}` : `${lc.windowTokens}/${lc.sinkBlocks}/${plan.lifeCyclePoolGroup[lc.id]}`));
+    k = `${plan.tokensPerBlock}|${plan.slotCounts.length}|${lcs.join(',')}`;
+    shapeKeys.set(plan, k);
+  }
+  return k;
+}
+
+const footprintMemo = new Map<string, Map<string, readonly number[]>>();
+
+/**
+ * requestFootprint, remembered by what it reads: the counterexample search proves the same few
+ * request shapes at every list size (1 .. maxBatchSize + 1) and in every cell of a sweep, and this
+ * scan was a third of a sweep cell. Bounded: a pure cache.
+ */
+export function footprintOf(s: Subject, plan: Plan, r: { prompt: number; output: number }): readonly number[] {
+  const shape = `${footprintShape(plan)}|${s.knobs.draftTokens}|${schedulerTokens(s)}`;
+  let byKey = footprintMemo.get(shape);
+  if (!byKey) {
+    if (footprintMemo.size > 64) footprintMemo.clear();
+    footprintMemo.set(shape, (byKey = new Map()));
+  }
+  const key = `${r.prompt}:${r.output}`;
+  let f = byKey.get(key);
+  if (!f) {
+    if (byKey.size > 4096) byKey.clear();
+    f = requestFootprint(s, plan, r);
+    byKey.set(key, f);
+  }
+  return f;
 }
 
 /**

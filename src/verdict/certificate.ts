@@ -12,7 +12,7 @@ import type { Plan } from '../planner/types.ts';
 import { worstBlocks } from '../sim/policies/no-evict.ts';
 import { admissionBlocks } from '../sim/policies/vllm-v1.ts';
 import type { RequestSpec } from '../sim/types.ts';
-import { type Bounds, type PoolGroupBound, requestFootprint } from './bounds.ts';
+import { type Bounds, footprintOf, type PoolGroupBound } from './bounds.ts';
 import { planSubject, type Subject, schedulerTokens } from './subject.ts';
 
 export interface GroupCertificate {
@@ -114,12 +114,15 @@ function reservation(s: Subject, b: Bounds): Certificate {
  */
 const footprintProof: ListProof = (s, plan, list) => {
   const sum = plan.slotCounts.map(() => 0);
-  const memo = new Map<string, number[]>();
-  for (const r of list) {
-    const key = `${r.prompt}:${r.output}`;
-    let f = memo.get(key);
-    if (!f) memo.set(key, (f = requestFootprint(s, plan, r)));
-    f.forEach((n, pg) => (sum[pg] += n));
+  // Runs of equal requests (the search's lists are n identical ones, maybe behind one long one)
+  // add one footprint times the run's length.
+  for (let i = 0; i < list.length; ) {
+    const r = list[i];
+    let j = i + 1;
+    while (j < list.length && list[j].prompt === r.prompt && list[j].output === r.output) j++;
+    const f = footprintOf(s, plan, r);
+    for (let pg = 0; pg < sum.length; pg++) sum[pg] += (j - i) * f[pg];
+    i = j;
   }
   return sum.every((n, pg) => n <= plan.slotCounts[pg]);
 };

@@ -15,9 +15,10 @@
 import { LIMITS } from '../limits.ts';
 import { divUp } from '../planner/pymath.ts';
 import type { Plan } from '../planner/types.ts';
+import type { PoolArena } from '../sim/block-pool.ts';
 import { deadlockPoolGroup, deadlockReport, execute } from '../sim/run.ts';
 import type { DeadlockReport, RequestSpec } from '../sim/types.ts';
-import { type Bounds, requestFootprint } from './bounds.ts';
+import { type Bounds, footprintOf } from './bounds.ts';
 import { certify, provesList } from './certificate.ts';
 import { maxPromptTokens, type Subject, schedulerTokens, simConfigOf } from './subject.ts';
 
@@ -26,6 +27,8 @@ export interface SearchBudget {
   readonly workUnits: number;
   /** Polled between runs; true = stop now (a wall-clock deadline from the shell). */
   readonly stop?: () => boolean;
+  /** Slot storage the replays reuse (a sweep's thread keeps one across its cells); results do not depend on it. */
+  readonly arena?: PoolArena;
 }
 
 export interface Shape {
@@ -122,7 +125,7 @@ export function shapesOf(s: Subject, plan: Plan): Shape[] {
 
 /** Full-attention pools hold n requests of this shape at their longest: the shape is outside the family at n. */
 function fitsGrowingPools(s: Subject, plan: Plan, shape: Shape, n: number): boolean {
-  const f = requestFootprint(s, plan, shape);
+  const f = footprintOf(s, plan, shape);
   return plan.poolGroups.every((g, pg) => g.lifeCycleIds.every((id) => { const lc = plan.lifeCycles[id]; return lc.kind === 'ssm' || lc.windowTokens !== null; }) || n * f[pg] <= plan.slotCounts[pg]);
 }
 
@@ -149,10 +152,10 @@ export interface ReplayOutcome {
 }
 
 /** Run a request list under a subject; `work` counts the request-passes actually executed. */
-export function replay(s: Subject, plan: Plan, list: readonly RequestSpec[], floorFor: (pg: number) => number = (pg) => plan.slotCounts[pg]): ReplayOutcome {
+export function replay(s: Subject, plan: Plan, list: readonly RequestSpec[], floorFor: (pg: number) => number = (pg) => plan.slotCounts[pg], arena: PoolArena | null = null): ReplayOutcome {
   const cfg = simConfigOf(s, plan, list, passLimit(s, list));
   // Past the simulator's work limit a replay ends as 'step-limit' (unfinished), never as bad input.
-  const res = execute(cfg, cfg.workload as RequestSpec[], false, undefined, 'stop');
+  const res = execute(cfg, cfg.workload as RequestSpec[], false, undefined, 'stop', arena);
   const executed = res.steps - res.stats.stalledPasses + res.stats.executedStalledPasses;
   const work = Math.max(1, executed) * list.length;
   let deadlock: DeadlockReport | null = null;
@@ -161,6 +164,7 @@ export function replay(s: Subject, plan: Plan, list: readonly RequestSpec[], flo
     const slots = Math.max(plan.slotCounts[pg], floorFor(pg));
     deadlock = deadlockReport(cfg, res, { slots, by: 'analytic', slotCounts: plan.slotCounts.map((n, i) => (i === pg ? slots : n)) });
   }
+  arena?.recycle(res.state.pools); // everything kept above is copied out of the run
   return { outcome: res.outcome, work, steps: res.steps, deadlock };
 }
 
@@ -230,7 +234,7 @@ export function searchCounterexample(s: Subject, plan: Plan, b: Bounds, budget: 
       }
       if (budget.stop?.()) return result(null, 'deadline');
       if (work + estimate(s, plan, list) > budget.workUnits) return result(null, 'budget');
-      const r = replay(s, plan, list, (pg) => b.poolGroups[pg].worstPass(s.knobs.maxBatchSize).blocks);
+      const r = replay(s, plan, list, (pg) => b.poolGroups[pg].worstPass(s.knobs.maxBatchSize).blocks, budget.arena ?? null);
       work += r.work + setupUnits(plan);
       lists++;
       if (r.outcome === 'deadlock' && r.deadlock) {

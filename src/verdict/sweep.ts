@@ -6,6 +6,7 @@
  * shells compute them in parallel (worker threads in Node, Web Workers in the page).
  */
 import { InputError } from '../model/errors.ts';
+import { PoolArena } from '../sim/block-pool.ts';
 import { execute } from '../sim/run.ts';
 import type { RequestSpec } from '../sim/types.ts';
 import { checkSubject, type VerdictKind } from './check.ts';
@@ -78,19 +79,28 @@ export function sweepCells(base: Subject, x: SweepAxis, y: SweepAxis): SweepCell
   return cells;
 }
 
+/**
+ * Slot storage the cells of this thread share: every run of a cell (the search's replays, the
+ * workload's run) takes its pools from it and gives them back, so a thread allocates its largest
+ * pools once instead of once per run. A cell's result does not depend on it (test/verdict/sweep-cell.test.ts).
+ */
+const cellArena = new PoolArena();
+
 /** One cell: the verdict within `workUnits`, then the workload's run. Pure: safe to call in a worker. */
 export function evaluateCell(s: Subject, workload: readonly RequestSpec[], workUnits: number): CellResult {
   const plan = planSubject(s);
   if (plan.error) return { verdict: 'refused', maxConcurrentDecodes: 0, tokensPerStep: 0, outcome: 'refused', slotCounts: [] };
-  const v = checkSubject(s, { workUnits });
-  const res = execute(simConfigOf(s, plan, workload, passLimit(s, workload)), workload, false);
-  return {
+  const v = checkSubject(s, { workUnits, arena: cellArena });
+  const res = execute(simConfigOf(s, plan, workload, passLimit(s, workload)), workload, false, undefined, 'refuse', cellArena);
+  const out: CellResult = {
     verdict: v.verdict,
     maxConcurrentDecodes: res.stats.maxConcurrentDecodes,
     tokensPerStep: res.steps > 0 ? res.stats.tokensScheduled / res.steps : 0,
     outcome: res.outcome,
     slotCounts: [...plan.slotCounts],
   };
+  cellArena.recycle(res.state.pools);
+  return out;
 }
 
 /** Values for an axis: "A,B,C" or "A:B:N" (N values from A to B, rounded for integer knobs). */

@@ -6,6 +6,7 @@
 import type { GpuContext } from '../device.ts';
 import { BENCH_CASES, type BenchCase, F16_CASES, QUICK_CASES } from './cases.ts';
 import { type BenchRow, runBenchCase } from './run.ts';
+import { measureTracking, type TrackingRow } from './tracking.ts';
 
 export interface BenchAdapter {
   readonly vendor: string;
@@ -22,6 +23,8 @@ export interface BenchExport {
   readonly reps: number;
   readonly startedAt: string;
   readonly rows: BenchRow[];
+  /** Windowed cases of one window at several contexts, timed side by side (src/gpu/bench/tracking.ts). */
+  readonly tracking: TrackingRow[];
 }
 
 export type CaseSet = 'quick' | 'full';
@@ -59,8 +62,9 @@ export async function runBenchSession(ctx: GpuContext, cases: readonly BenchCase
     o.onProgress?.(i, cases.length, cases[i].name, rows);
     rows.push(...(await runBenchCase(ctx, cases[i], shared)));
   }
+  const tracking = await measureTracking(ctx, cases, shared);
   o.onProgress?.(cases.length, cases.length, 'done', rows);
-  return { tool: 'kvpool bench:gpu', adapter: benchAdapter(ctx), reps: o.reps, startedAt, rows };
+  return { tool: 'kvpool bench:gpu', adapter: benchAdapter(ctx), reps: o.reps, startedAt, rows, tracking };
 }
 
 /** The numeric fields every row carries (the browser test checks each is finite and > 0). */
