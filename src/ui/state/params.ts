@@ -168,7 +168,6 @@ export const PARAMS: readonly AnySpec[] = [
     key: 'preset',
     url: 'preset',
     label: 'Model preset',
-    // An alias (mistral-7b) reads as its canonical id: the picker's option, and the id the link is rewritten to.
     parse: (raw) => (PRESET_ID.test(raw) ? presetId(raw) : null) ?? { error: 'a preset id such as deepseek-v4-flash (kvpool presets lists them)' },
     serialize: (v) => v,
   },
