@@ -114,34 +114,23 @@ export interface ParamSpec<K extends keyof UiState> {
 }
 type AnySpec = { [K in keyof UiState]: ParamSpec<K> }[keyof UiState];
 
-function intParam<K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number): ParamSpec<K> {
+/** A number in [min, max] read by one of the core's strict parsers, shared with the CLI (no hex, no blanks). */
+function rangeParam<K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number, read: (raw: string) => number | null, what: string): ParamSpec<K> {
   return {
     key,
     url,
     label,
     parse: (raw) => {
-      // The core's strict parser, shared with the CLI: digits only (no hex, no exponent).
-      const n = raw === raw.trim() ? integerOrNull(raw) : null;
-      if (n === null || n < min || n > max) return { error: `an integer in [${min}, ${max}]` };
+      const n = raw === raw.trim() ? read(raw) : null;
+      if (n === null || n < min || n > max) return { error: `${what} in [${min}, ${max}]` };
       return n as UiState[K];
     },
     serialize: (v) => String(v),
   };
 }
 
-function numParam<K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number): ParamSpec<K> {
-  return {
-    key,
-    url,
-    label,
-    parse: (raw) => {
-      const n = raw === raw.trim() ? decimalOrNull(raw) : null;
-      if (n === null || n < min || n > max) return { error: `a number in [${min}, ${max}]` };
-      return n as UiState[K];
-    },
-    serialize: (v) => String(v),
-  };
-}
+const intParam = <K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number) => rangeParam(key, url, label, min, max, integerOrNull, 'an integer');
+const numParam = <K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number) => rangeParam(key, url, label, min, max, decimalOrNull, 'a number');
 
 function enumParam<K extends keyof UiState>(key: K, url: string, label: string, values: readonly string[]): ParamSpec<K> {
   return {
