@@ -1,11 +1,12 @@
 /**
- * `npm run bench:gpu [-- --json] [-- --cases a,b] [-- --reps N] [-- --quick] [-- --cold]`: paged
+ * `npm run bench:gpu [-- --json] [-- --cases a,b] [-- --reps N] [-- --quick] [-- --cold] [-- --prefetch]`: paged
  * decode attention on the WebGPU adapter against the adapter's own limits, measured in the same
  * process and interleaved rep by rep (src/gpu/bench/run.ts): copy, a read-only reduction per read
  * path, FMA and exp throughput. Each case gives one row per kernel path (texture, and buffer: the
  * fallback and the previous kernel) with rooflineMs, fractionOfRoofline, ratioToCopy,
  * speedupVsNaive and speedupVsPrevious. `--cold` disables Mesa's disk shader cache so the first
- * compile of each variant is a true cold compile.
+ * compile of each variant is a true cold compile. `--prefetch` times only the narrow kernel with and
+ * without prefetch, side by side per case (src/gpu/bench/prefetch.ts).
  */
 export {};
 
@@ -13,6 +14,7 @@ if (process.argv.includes('--cold')) process.env.MESA_SHADER_CACHE_DISABLE = 'tr
 
 const { casesFor, runBenchSession, adapterLine } = await import('../src/gpu/bench/session.ts');
 const { trackingLine } = await import('../src/gpu/bench/tracking.ts');
+const { comparePrefetch, prefetchLine } = await import('../src/gpu/bench/prefetch.ts');
 type Row = Awaited<ReturnType<typeof runBenchSession>>['rows'][number];
 const { acquireGpu, releaseGpu } = await import('../src/gpu/device.ts');
 
@@ -55,6 +57,14 @@ async function main(): Promise<void> {
   const all = casesFor(ctx, process.argv.includes('--quick') ? 'quick' : 'full');
   const cases = all.filter((c) => !only || only.includes(c.name));
   if (only && cases.length < only.length) throw new Error(`--cases: got ${only.join(',')}; valid: ${all.map((c) => c.name).join(', ')}`);
+  // --prefetch: only the narrow kernel with and without prefetch, side by side, per case.
+  if (process.argv.includes('--prefetch')) {
+    for (const c of cases) {
+      const r = await comparePrefetch(ctx, c, { reps, targetMs: 300 });
+      console.log(r ? (json ? JSON.stringify({ prefetch: r }) : prefetchLine(r)) : `prefetch ${c.name}: not the narrow texture kernel here`);
+    }
+    return releaseGpu();
+  }
   if (!json) {
     console.log(`adapter: ${adapter}; subgroups ${ctx.hasSubgroups ? ctx.subgroupMinSize : 'no'}; read-only storage textures ${ctx.hasReadonlyTextures ? 'yes' : 'no'}; shader-f16 ${ctx.hasF16 ? 'yes' : 'no'}`);
     console.log('case             path    batch  liveMB      ms  roofMs bound  frac  copy  naive   prev  readGB  coldS  warmS   maxErr');
@@ -68,6 +78,7 @@ async function main(): Promise<void> {
     },
   });
   if (json) for (const t of tracking) console.log(JSON.stringify({ tracking: t }));
+
   if (!json) {
     for (const t of tracking) console.log(trackingLine(t));
     const r = rows[0];

@@ -7,22 +7,26 @@
  * The clock lives here: --time-budget becomes a deadline callback the pure search polls.
  */
 import { InputError } from '../model/errors.ts';
+import { getEngine } from '../planner/engines/registry.ts';
 import { DEFAULT_ENGINE } from '../planner/index.ts';
 import { NAMED_SCENARIOS } from '../sim/index.ts';
 import { checkSubject, DEFAULT_WORK_UNITS, type Verdict } from '../verdict/check.ts';
 import { describeFix, type Fix, listFixes } from '../verdict/fixes.ts';
 import { presetSubject, type Subject, scenarioSubject, subjectFlags } from '../verdict/subject.ts';
 import { commandArgs, type FlagSpec, flagBool, flagInt, flagNumber, flagString, type ParsedArgs } from './args.ts';
-import { resolveEngines } from './engine-flags.ts';
+import { engineKnobFlags, engineKnobValues, resolveEngines } from './engine-flags.ts';
 import type { Io } from './io.ts';
 import { knobsFromArgs, parseMode, presetFromArgs, withFlagNames } from './plan.ts';
 import { engineOptionsFromArgs, knobOverrides, policyFromArgs, SIMULATE_FLAGS, utilFromArgs } from './simulate.ts';
 
 const SHARED = new Set(['engine', 'scenario', 'preset', 'tokens-per-block', 'max-seq-len', 'max-batch-size', 'max-num-tokens', 'quota', 'kv-dtype', 'constraints', 'pool-ratio', 'draft-tokens', 'extra-kv-tokens', 'avg-seq-len', 'policy', 'max-util-for-resume', 'recompute-pause', 'stall-limit', 'vllm-admission', 'sglang-eviction']);
 
+/** The engines' own knobs (SGLang's ratio, vLLM's hybrid switch, the CUDA-graph cap, ...): the subject is sized with them. */
+const ENGINE_KNOB_FLAGS = new Set(engineKnobFlags().map((f) => f.name));
+
 export const CHECK_FLAGS: FlagSpec[] = [
   // A verdict re-plans its subject, so only a named scenario or a preset (no scenario file).
-  ...SIMULATE_FLAGS.filter((f) => SHARED.has(f.name)).map((f) => (f.name === 'scenario' ? { ...f, value: 'NAME', help: `named scenario: ${NAMED_SCENARIOS.map((s) => s.name).join(', ')}` } : f)),
+  ...SIMULATE_FLAGS.filter((f) => SHARED.has(f.name) || ENGINE_KNOB_FLAGS.has(f.name)).map((f) => (f.name === 'scenario' ? { ...f, value: 'NAME', help: `named scenario: ${NAMED_SCENARIOS.map((s) => s.name).join(', ')}` } : f)),
   { name: 'time-budget', type: 'string', value: 'SECONDS', help: 'stop searching for a counterexample after this many CPU seconds and say unknown (default 20)' },
   { name: 'no-fixes', type: 'bool', help: 'skip the fix search' },
   { name: 'json', type: 'bool', help: 'print the verdict as JSON' },
@@ -42,15 +46,20 @@ export function subjectFromArgs(args: ParsedArgs): Subject {
   if (scenario !== undefined && !named) throw new InputError('--scenario', scenario, `a named scenario: ${NAMED_SCENARIOS.map((s) => s.name).join(', ')}`);
   const [engine] = resolveEngines(args, named?.engine ?? DEFAULT_ENGINE);
   const mode = parseMode(flagString(args, 'constraints') ?? named?.defaultConstraints, engine);
+  // A knob the engine does not read is refused here, naming the flag (never ignored).
+  const engineKnobs = engineKnobValues(args, [engine], ['max-util-for-resume']);
   if (mode === 'custom') throw new InputError('--constraints', mode, 'a mode check can re-plan (not custom)');
   if (named) {
     if (args.flags.has('preset')) throw new InputError('--preset', flagString(args, 'preset'), `nothing: --scenario ${named.name} fixes the model`);
-    return withFlagNames(() => scenarioSubject(named.name, { engine, mode, knobs: knobOverrides(args), run }));
+    return withFlagNames(() => scenarioSubject(named.name, { engine, mode, knobs: knobOverrides(args), run, engineKnobs }));
   }
   const model = presetFromArgs(args);
   const { kvDtype, swaScratchRewindTokens: _s, ...knobs } = withFlagNames(() => knobsFromArgs(args, model));
+  // An engine with its own block size default (vLLM 16, SGLang 1) uses it, as kvpool plan and simulate do.
+  const ownBlock = getEngine(engine).defaultTokensPerBlock;
+  if (ownBlock !== undefined && !args.flags.has('tokens-per-block')) knobs.tokensPerBlock = ownBlock;
   // The planner names its own fields (tokens_per_block, ...): report the flags the user typed.
-  return withFlagNames(() => presetSubject(model.id, { engine, mode, kvDtype, knobs, run }));
+  return withFlagNames(() => presetSubject(model.id, { engine, mode, kvDtype, knobs, run, engineKnobs }));
 }
 
 function boundsJson(v: Verdict) {

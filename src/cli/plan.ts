@@ -60,6 +60,8 @@ export const FIELD_TO_FLAG: ReadonlyMap<string, string> = new Map([
   ['avgSeqLen', '--avg-seq-len'],
   ['poolRatio', '--pool-ratio'],
   ['maxCudaGraphBatchSize', '--max-cuda-graph-batch-size'],
+  ['kvDtype', '--kv-dtype'],
+  ['estimationPass', '--estimation-pass'],
 ]);
 
 export function withFlagNames<T>(fn: () => T): T {

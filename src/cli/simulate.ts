@@ -16,13 +16,14 @@ import { renderSimulation } from '../sim/report.ts';
 import type { LengthDist, RequestSpec, Workload } from '../sim/types.ts';
 import { distMax, parseTrace } from '../sim/workload.ts';
 import { commandArgs, type FlagSpec, flagBool, flagInt, flagNumber, flagString, type ParsedArgs, parseBytes, withUserNames } from './args.ts';
-import { engineKnobFlags, resolveEngines } from './engine-flags.ts';
+import { engineKnobFlags, engineKnobValues, resolveEngines } from './engine-flags.ts';
 
 /** A scenario file carries no maxSeqLen: its longest batch entry is the longest request it was sized for. */
 function scenarioMaxSeqLen(s: EngineScenario): number {
   return Math.max(1, ...[s.typical_step, ...s.constraints].flatMap((b) => (b ? b.kv_caches.map((kv) => kv[0]) : [])));
 }
 
+import { allKnobs } from '../planner/engines/registry.ts';
 import type { Io } from './io.ts';
 import { enginesFromArgs, FIELD_TO_FLAG, modelWarnings, PLAN_FLAGS, parseMode, parseRatio, planFromArgs, withFlagNames } from './plan.ts';
 import { otherEngineRun } from './plan-engines.ts';
@@ -216,9 +217,12 @@ async function configFromArgs(args: ParsedArgs, io: Io): Promise<{ config: SimIn
     if (args.flags.has('preset') || args.flags.has('config')) throw new InputError('--preset', flagString(args, 'preset') ?? flagString(args, 'config'), `nothing: --scenario ${named.name} fixes the model`);
     const [engine] = resolveEngines(args, named.engine);
     const constraints = parseMode(flagString(args, 'constraints') ?? named.defaultConstraints, engine);
-    const built = withFlagNames(() => scenarioConfig(named.name, { engine, constraints, knobs: knobOverrides(args), workload: workload ?? undefined, ...run }));
+    const engineKnobs = engineKnobValues(args, [engine], SIMULATE_READS);
+    const built = withFlagNames(() => scenarioConfig(named.name, { engine, constraints, knobs: knobOverrides(args), engineKnobs, workload: workload ?? undefined, ...run }));
     checkLengths(workload, args, built.knobs.maxSeqLen, built.knobs.draftTokens);
-    return { config: built.config, label: `${named.name} (${engine}, constraints ${constraints}): ${named.story}` };
+    const changed = [...Object.keys(knobOverrides(args)).map((k) => FIELD_TO_FLAG.get(k) ?? k), ...Object.keys(engineKnobs).map((k) => `--${allKnobs().find((x) => x.spec.name === k)?.spec.flag ?? k}`)];
+    const note = changed.length > 0 ? ` (The story's numbers are the scenario as it ships; this run changes ${changed.join(', ')}.)` : '';
+    return { config: built.config, label: `${named.name} (${engine}, constraints ${constraints}): ${named.story}${note}` };
   }
   if (scenario !== undefined) {
     // Not a named scenario: it must be a scenario file; say both options if it is neither.

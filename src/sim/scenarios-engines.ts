@@ -11,9 +11,16 @@
  *               and SWA 16000 tokens. One 17,000-token prompt fits FULL, but its out-of-window SWA
  *               entries stay cached and the FULL-LRU eviction never frees them: SWA runs out.
  *  sglang-29662-fixed the same with SWA entries evicted when SWA is the short pool: runs.
+ *
+ * The engines' own inputs can be changed (quota, max_model_len, max_num_batched_tokens / chunked
+ * prefill, max_num_seqs / max_running_requests, block / page size, and the engine's knobs); the
+ * model is the scenario's own, so a knob that would change the model (the KV dtype) or that only
+ * TensorRT-LLM reads is refused with the scenario's value, never ignored.
  */
+
+import { InputError } from '../model/errors.ts';
 import { layoutAsPlan as asPlan } from '../planner/engines/as-plan.ts';
-import type { ModelKnobs } from '../planner/index.ts';
+import type { KnobValues, ModelKnobs } from '../planner/index.ts';
 import { renderSglang, type SglangInput, sglangLayout, sglangPoolSizes } from '../planner/sglang/index.ts';
 import type { Plan } from '../planner/types.ts';
 import { getKvCacheConfig, renderVllm, vllmLayout } from '../planner/vllm/index.ts';
@@ -41,13 +48,41 @@ const knobs = (k: Partial<ModelKnobs> & Pick<ModelKnobs, 'tokensPerBlock' | 'max
   ...k,
 });
 
+/** What a caller may change of an engine scenario (everything absent: the scenario's own). */
+export interface EngineScenarioOverrides {
+  readonly stallLimit?: number;
+  readonly knobs?: Partial<ModelKnobs>;
+  /** The engine's own knobs by name (vLLM's disableHybridKvCacheManager; SGLang's ratio, radix, overlap, eviction interval). */
+  readonly engineKnobs?: KnobValues;
+}
+
+/** Knobs the scenario's model fixes (or only TensorRT-LLM reads): a different value is refused, never ignored. */
+const FIXED: readonly (keyof ModelKnobs)[] = ['kvDtype', 'draftTokens', 'numExtraKvTokens', 'avgSeqLen', 'poolRatio', 'maxCudaGraphBatchSize', 'estimationPass'];
+
+/** The scenario's knobs with the caller's changes; refuses a change to a knob the scenario fixes. */
+function withOverrides(name: string, own: ModelKnobs, o: EngineScenarioOverrides): ModelKnobs {
+  const k = o.knobs ?? {};
+  for (const f of FIXED) {
+    const v = k[f];
+    if (v === undefined || JSON.stringify(v) === JSON.stringify(own[f] ?? null) || (v === null && own[f] === undefined) || (f === 'estimationPass' && v === false && !own[f])) continue;
+    const text = (x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x ?? null));
+    throw new InputError(f, text(v), `${text(own[f])} (${name} brings its own model; pick a preset to change it)`);
+  }
+  for (const f of ['quotaBytes', 'tokensPerBlock', 'maxSeqLen', 'maxBatchSize'] as const) if (k[f] !== undefined && !(Number.isInteger(k[f]) && (k[f] as number) > 0)) throw new InputError(f, String(k[f]), 'an integer > 0');
+  const pick = <K extends keyof ModelKnobs>(f: K): ModelKnobs[K] => (k[f] !== undefined ? (k[f] as ModelKnobs[K]) : own[f]);
+  return { ...own, quotaBytes: pick('quotaBytes'), tokensPerBlock: pick('tokensPerBlock'), maxSeqLen: pick('maxSeqLen'), maxBatchSize: pick('maxBatchSize'), maxNumTokens: pick('maxNumTokens') };
+}
+
+const flagOf = (v: KnobValues[string] | undefined, d: boolean) => (typeof v === 'boolean' ? v : d);
+const numOf = (v: KnobValues[string] | undefined, d: number) => (typeof v === 'number' ? v : d);
+
 function config(plan: Plan, k: ModelKnobs, policy: PolicyName, engine: EngineSimOptions, workload: readonly RequestSpec[], stallLimit: number): SimInput {
   return { plan, policy, workload, maxBatchSize: k.maxBatchSize, maxNumTokens: k.maxNumTokens ?? 8192, stallLimit, maxSteps: 100_000, draftTokens: 0, enginePolicy: engine };
 }
 
 /** Gemma-4-like layers, every 6th full: the model of vLLM #39734's PR #39866 comment. */
-function gemma4Layers(): Map<string, VllmSpec> {
-  const attn = { blockSize: 16, numKvHeads: 8, headSize: 256, headSizeV: 256, dtype: 'bfloat16', dtypeBytes: 2, kvQuantMode: 0, pageSizePadded: null };
+function gemma4Layers(blockSize: number): Map<string, VllmSpec> {
+  const attn = { blockSize, numKvHeads: 8, headSize: 256, headSizeV: 256, dtype: 'bfloat16', dtypeBytes: 2, kvQuantMode: 0, pageSizePadded: null };
   return new Map(
     Array.from({ length: 30 }, (_, i): [string, VllmSpec] => [
       `model.layers.${i}.attn`,
@@ -56,17 +91,21 @@ function gemma4Layers(): Map<string, VllmSpec> {
   );
 }
 
-export function buildVllm39734(fixed: boolean, stallLimit = 1000): EngineScenarioBuild {
-  const k = knobs({ tokensPerBlock: 16, maxSeqLen: 131_072, maxBatchSize: 256, maxNumTokens: 8192, quotaBytes: 7 * GiB });
-  const r = getKvCacheConfig({ availableMemoryBytes: k.quotaBytes, maxModelLen: k.maxSeqLen, maxNumBatchedTokens: 8192, mambaCacheMode: 'none', disableHybridKvCacheManager: false, layers: gemma4Layers() });
-  if (!r.ok) throw new Error(`vllm-39734: the sizer refused its own scenario: ${r.error.message}`);
+export function buildVllm39734(fixed: boolean, o: EngineScenarioOverrides = {}): EngineScenarioBuild {
+  const name = fixed ? 'vllm-39734-fixed' : 'vllm-39734';
+  const k = withOverrides(name, knobs({ tokensPerBlock: 16, maxSeqLen: 131_072, maxBatchSize: 256, maxNumTokens: 8192, quotaBytes: 7 * GiB }), o);
+  const stallLimit = o.stallLimit ?? 1000;
+  const hybridOff = flagOf(o.engineKnobs?.disableHybridKvCacheManager, false);
+  const r = getKvCacheConfig({ availableMemoryBytes: k.quotaBytes, maxModelLen: k.maxSeqLen, maxNumBatchedTokens: k.maxNumTokens ?? 8192, mambaCacheMode: 'none', disableHybridKvCacheManager: hybridOff, layers: gemma4Layers(k.tokensPerBlock) });
+  // The engine refuses at startup (e.g. too little memory for one max_model_len request): the user's change, said as the engine says it.
+  if (!r.ok) throw new InputError('quotaBytes', String(k.quotaBytes), `a configuration vllm-v1 accepts (${r.error.type}: ${r.error.message})`);
   const plan = asPlan(vllmLayout(r.config), k.quotaBytes);
   // A short request runs and finishes first; then the long one waits alone with the pool empty.
   const workload = [
     { arrival: 0, prompt: 1000, output: 32 },
     { arrival: 0, prompt: 40_000, output: 64 },
   ];
-  return { plan, knobs: k, report: renderVllm(fixed ? 'vllm-39734-fixed' : 'vllm-39734', r, k.maxSeqLen), config: config(plan, k, 'vllm-v1', { vllmAdmission: fixed ? 'single-bound' : 'full-isl', maxModelLen: k.maxSeqLen }, workload, stallLimit) };
+  return { plan, knobs: k, report: renderVllm(name, r, k.maxSeqLen), config: config(plan, k, 'vllm-v1', { vllmAdmission: fixed ? 'single-bound' : 'full-isl', maxModelLen: k.maxSeqLen }, workload, stallLimit) };
 }
 
 export const SGLANG_29662_INPUT: SglangInput = {
@@ -85,15 +124,30 @@ export const SGLANG_29662_INPUT: SglangInput = {
   swaEvictionInterval: 128,
 };
 
-export function buildSglang29662(fixed: boolean, stallLimit = 1000): EngineScenarioBuild {
-  const input = SGLANG_29662_INPUT;
+export function buildSglang29662(fixed: boolean, o: EngineScenarioOverrides = {}): EngineScenarioBuild {
+  const name = fixed ? 'sglang-29662-fixed' : 'sglang-29662';
+  const base = SGLANG_29662_INPUT;
+  const k = withOverrides(name, knobs({ tokensPerBlock: base.pageSize, maxSeqLen: 32_768, maxBatchSize: 16, maxNumTokens: base.chunkedPrefillSize, quotaBytes: base.availableBytes }), o);
+  const stallLimit = o.stallLimit ?? 1000;
+  const e = o.engineKnobs ?? {};
+  const noRadix = flagOf(e.disableRadixCache, base.disableRadixCache);
+  const input: SglangInput = {
+    ...base,
+    availableBytes: k.quotaBytes,
+    pageSize: k.tokensPerBlock,
+    chunkedPrefillSize: k.maxNumTokens,
+    swaFullTokensRatio: numOf(e.swaFullTokensRatio, base.swaFullTokensRatio),
+    disableRadixCache: noRadix,
+    maxRunningRequests: noRadix ? k.maxBatchSize : base.maxRunningRequests,
+    disableOverlapSchedule: flagOf(e.disableOverlapSchedule, base.disableOverlapSchedule),
+    swaEvictionInterval: numOf(e.swaEvictionInterval, base.swaEvictionInterval),
+  };
   const r = sglangPoolSizes(input);
   const layout = sglangLayout(input, r);
-  if (!layout) throw new Error('sglang-29662: the sizer refused its own scenario');
-  const k = knobs({ tokensPerBlock: input.pageSize, maxSeqLen: 32_768, maxBatchSize: 16, maxNumTokens: 8192, quotaBytes: input.availableBytes });
+  if (!layout) throw new InputError('quotaBytes', String(k.quotaBytes), `a configuration sglang accepts (${r.ok ? 'no pools' : `${r.error.type}: ${r.error.message}`})`);
   const plan = asPlan(layout, k.quotaBytes);
   const workload = [{ arrival: 0, prompt: 17_000, output: 64 }];
-  return { plan, knobs: k, report: renderSglang(fixed ? 'sglang-29662-fixed' : 'sglang-29662', input, r), config: config(plan, k, 'sglang', { sglangEviction: fixed ? 'bottleneck' : 'full-lru' }, workload, stallLimit) };
+  return { plan, knobs: k, report: renderSglang(name, input, r), config: config(plan, k, 'sglang', { sglangEviction: fixed ? 'bottleneck' : 'full-lru' }, workload, stallLimit) };
 }
 
 export const ENGINE_SCENARIO_STORIES = {

@@ -16,7 +16,7 @@ import type { LayerJson } from '../planner/scenario.ts';
 import type { Plan } from '../planner/types.ts';
 import type { SimInput } from './index.ts';
 import type { EngineSimOptions } from './policies/engine-options.ts';
-import { buildSglang29662, buildVllm39734, ENGINE_SCENARIO_MODELS, ENGINE_SCENARIO_STORIES, type EngineScenarioBuild } from './scenarios-engines.ts';
+import { buildSglang29662, buildVllm39734, ENGINE_SCENARIO_MODELS, ENGINE_SCENARIO_STORIES, type EngineScenarioBuild, type EngineScenarioOverrides } from './scenarios-engines.ts';
 import type { PolicyName, RequestSpec, Workload } from './types.ts';
 
 export interface ScenarioOverrides {
@@ -34,6 +34,8 @@ export interface ScenarioOverrides {
   readonly seed?: number;
   /** vLLM / SGLang policy options (the admission gate, the eviction) over the scenario's own. */
   readonly enginePolicy?: EngineSimOptions;
+  /** The engine's own sizing knobs by name (read by the vLLM / SGLang scenarios' sizers). */
+  readonly engineKnobs?: KnobValues;
 }
 
 export interface NamedScenario {
@@ -190,7 +192,7 @@ const NAMED_SCENARIOS_MUT: NamedScenario[] = [
 export const NAMED_SCENARIOS: readonly NamedScenario[] = NAMED_SCENARIOS_MUT;
 
 /** An engine scenario (vLLM / SGLang): constraint modes do not apply; workload and limits may be overridden. */
-function engineScenario(name: keyof typeof ENGINE_SCENARIO_STORIES, engine: string, title: string, expect: string, build: (stallLimit?: number) => EngineScenarioBuild): NamedScenario {
+function engineScenario(name: keyof typeof ENGINE_SCENARIO_STORIES, engine: string, title: string, expect: string, build: (o: EngineScenarioOverrides) => EngineScenarioBuild): NamedScenario {
   return {
     name,
     engine,
@@ -200,7 +202,7 @@ function engineScenario(name: keyof typeof ENGINE_SCENARIO_STORIES, engine: stri
     defaultConstraints: 'as-shipped',
     expect: { 'as-shipped': expect },
     build(o = {}) {
-      const b = build(o.stallLimit);
+      const b = build({ stallLimit: o.stallLimit, knobs: o.knobs, engineKnobs: o.engineKnobs });
       const enginePolicy = { ...b.config.enginePolicy, ...o.enginePolicy };
       return { ...b, config: { ...b.config, enginePolicy, ...(o.workload ? { workload: o.workload } : {}), ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) } };
     },
@@ -208,10 +210,10 @@ function engineScenario(name: keyof typeof ENGINE_SCENARIO_STORIES, engine: stri
 }
 
 NAMED_SCENARIOS_MUT.push(
-  engineScenario('vllm-39734', 'vllm-v1', 'vLLM #39734: sizing and admission drift, a prompt within max_model_len never admitted', 'deadlock: Running 0, Waiting 1, KV usage 0%', (l) => buildVllm39734(false, l)),
-  engineScenario('vllm-39734-fixed', 'vllm-v1', 'vLLM PR #40946: one bound for sizing and admission', 'both requests complete', (l) => buildVllm39734(true, l)),
-  engineScenario('sglang-29662', 'sglang', 'SGLang #29662: KV cache full while SWA tokens are evictable', 'deadlock in pool group 1 (SWA)', (l) => buildSglang29662(false, l)),
-  engineScenario('sglang-29662-fixed', 'sglang', 'SGLang, fixed: evict SWA entries when SWA is the short pool', 'the request completes', (l) => buildSglang29662(true, l)),
+  engineScenario('vllm-39734', 'vllm-v1', 'vLLM #39734: sizing and admission drift, a prompt within max_model_len never admitted', 'deadlock: Running 0, Waiting 1, KV usage 0%', (o) => buildVllm39734(false, o)),
+  engineScenario('vllm-39734-fixed', 'vllm-v1', 'vLLM PR #40946: one bound for sizing and admission', 'both requests complete', (o) => buildVllm39734(true, o)),
+  engineScenario('sglang-29662', 'sglang', 'SGLang #29662: KV cache full while SWA tokens are evictable', 'deadlock in pool group 1 (SWA)', (o) => buildSglang29662(false, o)),
+  engineScenario('sglang-29662-fixed', 'sglang', 'SGLang, fixed: evict SWA entries when SWA is the short pool', 'the request completes', (o) => buildSglang29662(true, o)),
 );
 
 export function listScenarios(): readonly NamedScenario[] {

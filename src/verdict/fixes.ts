@@ -172,14 +172,13 @@ function singles(s: Subject): Candidate[] {
 }
 
 /**
- * vLLM / SGLang under their own schedulers: the engine's fixed scheduler switch and, where the
- * subject is planned from its knobs (not a pinned engine scenario, whose pools the knobs do not
- * change), maxBatchSize / quota (the block count) / maxNumTokens. min_slots floors, pool ratios,
- * constraint modes and max_util_for_resume are TensorRT-LLM knobs and are not offered.
+ * vLLM / SGLang under their own schedulers: the engine's fixed scheduler switch and
+ * maxBatchSize / quota (the block count) / maxNumTokens (a named engine scenario is sized from
+ * them too). min_slots floors, pool ratios, constraint modes and max_util_for_resume are
+ * TensorRT-LLM knobs and are not offered.
  */
 function engineCandidates(s: Subject): Candidate[] {
   const out = switches(s).filter((c) => c.axis === 'enginePolicy' && isCertified(c.subject));
-  if (s.source.kind === 'scenario') return out;
   for (const a of SEARCHES) {
     const r = a.run(s);
     if (r) out.push({ axis: a.axis, label: a.label, subject: r });

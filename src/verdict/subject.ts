@@ -13,6 +13,7 @@ import { isDeepseekV4 } from '../model/spec.ts';
 import { modelToLayers } from '../model/to-layers.ts';
 import { buildScenario, type ConstraintMode, type EngineKnobs } from '../planner/build.ts';
 import { DEFAULT_ENGINE, getEngine } from '../planner/engines/registry.ts';
+import type { KnobValue, KnobValues } from '../planner/engines/types.ts';
 import type { LayerJson } from '../planner/scenario.ts';
 import type { Plan } from '../planner/types.ts';
 import { NAMED_SCENARIOS, normalizeConfig, scenarioConfig } from '../sim/index.ts';
@@ -42,6 +43,20 @@ export interface Subject {
   readonly stallLimit: number;
   /** The engine-faithful policies' switches (vllm-v1 admission, sglang eviction; max_model_len). */
   readonly enginePolicy?: EngineSimOptions;
+  /**
+   * The engine's own sizing knobs that are not EngineKnobs fields (SGLang's swaFullTokensRatio,
+   * vLLM's disableHybridKvCacheManager, ...), by knob name; absent = the knob's default.
+   */
+  readonly engineKnobs?: KnobValues;
+}
+
+/** Registry knobs that are EngineKnobs fields or run knobs (the subject holds them there, not in engineKnobs). */
+const SUBJECT_FIELDS = new Set(['poolRatio', 'avgSeqLen', 'maxCudaGraphBatchSize', 'estimationPass', 'maxUtilForResume']);
+
+/** Of `values`, the knobs `engine` reads that live in Subject.engineKnobs (the rest are subject fields). */
+export function ownEngineKnobs(engine: string, values: Readonly<Record<string, KnobValue>>): KnobValues {
+  const names = new Set(getEngine(engine).knobs.map((k) => k.name));
+  return Object.fromEntries(Object.entries(values).filter(([n, v]) => names.has(n) && !SUBJECT_FIELDS.has(n) && v !== null && v !== undefined));
 }
 
 /** Policies that run vLLM's / SGLang's own scheduler over their own pool layouts. */
@@ -69,15 +84,16 @@ export function subjectModes(s: Subject): Exclude<ConstraintMode, 'custom'>[] {
 export function planSubject(s: Subject): Plan {
   let p = planMemo.get(s);
   if (!p && s.source.kind === 'scenario' && ENGINE_POLICIES.includes(NAMED_SCENARIOS.find((n) => n.name === (s.source as { name: string }).name)?.engine ?? '')) {
-    // vLLM / SGLang scenarios are sized by their engine's own inputs (not re-planned from layers).
-    p = scenarioConfig(s.source.name, { engine: s.engine }).plan;
+    // vLLM / SGLang scenarios are sized by their engine's own inputs (not re-planned from layers), with the subject's knobs.
+    p = scenarioConfig(s.source.name, { engine: s.engine, knobs: s.knobs, engineKnobs: s.engineKnobs }).plan;
     planMemo.set(s, p);
   }
   if (!p) {
     const engine = getEngine(s.engine);
-    const knobs: Record<string, number> = engine.knobs.some((k) => k.name === 'maxUtilForResume') ? { maxUtilForResume: s.maxUtilForResume } : {};
+    const util: KnobValues = engine.knobs.some((k) => k.name === 'maxUtilForResume') ? { maxUtilForResume: s.maxUtilForResume } : {};
     const scenario = buildScenario([...s.layers], s.knobs, s.mode);
-    const r = engine.size({ scenario, context: { maxBatchSize: s.knobs.maxBatchSize, maxSeqLen: s.knobs.maxSeqLen, draftTokens: s.knobs.draftTokens } }, knobs);
+    const context = { maxBatchSize: s.knobs.maxBatchSize, maxSeqLen: s.knobs.maxSeqLen, draftTokens: s.knobs.draftTokens, maxNumTokens: s.knobs.maxNumTokens };
+    const r = engine.size({ scenario, context }, { ...ownEngineKnobs(s.engine, s.engineKnobs ?? {}), ...util });
     p = r.layout as Plan;
     planMemo.set(s, p);
   }
@@ -138,11 +154,27 @@ export function subjectFlags(s: Subject): string[] {
   if (k.draftTokens !== 0) out.push('--draft-tokens', String(k.draftTokens));
   if (k.numExtraKvTokens !== 0) out.push('--extra-kv-tokens', String(k.numExtraKvTokens));
   if (k.avgSeqLen !== null) out.push('--avg-seq-len', String(k.avgSeqLen));
+  if (k.maxCudaGraphBatchSize) out.push('--max-cuda-graph-batch-size', String(k.maxCudaGraphBatchSize));
+  if (k.estimationPass) out.push('--estimation-pass');
+  out.push(...engineKnobFlags(s));
   out.push('--policy', s.policy, '--max-util-for-resume', String(s.maxUtilForResume));
   if (s.recomputePause) out.push('--recompute-pause');
   if (s.stallLimit !== 1000) out.push('--stall-limit', String(s.stallLimit));
   if (s.policy === 'vllm-v1') out.push('--vllm-admission', s.enginePolicy?.vllmAdmission ?? 'full-isl');
   if (s.policy === 'sglang') out.push('--sglang-eviction', s.enginePolicy?.sglangEviction ?? 'full-lru');
+  return out;
+}
+
+/** The subject's own engine knobs as the flags the registry declares (a true bool is the bare flag). */
+function engineKnobFlags(s: Subject): string[] {
+  const out: string[] = [];
+  for (const spec of getEngine(s.engine).knobs) {
+    const v = s.engineKnobs?.[spec.name];
+    if (v === undefined || v === null || SUBJECT_FIELDS.has(spec.name) || v === spec.default) continue;
+    if (typeof v === 'boolean') {
+      if (v) out.push(`--${spec.flag}`);
+    } else out.push(`--${spec.flag}`, Array.isArray(v) ? v.join(',') : String(v));
+  }
   return out;
 }
 
@@ -184,6 +216,21 @@ function engineRun(engine: string, run: Partial<RunKnobs> | undefined, fromScena
   return { ...DEFAULT_RUN, ...run, policy, ...(enginePolicy ? { enginePolicy } : {}) };
 }
 
+/** What a named scenario or a preset is checked under (each absent field: the scenario's or the engine's default). */
+export interface SubjectOptions {
+  readonly engine?: string;
+  readonly mode?: Exclude<ConstraintMode, 'custom'>;
+  readonly knobs?: Partial<EngineKnobs>;
+  readonly run?: Partial<RunKnobs>;
+  /** The engine's own knobs by name (those that are not EngineKnobs fields; others are ignored here). */
+  readonly engineKnobs?: Readonly<Record<string, KnobValue>>;
+}
+
+function engineKnobsOf(engine: string, o: SubjectOptions): { engineKnobs?: KnobValues } {
+  const own = ownEngineKnobs(engine, o.engineKnobs ?? {});
+  return Object.keys(own).length > 0 ? { engineKnobs: own } : {};
+}
+
 export const DEFAULT_RUN: RunKnobs = { policy: 'trtllm-v2', maxUtilForResume: 0.95, recomputePause: false, stallLimit: 1000 };
 
 /**
@@ -191,21 +238,21 @@ export const DEFAULT_RUN: RunKnobs = { policy: 'trtllm-v2', maxUtilForResume: 0.
  * are the scenario's own; whether its typical step uses maxSeqLen (DeepSeek-V4) is read off the
  * scenario it built, so re-planning with changed knobs builds the same kind of step.
  */
-export function scenarioSubject(name: string, o: { engine?: string; mode?: Exclude<ConstraintMode, 'custom'>; knobs?: Partial<EngineKnobs>; run?: Partial<RunKnobs> } = {}): Subject {
+export function scenarioSubject(name: string, o: SubjectOptions = {}): Subject {
   const named = NAMED_SCENARIOS.find((n) => n.name === name);
   if (!named) throw new InputError('scenario', name, NAMED_SCENARIOS.map((n) => n.name).join(', '));
   const mode = o.mode ?? (named.defaultConstraints as Exclude<ConstraintMode, 'custom'>);
   const engine = o.engine ?? named.engine;
-  const built = scenarioConfig(name, { engine, constraints: mode, knobs: o.knobs });
+  const built = scenarioConfig(name, { engine, constraints: mode, knobs: o.knobs, engineKnobs: o.engineKnobs });
   const { kvDtype: _d, ...knobs } = built.knobs;
   const layers = built.plan.scenario.layers;
   const typical = JSON.stringify(built.plan.scenario.typical_step);
   const fromMax = JSON.stringify(buildScenario([...layers], { ...knobs, typicalLengthFromMaxSeqLen: true }, mode).typical_step) === typical;
-  return sglangLimit({ source: { kind: 'scenario', name }, layers, engine, knobs: { ...knobs, typicalLengthFromMaxSeqLen: fromMax }, mode, ...engineRun(engine, o.run, built.config.enginePolicy) });
+  return sglangLimit({ source: { kind: 'scenario', name }, layers, engine, knobs: { ...knobs, typicalLengthFromMaxSeqLen: fromMax }, mode, ...engineRun(engine, o.run, built.config.enginePolicy), ...engineKnobsOf(engine, o) });
 }
 
 /** A preset as a subject: the model's own engine defaults (tokens per block, dtype, maxSeqLen) under the default engine. */
-export function presetSubject(id: string, o: { engine?: string; mode?: Exclude<ConstraintMode, 'custom'>; kvDtype?: KvDtype; knobs?: Partial<EngineKnobs>; run?: Partial<RunKnobs> } = {}): Subject {
+export function presetSubject(id: string, o: SubjectOptions & { kvDtype?: KvDtype } = {}): Subject {
   const model = getPreset(id);
   const engine = o.engine ?? DEFAULT_ENGINE;
   const mode = o.mode ?? ((getEngine(engine).modes?.default ?? 'as-shipped') as Exclude<ConstraintMode, 'custom'>);
@@ -224,7 +271,7 @@ export function presetSubject(id: string, o: { engine?: string; mode?: Exclude<C
     ...o.knobs,
   };
   const layers = modelToLayers(model, { tokensPerBlock: knobs.tokensPerBlock, kvDtype, draftTokens: knobs.draftTokens });
-  return sglangLimit({ source: { kind: 'preset', id: model.id, kvDtype }, layers, engine, knobs, mode, ...engineRun(engine, o.run, { maxModelLen: knobs.maxSeqLen }) });
+  return sglangLimit({ source: { kind: 'preset', id: model.id, kvDtype }, layers, engine, knobs, mode, ...engineRun(engine, o.run, { maxModelLen: knobs.maxSeqLen }), ...engineKnobsOf(engine, o) });
 }
 
 /**

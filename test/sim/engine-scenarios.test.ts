@@ -98,3 +98,58 @@ describe('the policy option flips the named scenarios', () => {
   });
 });
 
+
+describe('the engine scenarios are sized from the knobs given (never ignored)', () => {
+  const slots = async (args: string[]) => {
+    const io = memoryIo();
+    expect(await main(['simulate', ...args, '--json'], io), io.stderr).not.toBe(2);
+    return JSON.parse(io.stdout).slotCounts as number[];
+  };
+  it('quota, block size and the engine knobs re-size the pools by the engine rule; the model is the scenario own', async () => {
+    const [base] = await slots(['--scenario', 'vllm-39734']);
+    expect(base).toBe(11468);
+    // vLLM's block count is floor(available bytes / page bytes): about 12/7 as many at 12 GiB, half as many blocks of 32 tokens.
+    expect(Math.abs((await slots(['--scenario', 'vllm-39734', '--quota', '12GiB']))[0] - (11468 * 12) / 7)).toBeLessThan(2);
+    expect((await slots(['--scenario', 'vllm-39734', '--tokens-per-block', '32']))[0]).toBe(Math.floor(11468 / 2));
+    const sgl = await slots(['--scenario', 'sglang-29662']);
+    expect(sgl).toEqual([1250, 1000]);
+    const ratio = await slots(['--scenario', 'sglang-29662', '--swa-full-tokens-ratio', '0.5']);
+    const told = memoryIo();
+    await main(['simulate', '--scenario', 'sglang-29662', '--quota', '1GiB', '--swa-full-tokens-ratio', '0.5'], told);
+    expect(told.stdout).toContain("this run changes --quota, --swa-full-tokens-ratio.");
+    expect(ratio[1] / ratio[0]).toBeCloseTo(0.5, 2);
+    for (const [args, flag] of [
+      [['--scenario', 'vllm-39734', '--kv-dtype', 'fp8'], '--kv-dtype'],
+      [['--scenario', 'sglang-29662', '--pool-ratio', '0.5,0.5'], '--pool-ratio'],
+      [['--scenario', 'trtllm-15401', '--swa-full-tokens-ratio', '0.3'], '--swa-full-tokens-ratio'],
+    ] as const) {
+      const io = memoryIo();
+      expect(await main(['simulate', ...args], io), args.join(' ')).toBe(2);
+      expect(io.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(io.stderr).toContain(`${flag}: got`);
+    }
+  });
+  it('kvpool check sizes with the engine knobs: SGLang ratio moves the bounds as kvpool plan does', async () => {
+    const flags = ['--preset', 'gemma-3-27b', '--engine', 'sglang', '--quota', '24GiB', '--max-batch-size', '16', '--max-seq-len', '8192', '--tokens-per-block', '16'];
+    const check = async (extra: string[]) => {
+      const io = memoryIo();
+      await main(['check', ...flags, ...extra, '--no-fixes', '--json'], io);
+      return JSON.parse(io.stdout).bounds.map((g: { slots: number }) => g.slots) as number[];
+    };
+    const sim = memoryIo();
+    await main(['simulate', ...flags, '--swa-full-tokens-ratio', '0.3', '--requests', '1', '--json'], sim);
+    const a = await check([]);
+    const b = await check(['--swa-full-tokens-ratio', '0.3']);
+    expect(b).not.toEqual(a);
+    expect(b).toEqual(JSON.parse(sim.stdout).slotCounts);
+    // Without --tokens-per-block each engine takes its own block size (vLLM 16, SGLang page 1), in check as in simulate.
+    for (const engine of ['sglang', 'vllm-v1']) {
+      const own = ['--preset', 'gemma-3-27b', '--engine', engine, '--quota', '24GiB', '--max-seq-len', '8192'];
+      const io = memoryIo();
+      await main(['check', ...own, '--no-fixes', '--json'], io);
+      const run = memoryIo();
+      await main(['simulate', ...own, '--requests', '1', '--json'], run);
+      expect(JSON.parse(io.stdout).bounds.map((g: { slots: number }) => g.slots), engine).toEqual(JSON.parse(run.stdout).slotCounts);
+    }
+  }, 60_000);
+});

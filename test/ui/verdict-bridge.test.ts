@@ -9,9 +9,9 @@ import { cellTask } from '../../src/ui/bridge/map.ts';
 import { computeRun } from '../../src/ui/bridge/run.ts';
 import { subjectOf, verdictFor, withValues } from '../../src/ui/bridge/verdict.ts';
 import { baseState } from '../../src/ui/state/codec.ts';
-import type { UiState } from '../../src/ui/state/params.ts';
+import { ENGINE_IDS, presetDefaults, type UiState } from '../../src/ui/state/params.ts';
 import { checkSubject, isCertified } from '../../src/verdict/check.ts';
-import type { Subject } from '../../src/verdict/subject.ts';
+import { planSubject, type Subject } from '../../src/verdict/subject.ts';
 
 const state = (patch: Partial<UiState> = {}): UiState => ({ ...baseState('trtllm-15401'), ...patch });
 
@@ -45,6 +45,45 @@ describe('the page verdict', () => {
       expect(checkSubject(subject, { workUnits: 1 }).plan.slotCounts).toEqual(computeRun({ ...s, requests: 4 }, null).plan.slotCounts);
     }
   }, 60_000);
+
+  it('the page subject carries every engine knob the page plans with (presets x engines x knobs, and a named scenario)', () => {
+    const variants: Partial<UiState>[] = [{}, { knobs: { avgSeqLen: 4096 } }, { knobs: { maxCudaGraphBatchSize: 8, estimationPass: true } }, { knobs: { swaFullTokensRatio: 0.3, swaEvictionInterval: 512 } }, { knobs: { disableHybridKvCacheManager: true } }, { maxNumTokens: 2048 }];
+    let compared = 0;
+    for (const preset of ['gemma-3-27b', 'deepseek-v4-flash', 'gpt-oss-120b'])
+      for (const engine of ENGINE_IDS)
+        for (const v of variants) {
+          const s = { ...baseState('custom'), preset, ...presetDefaults(engine), maxBatchSize: 16, quotaGiB: 24, maxSeqLen: 8192, ...v } as UiState;
+          const label = `${preset} ${engine} ${JSON.stringify(v)}`;
+          let page: number[] | null = null;
+          try {
+            page = [...computeRun({ ...s, requests: 4 }, null).plan.slotCounts];
+          } catch {
+            // The page refuses it (an engine that cannot size this model): the verdict's plan says so too.
+          }
+          const plan = planSubject(subjectOf(s) as Subject);
+          if (page === null) expect(plan.error, label).not.toBeNull();
+          else {
+            expect([...plan.slotCounts], label).toEqual(page);
+            compared++;
+          }
+        }
+    expect(compared).toBeGreaterThan(40);
+    const named = { ...state(), knobs: { avgSeqLen: 4096 } };
+    expect([...planSubject(subjectOf(named) as Subject).slotCounts]).toEqual([...computeRun(named, null).plan.slotCounts]);
+    // The engine scenarios are re-sized by their engine from the page's knobs, for the run and the verdict alike.
+    for (const [name, patch] of [
+      ['sglang-29662', { quotaGiB: 1, knobs: { swaFullTokensRatio: 0.5 } }],
+      ['vllm-39734', { quotaGiB: 12, tokensPerBlock: 32 }],
+    ] as const) {
+      const s = { ...baseState(name), ...patch } as UiState;
+      const page = [...computeRun(s, null).plan.slotCounts];
+      expect(page, name).not.toEqual([...computeRun(baseState(name), null).plan.slotCounts]);
+      expect([...planSubject(subjectOf(s) as Subject).slotCounts], name).toEqual(page);
+      // The story keeps the scenario's own numbers, and says which knobs this run changed.
+      expect(computeRun(s, null).run.story, name).toMatch(/The story's numbers are the scenario as it ships; this run changes (.*, )?quota/);
+      expect(computeRun(baseState(name), null).run.story, name).not.toContain('this run changes');
+    }
+  }, 120_000);
 
   it('an engine policy on another engine\'s pools gets no fix and says why', () => {
     const v = verdictFor(state({ policy: 'sglang' }), 2_000_000);

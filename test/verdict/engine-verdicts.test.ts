@@ -8,10 +8,10 @@ import { runSimulation, scenarioConfig } from '../../src/sim/index.ts';
 import { checkSubject } from '../../src/verdict/check.ts';
 import { listFixes } from '../../src/verdict/fixes.ts';
 import { replay } from '../../src/verdict/search.ts';
-import { scenarioSubject } from '../../src/verdict/subject.ts';
+import { planSubject, scenarioSubject } from '../../src/verdict/subject.ts';
 
 describe('engine verdicts (vLLM #39734, SGLang #29662)', () => {
-  it('as shipped: unsafe, one request, deadlocks on the scenario replay; the engine fix is verified', () => {
+  it('as shipped: unsafe, one request, deadlocks on the scenario replay; the engine fix and a bigger quota are verified', () => {
     for (const [name, pool, fixFlag] of [
       ['vllm-39734', 'shared', '--vllm-admission'],
       ['sglang-29662', 'SWA', '--sglang-eviction'],
@@ -24,8 +24,15 @@ describe('engine verdicts (vLLM #39734, SGLang #29662)', () => {
       const run = runSimulation(scenarioConfig(name, { workload: cx.requests }).config);
       expect(run.summary.outcome, name).toBe('deadlock');
       const fixes = listFixes(v.subject, cx);
-      expect(fixes.map((f) => f.flags[0])).toEqual([fixFlag]);
-      expect(replay(fixes[0].subject, v.plan, cx.requests).outcome).toBe('completed');
+      // The engine's own fix is free and ranks first; a bigger quota (the scenario re-sized by its engine) also works.
+      expect(fixes[0].flags[0], name).toBe(fixFlag);
+      expect(fixes.some((f) => f.axis === 'quota'), name).toBe(true);
+      for (const f of fixes) {
+        expect(f.verified, `${name} ${f.label}`).toBe(true);
+        expect(replay(f.subject, planSubject(f.subject), cx.requests).outcome, `${name} ${f.label}`).toBe('completed');
+      }
+      const bigger = fixes.find((f) => f.axis === 'quota')!;
+      expect(planSubject(bigger.subject).slotCounts[cx.deadlock.poolGroup]).toBeGreaterThan(v.plan.slotCounts[cx.deadlock.poolGroup]);
     }
   }, 60_000);
 

@@ -6,7 +6,10 @@
  *
  *   ms(longest context) / ms(shortest context), both timed in the same rep,
  *
- * with the best-of ratio (best rep of each) beside it. Cases timed one after another, minutes
+ * with the best-of ratio (best rep of each) beside it. Where the process can read its own CPU time
+ * (Node, where a software adapter runs its shader threads inside the process) the paired ratio of
+ * CPU time per dispatch is given too: other processes' load stretches wall time far more than it
+ * stretches the CPU time our threads use. Cases timed one after another, minutes
  * apart on a shared machine, differ by the load between them (1.4-1.5x seen for identical work),
  * so the per-case rows of src/gpu/bench/run.ts cannot answer this.
  */
@@ -29,6 +32,8 @@ export interface TrackingRow {
   readonly ratioMedian: number;
   /** Best ms of the longest / best ms of the shortest. */
   readonly ratioBest: number;
+  /** Median paired ratio of this process's CPU ms per dispatch; null where it cannot be read (a browser). */
+  readonly cpuRatioMedian: number | null;
   readonly reps: number;
 }
 
@@ -45,18 +50,33 @@ export function trackingGroups(cases: readonly BenchCase[]): BenchCase[][] {
   return [...groups.values()].filter((g) => g.length > 1).map((g) => [...g].sort((a, b) => a.contextLen - b.contextLen));
 }
 
-/** Time prepared decodes interleaved, order reversed every other rep: ms per dispatch, per rep. */
-async function interleaveAbba(ctx: GpuContext, ps: readonly PreparedDecode[], reps: number, targetMs: number): Promise<number[][]> {
+/** This process's CPU time in ms (all its threads), or null outside Node. */
+export function cpuMs(): number | null {
+  const usage = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  return usage ? (usage.user + usage.system) / 1000 : null;
+}
+
+/** Time prepared decodes interleaved, order reversed every other rep: wall and CPU ms per dispatch, per rep. */
+export async function interleaveAbba(ctx: GpuContext, ps: ReadonlyArray<{ encode(e: GPUCommandEncoder): void }>, reps: number, targetMs: number) {
   const first = await timeDispatches(ctx, ps[0], 1);
   const n = dispatchesFor(first, targetMs);
   for (const p of ps.slice(1)) await timeDispatches(ctx, p, 1);
-  const times = ps.map(() => [] as number[]);
+  const wall = ps.map(() => [] as number[]);
+  const cpu = ps.map(() => [] as number[]);
   const forward = ps.map((_, i) => i);
   for (let r = 0; r < reps; r++) {
-    for (const i of r % 2 ? [...forward].reverse() : forward) times[i].push(await timeDispatches(ctx, ps[i], n));
+    for (const i of r % 2 ? [...forward].reverse() : forward) {
+      const c0 = cpuMs();
+      wall[i].push(await timeDispatches(ctx, ps[i], n));
+      const c1 = cpuMs();
+      if (c0 !== null && c1 !== null) cpu[i].push((c1 - c0) / n);
+    }
   }
-  return times;
+  return { wall, cpu };
 }
+
+/** Median over reps of b[r] / a[r]. */
+export const pairedMedian = (a: readonly number[], b: readonly number[]) => median(b.map((t, r) => t / a[r]));
 
 async function trackGroup(ctx: GpuContext, group: BenchCase[], path: KernelPath, reps: number, targetMs: number): Promise<TrackingRow> {
   const binding = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
@@ -65,7 +85,7 @@ async function trackGroup(ctx: GpuContext, group: BenchCase[], path: KernelPath,
   const ps: PreparedDecode[] = [];
   try {
     for (const c of group) ps.push(await prepareDecode(ctx, buildBenchInput(c, batch), { path, storage: c.storage }));
-    const times = await interleaveAbba(ctx, ps, reps, targetMs);
+    const { wall: times, cpu } = await interleaveAbba(ctx, ps, reps, targetMs);
     const last = times.length - 1;
     return {
       window: group[0].window ?? 0,
@@ -75,8 +95,9 @@ async function trackGroup(ctx: GpuContext, group: BenchCase[], path: KernelPath,
       cases: group.map((c) => c.name),
       msMedian: times.map(median),
       msBest: times.map((t) => Math.min(...t)),
-      ratioMedian: median(times[last].map((t, r) => t / times[0][r])),
+      ratioMedian: pairedMedian(times[0], times[last]),
       ratioBest: Math.min(...times[last]) / Math.min(...times[0]),
+      cpuRatioMedian: cpu[0].length ? pairedMedian(cpu[0], cpu[last]) : null,
       reps,
     };
   } finally {
@@ -99,5 +120,5 @@ export async function measureTracking(ctx: GpuContext, cases: readonly BenchCase
 
 export function trackingLine(t: TrackingRow): string {
   const per = t.contexts.map((c, i) => `${c / 1024}k ${t.msMedian[i].toFixed(1)} ms (best ${t.msBest[i].toFixed(1)})`);
-  return `${t.path} window ${t.window}, batch ${t.batch}, side by side over ${t.reps} reps: ${per.join(', ')}; longest/shortest median of paired ${t.ratioMedian.toFixed(2)}, best-of ${t.ratioBest.toFixed(2)}`;
+  return `${t.path} window ${t.window}, batch ${t.batch}, side by side over ${t.reps} reps: ${per.join(', ')}; longest/shortest median of paired ${t.ratioMedian.toFixed(2)}, best-of ${t.ratioBest.toFixed(2)}${t.cpuRatioMedian === null ? '' : `, CPU time ${t.cpuRatioMedian.toFixed(2)}`}`;
 }

@@ -94,4 +94,6 @@ export interface EngineSizer<P extends PoolLayout = PoolLayout> {
   readonly file?: { accepts(raw: unknown): boolean; size(raw: unknown): SizeResult<P> };
   /** Size a model description the engine's own way (heads, dtype), when that is not sizing our manager layers. */
   sizeModel?(input: SizerModelInput, knobs: KnobValues): SizeResult<P>;
+  /** The engine's own block (page) size when the user gives none (vLLM 16, SGLang 1); absent: the model's default. */
+  readonly defaultTokensPerBlock?: number;
 }

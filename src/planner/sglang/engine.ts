@@ -19,6 +19,9 @@ export const SGLANG_KNOBS: readonly KnobSpec[] = [
 
 const num = (v: KnobValues[string] | undefined, d: number) => (typeof v === 'number' ? v : d);
 
+/** SGLang's --page-size default. */
+const SGLANG_PAGE_SIZE = 1;
+
 const EMPTY: PoolLayout = { tokensPerBlock: 1, lifeCycles: [], lifeCyclePoolGroup: [], poolGroups: [], slotCounts: [], error: null };
 
 export function sglangInputFromScenario(input: SizerInput, knobs: KnobValues): SglangInput {
@@ -56,6 +59,7 @@ export const sglangEngine: EngineSizer = {
   knobs: SGLANG_KNOBS,
   modes: null,
   policy: 'sglang',
+  defaultTokensPerBlock: SGLANG_PAGE_SIZE,
   size(input: SizerInput, knobs: KnobValues) {
     const si = sglangInputFromScenario(input, knobs);
     const mixed = input.scenario.layers.some((l) => l.kind === 'ssm') || new Set(input.scenario.layers.flatMap((l) => (l.window === null ? [] : [l.window]))).size > 1;
@@ -67,7 +71,7 @@ export const sglangEngine: EngineSizer = {
   // From our model's heads: --tokens-per-block is the page size (1 unless set), --max-batch-size max_running_requests, --max-num-tokens the chunked prefill size.
   sizeModel({ model, knobs: k, given }: SizerModelInput, knobs: KnobValues) {
     const si = sglangInputFromModel(model, {
-      pageSize: given.has('tokensPerBlock') ? k.tokensPerBlock : 1,
+      pageSize: given.has('tokensPerBlock') ? k.tokensPerBlock : SGLANG_PAGE_SIZE,
       quotaBytes: k.quotaBytes,
       kvDtype: k.kvDtype,
       maxRunningRequests: given.has('maxBatchSize') ? k.maxBatchSize : null,

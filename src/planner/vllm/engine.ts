@@ -25,6 +25,9 @@ export const VLLM_KNOBS: readonly KnobSpec[] = [
   },
 ];
 
+/** vLLM's --block-size default (CacheConfig.block_size). */
+const VLLM_BLOCK_SIZE = 16;
+
 const EMPTY: PoolLayout = { tokensPerBlock: 1, lifeCycles: [], lifeCyclePoolGroup: [], poolGroups: [], slotCounts: [], error: null };
 
 function specsOf(input: SizerInput): Map<string, VllmSpec> {
@@ -53,6 +56,7 @@ export const vllmV1Engine: EngineSizer = {
   knobs: VLLM_KNOBS,
   modes: null,
   policy: 'vllm-v1',
+  defaultTokensPerBlock: VLLM_BLOCK_SIZE,
   size(input: SizerInput, knobs: KnobValues) {
     const ctx = input.context as SizerInput['context'] & { maxNumTokens?: number | null };
     const r = getKvCacheConfig({
@@ -71,7 +75,7 @@ export const vllmV1Engine: EngineSizer = {
   file: { accepts: looksLikeVllmCase, size: (raw) => resultOf(sizeVllmFile(raw)) },
   // From our model with its heads: --tokens-per-block is vLLM's block size (16 unless set), --max-num-tokens max_num_batched_tokens.
   sizeModel({ model, knobs: k, given }: SizerModelInput, knobs: KnobValues) {
-    const tokensPerBlock = given.has('tokensPerBlock') ? k.tokensPerBlock : 16;
+    const tokensPerBlock = given.has('tokensPerBlock') ? k.tokensPerBlock : VLLM_BLOCK_SIZE;
     return resultOf(sizeVllmModel(model, { tokensPerBlock, maxSeqLen: k.maxSeqLen, maxNumTokens: k.maxNumTokens ?? 8192, quotaBytes: k.quotaBytes, kvDtype: k.kvDtype, disableHybridKvCacheManager: knobs.disableHybridKvCacheManager === true, mambaCacheMode: 'none' }));
   },
 };

@@ -14,6 +14,7 @@ import { NAMED_SCENARIOS, parseTrace, type RequestSpec, runSimulation, type SimI
 import { resolveWorkload } from '../../sim/workload.ts';
 import type { FrameView, PlanView, RequestView, RunView } from '../model.ts';
 import { baseState } from '../state/codec.ts';
+import { knobsFor } from '../state/knobs.ts';
 import { fromBase64Url, type UiState } from '../state/params.ts';
 import { engineKnobValues, layoutView, modelKnobsFrom, sizeWithEngine } from './engine-plan.ts';
 import { type CustomModel, knobsFrom, planViewOf, poolGroupViews } from './plan.ts';
@@ -39,7 +40,8 @@ function workloadSpec(s: UiState): WorkloadSpec {
 }
 
 /** Knobs the user changed relative to the named scenario's starting point. */
-function knobOverrides(s: UiState): Partial<ModelKnobs> {
+/** The knobs of a named-scenario state that differ from the scenario's own (the page's changes), with the engine knobs that shape its scenario. */
+export function scenarioKnobOverrides(s: UiState): Partial<ModelKnobs> {
   const base = knobsFrom(baseState(s.scenario));
   const cur = knobsFrom(s);
   const out: Partial<ModelKnobs> = {};
@@ -47,7 +49,22 @@ function knobOverrides(s: UiState): Partial<ModelKnobs> {
   for (const k of keys) if (cur[k] !== base[k]) (out as Record<string, unknown>)[k] = cur[k];
   if (JSON.stringify(cur.poolRatio) !== JSON.stringify(base.poolRatio)) out.poolRatio = cur.poolRatio;
   if (s.kvDtype !== baseState(s.scenario).kvDtype) out.kvDtype = s.kvDtype;
+  const k = modelKnobsFrom(s);
+  if (k.avgSeqLen !== null) out.avgSeqLen = k.avgSeqLen;
+  if (k.maxCudaGraphBatchSize) out.maxCudaGraphBatchSize = k.maxCudaGraphBatchSize;
+  if (k.estimationPass) out.estimationPass = true;
   return out;
+}
+
+/** Field labels of the knobs a named scenario's story is told with. */
+const KNOB_LABELS: Record<string, string> = { tokensPerBlock: 'tokens per block', maxSeqLen: 'maxSeqLen', maxBatchSize: 'maxBatchSize', maxNumTokens: 'maxNumTokens', quotaBytes: 'quota', poolRatio: 'pool ratio', kvDtype: 'KV dtype', avgSeqLen: 'avg_seq_len', maxCudaGraphBatchSize: 'CUDA-graph cap', estimationPass: 'estimation pass' };
+
+/** When the page changed a named scenario's knobs, the story's numbers are the scenario's own: say so, and what changed. */
+function changedNote(s: UiState): string {
+  const names = Object.keys(scenarioKnobOverrides(s)).map((k) => KNOB_LABELS[k] ?? k);
+  const base = baseState(s.scenario).knobs;
+  for (const [k, v] of Object.entries(s.knobs)) if (JSON.stringify(v) !== JSON.stringify(base[k] ?? null) && !(k in KNOB_LABELS)) names.push(k);
+  return names.length === 0 ? '' : ` (The story's numbers are the scenario as it ships; this run changes ${names.join(', ')}.)`;
 }
 
 /** The requests of the run: the scenario's own (undefined), an imported trace, or generated. */
@@ -93,9 +110,7 @@ function namedRun(s: UiState, workload: ReturnType<typeof workloadOf>): { plan: 
   if (named && familyOf(named.engine) !== familyOf(s.engine)) {
     throw new InputError('engine', s.engine, `a version of ${familyOf(named.engine)} (${s.scenario} is pinned to ${named.engine}; pick a preset to size it with another engine)`);
   }
-  const k = modelKnobsFrom(s);
-  const ko = { ...knobOverrides(s), ...(k.avgSeqLen !== null ? { avgSeqLen: k.avgSeqLen } : {}), ...(k.maxCudaGraphBatchSize ? { maxCudaGraphBatchSize: k.maxCudaGraphBatchSize } : {}), ...(k.estimationPass ? { estimationPass: true } : {}) };
-  const built = scenarioConfig(s.scenario, { engine: s.engine, constraints: s.mode, policy: s.policy, knobs: ko, maxUtilForResume: s.maxUtilForResume, seed: s.seed, maxSteps: s.maxSteps, ...(workload ? { workload } : {}) });
+  const built = scenarioConfig(s.scenario, { engine: s.engine, constraints: s.mode, policy: s.policy, knobs: scenarioKnobOverrides(s), engineKnobs: knobsFor(s.engine, s.knobs), maxUtilForResume: s.maxUtilForResume, seed: s.seed, maxSteps: s.maxSteps, ...(workload ? { workload } : {}) });
   return { plan: built.plan, input: { ...built.config, suggestFloor: 'bisect' }, report: built.report ?? '' };
 }
 
@@ -148,7 +163,7 @@ export function computeRun(s: UiState, custom: CustomModel | null): RunResult {
   }
   const trace = runSimulation(input);
   const source = s.workload === 'trace' ? ' (imported request trace)' : workload ? ' (generated workload)' : '';
-  const story = named ? `${scenarioStory(s.scenario)}${source}` : `${scenarioStory('custom')}${source}`;
+  const story = named ? `${scenarioStory(s.scenario)}${source}${changedNote(s)}` : `${scenarioStory('custom')}${source}`;
   const e = getEngine(s.engine, 'engine');
   return { plan, planView, trace, run: traceToRunView(trace, plan, story, { engine: e.id, engineHasModes: e.modes !== null }) };
 }

@@ -13,22 +13,28 @@ import { checkSubject, DEFAULT_WORK_UNITS, type Verdict } from '../../verdict/ch
 import { describeFix, type Fix, listFixes } from '../../verdict/fixes.ts';
 import { presetSubject, type Subject, scenarioSubject, subjectFlags, verdictSupport } from '../../verdict/subject.ts';
 import type { VerdictCounterexampleView, VerdictFixView, VerdictGroupView, VerdictModel } from '../model.ts';
-import { baseState } from '../state/codec.ts';
+import { knobsFor } from '../state/knobs.ts';
 import { PARAMS, toBase64Url, type UiState } from '../state/params.ts';
+import { modelKnobsFrom } from './engine-plan.ts';
 import { knobsFrom } from './plan.ts';
-import { computeRun } from './run.ts';
+import { computeRun, scenarioKnobOverrides } from './run.ts';
 
-/** The engine the page plans presets with (the #15401-era rules of planScenario), until the page has an engine key. */
+/** The engine a preset is checked with when the state names none (the page's URL always carries one). */
 export const PAGE_PRESET_ENGINE = 'trtllm-v2@15401';
 /** Request-passes the page's search may simulate (a quarter of the CLI's; the CLI also has a time budget). */
 export const PAGE_WORK_UNITS = DEFAULT_WORK_UNITS / 4;
 /** Fixes rerun on the page's workload (the cheapest first). */
 const RERUNS = 4;
 
-/** The page's engine once it has an engine key; else undefined (a named scenario's pinned engine, or the preset default). */
+/** The state's engine, or undefined (then a named scenario's pinned engine, or the preset default). */
 function engineOf(s: UiState): string | undefined {
-  const e = (s as unknown as { engine?: unknown }).engine;
-  return typeof e === 'string' && e !== '' ? e : undefined;
+  return s.engine !== '' ? s.engine : undefined;
+}
+
+/** The engine knobs of the state that shape a preset's scenario (as the page's sizeWithEngine reads them). */
+function presetScenarioKnobs(s: UiState): Partial<EngineKnobs> {
+  const k = modelKnobsFrom(s);
+  return { avgSeqLen: k.avgSeqLen, maxCudaGraphBatchSize: k.maxCudaGraphBatchSize ?? null, estimationPass: k.estimationPass === true };
 }
 
 /** Why the verdict cannot take the page's state at all (cheap: no planning), or null. */
@@ -43,23 +49,23 @@ export function subjectOf(s: UiState): Subject | string {
   const problem = subjectProblem(s);
   if (problem) return problem;
   const run = { policy: s.policy, maxUtilForResume: s.maxUtilForResume, recomputePause: false, stallLimit: Math.min(1000, s.maxSteps) };
-  const cur = knobsFrom(s);
   const mode = s.mode as Exclude<UiState['mode'], 'custom'>;
   if (s.scenario !== 'custom') {
-    const base = knobsFrom(baseState(s.scenario));
-    const knobs: Partial<EngineKnobs> & { kvDtype?: string } = {};
-    for (const k of ['tokensPerBlock', 'maxSeqLen', 'maxBatchSize', 'maxNumTokens', 'quotaBytes'] as const) if (cur[k] !== base[k]) (knobs as Record<string, unknown>)[k] = cur[k];
-    if (JSON.stringify(cur.poolRatio) !== JSON.stringify(base.poolRatio)) knobs.poolRatio = cur.poolRatio;
-    if (s.kvDtype !== baseState(s.scenario).kvDtype) knobs.kvDtype = s.kvDtype;
-    return scenarioSubject(s.scenario, { engine: engineOf(s), mode, knobs, run } as Parameters<typeof scenarioSubject>[1]);
+    // kvDtype rides along: scenarioConfig reads model knobs (the subject keeps the scenario's layers).
+    return scenarioSubject(s.scenario, { engine: engineOf(s), mode, knobs: scenarioKnobOverrides(s) as Partial<EngineKnobs>, run, engineKnobs: knobsFor(s.engine, s.knobs) });
   }
+  const cur = knobsFrom(s);
   const { tokensPerBlock, maxSeqLen, maxBatchSize, maxNumTokens, quotaBytes, poolRatio } = cur;
-  return presetSubject(s.preset, { engine: engineOf(s) ?? PAGE_PRESET_ENGINE, mode, kvDtype: s.kvDtype, knobs: { tokensPerBlock, maxSeqLen, maxBatchSize, maxNumTokens, quotaBytes, poolRatio }, run });
+  const engine = engineOf(s) ?? PAGE_PRESET_ENGINE;
+  const knobs = { tokensPerBlock, maxSeqLen, maxBatchSize, maxNumTokens, quotaBytes, poolRatio, ...presetScenarioKnobs(s) };
+  return presetSubject(s.preset, { engine, mode, kvDtype: s.kvDtype, knobs, run, engineKnobs: knobsFor(engine, s.knobs) });
 }
 
 /** The URL values that turn the page's subject into the fix's, or null when the page has no control for a change. */
 export function patchFor(from: Subject, to: Subject): Record<string, string> | null {
   if (to.recomputePause !== from.recomputePause || to.engine !== from.engine || to.policy !== from.policy) return null;
+  // The admission gate / eviction switch and the engines' own knobs have no URL key a fix could set.
+  if (JSON.stringify(to.enginePolicy ?? {}) !== JSON.stringify(from.enginePolicy ?? {}) || JSON.stringify(to.engineKnobs ?? {}) !== JSON.stringify(from.engineKnobs ?? {})) return null;
   const a = from.knobs;
   const b = to.knobs;
   if (a.draftTokens !== b.draftTokens) return null;
