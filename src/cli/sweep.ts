@@ -53,11 +53,24 @@ export class CellPool {
 
   /** Resolves once every thread has loaded the core and answered (so timings exclude start-up). */
   ready(): Promise<void> {
-    return Promise.all(this.workers.map((w) => new Promise<void>((resolve, reject) => {
-      w.once('message', () => resolve());
-      w.once('error', reject);
-      w.postMessage({ id: -1, ping: true });
-    }))).then(() => undefined);
+    return this.threadCpu().then(() => undefined);
+  }
+
+  /** Each thread's CPU seconds so far (null where the platform does not say); call between runs. */
+  threadCpu(): Promise<(number | null)[]> {
+    return Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<number | null>((resolve, reject) => {
+            w.once('error', reject);
+            w.once('message', (m: { cpu?: number | null }) => {
+              w.off('error', reject);
+              resolve(m.cpu ?? null);
+            });
+            w.postMessage({ id: -1, ping: true });
+          }),
+      ),
+    );
   }
 
   run(cells: readonly SweepCell[], workload: readonly RequestSpec[], workUnits: number, progress: (done: number) => void): Promise<CellResult[]> {

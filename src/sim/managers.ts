@@ -157,19 +157,19 @@ export class Managers {
       return null;
     }
     const need = this.plan(kv, newCapacity, history, this.needScratch);
-    let failure: AllocFailure | null = null;
-    const exhausted: number[] = [];
-    for (let pg = 0; pg < this.pools.length; pg++) {
-      if (this.pools[pg].canAllocate(need[pg])) continue;
-      exhausted.push(pg);
-      failure ??= { poolGroup: pg, needed: need[pg], free: this.pools[pg].free, exhausted };
-    }
-    if (failure) return failure;
+    for (let pg = 0; pg < this.pools.length; pg++) if (!this.pools[pg].canAllocate(need[pg])) return this.failureOf(need, pg);
     for (let i = 0; i < this.lifeCycles.length; i++) this.grow(kv, i, this.fromScratch[i], this.toScratch[i]);
     kv.capacity = Math.max(kv.capacity, newCapacity);
     kv.history = history;
     kv.fastTo = this.fastToOf(kv);
     return null;
+  }
+
+  /** The failure of a resize whose first short pool group is `first` (built only when one fails: the pass loop resizes a lot). */
+  private failureOf(need: Int32Array, first: number): AllocFailure {
+    const exhausted: number[] = [];
+    for (let pg = first; pg < this.pools.length; pg++) if (!this.pools[pg].canAllocate(need[pg])) exhausted.push(pg);
+    return { poolGroup: first, needed: need[first], free: this.pools[first].free, exhausted };
   }
 
   /** The most blocks a resize can span without allocating: the least span over attention life cycles (0 while an ssm slot is missing). */

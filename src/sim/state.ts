@@ -70,8 +70,12 @@ export class SimState {
   freed = 0;
   mutations = 0;
   failure: PassFailure | null = null;
-  scheduled: SimRequest[] = [];
-  private spareScheduled: SimRequest[] = [];
+  /**
+   * Requests scheduled this pass: scheduled[0..scheduledCount). A count over one array kept for the
+   * whole run (emptying an array with length = 0 drops its storage, so every pass grew it anew).
+   */
+  private readonly scheduled: SimRequest[] = [];
+  private scheduledCount = 0;
   /** Closed caches (everything released), reused by the next request that needs one: long runs allocate nothing per request. */
   private readonly spareKv: KvCache[] = [];
   finishedThisPass: SimRequest[] = [];
@@ -123,6 +127,13 @@ export class SimState {
     return this.queue.slice(this.queueHead, this.queueHead + n);
   }
 
+  /** queued(n) copied into `out` (a policy's own array, reused pass after pass); returns how many. */
+  queuedInto(n: number, out: SimRequest[]): number {
+    const k = Math.max(0, Math.min(n, this.queue.length - this.queueHead));
+    for (let i = 0; i < k; i++) out[i] = this.queue[this.queueHead + i];
+    return k;
+  }
+
   /** r leaves the waiting queue for `running`, at its arrival position (ids are in arrival order). */
   private admit(r: SimRequest): void {
     if (!r.queued) return;
@@ -171,11 +182,10 @@ export class SimState {
     // Fresh arrays only when the old ones were used: policies may keep a reference to last pass's.
     if (this.finishedThisPass.length > 0) this.finishedThisPass = [];
     if (this.arrivedThisPass.length > 0) this.arrivedThisPass = [];
-    const scheduled = this.scheduled;
-    this.scheduled = this.spareScheduled;
-    this.spareScheduled = scheduled;
-    for (const r of scheduled) this.commit(r);
-    scheduled.length = 0;
+    // Committing schedules nothing, so the list can be walked and emptied in place.
+    const n = this.scheduledCount;
+    this.scheduledCount = 0;
+    for (let i = 0; i < n; i++) this.commit(this.scheduled[i]);
     if (this.finishedThisPass.length > 0) this.running = this.running.filter((r) => r.state !== 'finished');
     while (this.nextArrival < this.requests.length && this.requests[this.nextArrival].arrival <= step) {
       const r = this.requests[this.nextArrival++];
@@ -228,14 +238,13 @@ export class SimState {
 
   /** Grow r's cache (creating it on first use); null on success, the failure otherwise. */
   tryResize(r: SimRequest, capacity: number, history: number): AllocFailure | null {
-    if (!r.kv) {
-      const spare = this.spareKv.pop();
-      if (spare) spare.request = r.id;
-      r.kv = spare ?? new KvCache(r.id, this.plan.lifeCycles.length, this.pools.length);
-    }
-    const f = this.managers.resize(r.kv, capacity, history);
+    // A request without a cache tries on the spare one it would take (a failed resize changes
+    // nothing), so a request refused pass after pass costs no cache and no array growth.
+    const kv = r.kv ?? this.spare(r.id);
+    const f = this.managers.resize(kv, capacity, history);
+    if (!f && !r.kv) r.kv = this.spareKv.pop() as KvCache;
     if (f) {
-      if (r.kv.totalHeld() === 0 && r.kv.capacity === 0) {
+      if (r.kv && r.kv.totalHeld() === 0 && r.kv.capacity === 0) {
         this.spareKv.push(r.kv);
         r.kv = null;
       }
@@ -245,6 +254,14 @@ export class SimState {
     }
     this.admit(r);
     return null;
+  }
+
+  /** The closed cache the next request to need one takes (the last spare; a new one if none). */
+  private spare(request: number): KvCache {
+    if (this.spareKv.length === 0) this.spareKv.push(new KvCache(request, this.plan.lifeCycles.length, this.pools.length));
+    const kv = this.spareKv[this.spareKv.length - 1];
+    kv.request = request;
+    return kv;
   }
 
   scheduleDecode(r: SimRequest): void {
@@ -266,7 +283,7 @@ export class SimState {
     r.scheduledKind = kind;
     this.tokens += tokens;
     this.batch++;
-    this.scheduled.push(r);
+    this.scheduled[this.scheduledCount++] = r;
   }
 
   maxUtilization(): { value: number; poolGroup: number } {
@@ -326,7 +343,8 @@ export class SimState {
     r.target = r.prompt + r.generated;
     if (r.scheduledStep === this.step) {
       // Un-schedule (only vLLM's policy tears down a request it scheduled earlier in the same pass).
-      this.scheduled = this.scheduled.filter((s) => s !== r);
+      const i = this.scheduled.indexOf(r);
+      if (i >= 0 && i < this.scheduledCount) this.scheduled.copyWithin(i, i + 1, this.scheduledCount--);
       this.tokens -= r.scheduledTokens;
       this.batch--;
       if (r.scheduledKind === 'decode') this.decodes--;

@@ -157,6 +157,52 @@ function worstPassOf(lcs: readonly LcBounds[], D: number, B: number, maxPrompt: 
   };
 }
 
+/** What a pool group's bounds are apart from its slot counts: a function of its life cycles and the limits. */
+interface GroupShape {
+  readonly windows: readonly (number | null | 'ssm')[];
+  readonly D: number;
+  readonly Db: number;
+  readonly freshChunk: number;
+  readonly contMax: number;
+  readonly reservation: number;
+  readonly lengthIndependent: boolean;
+  readonly worstPass: PoolGroupBound['worstPass'];
+}
+
+const shapeMemo = new Map<string, GroupShape>();
+
+/**
+ * A pool group's slot-free bounds, remembered by its life cycles' shapes and the limits: the cells
+ * of a sweep over quota or maxBatchSize (and a fix search's re-plans) share them, where each used
+ * to scan every chunk length (8k of them) again.
+ */
+function groupShape(lcList: readonly LifeCycle[], tpb: number, d: number, L: number, B: number, maxPrompt: number): GroupShape {
+  const key = `${lcList.map((lc) => (lc.kind === 'ssm' ? 'ssm' : `${lc.windowTokens}/${lc.sinkBlocks}`)).join(',')}|${tpb}:${d}:${L}:${B}:${maxPrompt}`;
+  let hit = shapeMemo.get(key);
+  if (hit) return hit;
+  const lcs = lcList.map((lc) => lcBounds(lc, tpb, d, L, maxPrompt));
+  const D = lcs.reduce((a, l) => a + l.decodeWorst, 0);
+  let contMax = 0;
+  for (let c = 1; c <= Math.min(B, maxPrompt - 1); c++) {
+    let sum = 0;
+    for (const l of lcs) sum += l.cont(c);
+    if (sum > contMax) contMax = sum;
+  }
+  hit = {
+    windows: lcList.map((lc) => (lc.kind === 'ssm' ? 'ssm' : lc.windowTokens)),
+    D,
+    Db: lcs.reduce((a, l) => a + l.decodeBest, 0),
+    freshChunk: lcs.reduce((a, l) => a + l.fresh(Math.min(B, maxPrompt)), 0),
+    contMax,
+    reservation: lcList.reduce((a, lc) => a + worstBlocks(lc, Math.max(1, maxPrompt), 1, tpb, B, d), 0),
+    lengthIndependent: lcList.every((lc) => lc.kind === 'ssm' || lc.windowTokens !== null),
+    worstPass: worstPassOf(lcs, D, B, maxPrompt),
+  };
+  if (shapeMemo.size > 256) shapeMemo.clear(); // bounded: a pure cache
+  shapeMemo.set(key, hit);
+  return hit;
+}
+
 const boundsMemo = new WeakMap<Plan, Map<string, Bounds>>();
 
 export function computeBounds(s: Subject, plan: Plan): Bounds {
@@ -171,32 +217,26 @@ export function computeBounds(s: Subject, plan: Plan): Bounds {
   const B = schedulerTokens(s);
   const maxPrompt = maxPromptTokens(s);
   const poolGroups = plan.poolGroups.map((g, pg): PoolGroupBound => {
-    const lcList = g.lifeCycleIds.map((id) => plan.lifeCycles[id]);
-    const lcs = lcList.map((lc) => lcBounds(lc, tpb, d, L, maxPrompt));
-    const D = lcs.reduce((a, l) => a + l.decodeWorst, 0);
-    const Db = lcs.reduce((a, l) => a + l.decodeBest, 0);
-    const freshChunk = lcs.reduce((a, l) => a + l.fresh(Math.min(B, maxPrompt)), 0);
-    let contMax = 0;
-    for (let c = 1; c <= Math.min(B, maxPrompt - 1); c++) contMax = Math.max(contMax, lcs.reduce((a, l) => a + l.cont(c), 0));
+    const g0 = groupShape(g.lifeCycleIds.map((id) => plan.lifeCycles[id]), tpb, d, L, B, maxPrompt);
+    const { D, Db } = g0;
     const slots = plan.slotCounts[pg];
-    const reservation = lcList.reduce((a, lc) => a + worstBlocks(lc, Math.max(1, maxPrompt), 1, tpb, B, d), 0);
     return {
       poolGroup: pg,
       name: g.name,
-      windows: lcList.map((lc) => (lc.kind === 'ssm' ? 'ssm' : lc.windowTokens)),
+      windows: g0.windows,
       slots,
       minSlots: plan.minSlots?.[pg] ?? 0,
       slotBytes: g.slotBytes,
       decodeBlocksWorst: D,
       decodeBlocksBest: Db,
-      freshChunkBlocks: freshChunk,
-      continuationBlocks: contMax,
-      singleRequestBlocks: Math.max(D, freshChunk, contMax),
-      reservationBlocks: reservation,
+      freshChunkBlocks: g0.freshChunk,
+      continuationBlocks: g0.contMax,
+      singleRequestBlocks: Math.max(D, g0.freshChunk, g0.contMax),
+      reservationBlocks: g0.reservation,
       concurrentWorst: D > 0 ? Math.floor(slots / D) : Number.POSITIVE_INFINITY,
       concurrentBest: Db > 0 ? Math.floor(slots / Db) : Number.POSITIVE_INFINITY,
-      lengthIndependent: lcList.every((lc) => lc.kind === 'ssm' || lc.windowTokens !== null),
-      worstPass: worstPassOf(lcs, D, B, maxPrompt),
+      lengthIndependent: g0.lengthIndependent,
+      worstPass: g0.worstPass,
     };
   });
   const out: Bounds = { tokensPerBlock: tpb, maxSeqLen: L, maxNumTokens: B, maxPrompt, poolGroups };

@@ -84,13 +84,16 @@ export function trtllmV2Policy(o: PolicyOptions): Policy {
     return true;
   };
 
+  const front: SimRequest[] = [];
   const context = (s: SimState): void => {
     // Pending contexts in arrival order: started ones (running) before the waiting queue. Admitting
     // appends to running, so walk only the requests that were running when the phase began; the
     // phase admits at most maxBatchSize, so a slice of the queue's front is all it can reach.
     const running = s.running;
     for (let i = 0, n = running.length; i < n; i++) if (!contextOne(s, running[i])) return;
-    for (const r of s.queued(o.maxBatchSize + 1)) if (!contextOne(s, r)) return;
+    // A snapshot of the queue's front (admitting shifts the queue), in an array kept across passes.
+    const k = s.queuedInto(o.maxBatchSize + 1, front);
+    for (let i = 0; i < k; i++) if (!contextOne(s, front[i])) return;
   };
 
   return {
