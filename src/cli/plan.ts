@@ -8,14 +8,14 @@ import { isKvDtype, KV_DTYPES, type KvDtype } from '../model/dtype.ts';
 import { engineDefaultsFor } from '../model/engine-defaults.ts';
 import { InputError } from '../model/errors.ts';
 import { parseDecimal, parseInteger, splitList } from '../model/parse.ts';
-import { getPreset, listPresets } from '../model/presets.ts';
+import { getPreset, listPresets, PRESET_ALIASES } from '../model/presets.ts';
 import type { ModelSpec } from '../model/spec.ts';
 import { modelToLayers } from '../model/to-layers.ts';
 import { isTrtllmSizer } from '../planner/engines/trtllm.ts';
 import { CONSTRAINT_MODES, type ConstraintMode, DEFAULT_ENGINE, type EngineScenario, getEngine, type ModelKnobs, type PlannedModel, planAndDiagnose, planModel, SCENARIO_FILE_ENGINE, scenarioForModel } from '../planner/index.ts';
 import { type PeerKnobs, peerSizings } from '../planner/peers.ts';
 import { parseCustomBatches, parseScenario } from '../planner/scenario.ts';
-import { commandArgs, type FlagSpec, flagBool, flagInt, flagString, type ParsedArgs, parseArgs, parseBytes, withUserNames } from './args.ts';
+import { commandArgs, type FlagSpec, flagBool, flagInt, flagString, type ParsedArgs, parseBytes, withUserNames } from './args.ts';
 import { engineFlag, engineKnobFlags, engineKnobValues, resolveEngines } from './engine-flags.ts';
 import { type Io, parseJsonText } from './io.ts';
 import { compareCommand } from './plan-compare.ts';
@@ -279,10 +279,12 @@ function peerKnobs(planned: PlannedModel & { knobs: ModelKnobs | null }): PeerKn
 }
 
 export function presetsCommand(argv: string[], io: Io): number {
-  const args = parseArgs(argv, [
+  const flags: FlagSpec[] = [
     { name: 'json', type: 'bool', help: 'JSON output' },
     { name: 'help', type: 'bool', help: 'show this help' },
-  ]);
+  ];
+  const args = commandArgs('presets', argv, flags, { usage: 'presets [--json]', summary: `The built-in model presets, with sources. Aliases: ${Object.entries(PRESET_ALIASES).map(([a, id]) => `${a} = ${id}`).join(', ')}.` }, io);
+  if (!args) return 0;
   const presets = listPresets();
   if (flagBool(args, 'json')) {
     io.out(JSON.stringify(presets.map((p) => ({ id: p.id, name: p.name, layers: p.layers.length, maxContext: p.maxContext, defaults: p.defaults, verified: p.verified, source: p.source })), null, 1));

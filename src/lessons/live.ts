@@ -95,6 +95,8 @@ export function requestsOf(f: Frame): LiveRequest[] {
 
 /** A LiveRun from the planner's plan and the simulator's trace of it (tests, the CLI). */
 export function liveFromTrace(plan: Plan, trace: Trace, ctx: LiveContext): LiveRun {
+  // Requests and block tables only: a cursor of its own, so no slot array is copied per pass asked.
+  const cursor = trace.frameCursor();
   return {
     plan,
     diagnostics: diagnose(plan, ctx),
@@ -105,7 +107,7 @@ export function liveFromTrace(plan: Plan, trace: Trace, ctx: LiveContext): LiveR
     step: Math.max(0, Math.min(trace.steps - 1, ctx.step)),
     request: ctx.request ?? -1,
     used: trace.columns.map((c) => c.used),
-    requestsAt: (step) => requestsOf(trace.frameAt(step)),
+    requestsAt: (step) => requestsOf(cursor.frameAt(step)),
   };
 }
 

@@ -9,6 +9,7 @@
  */
 import type { KvDtype } from './dtype.ts';
 import { InputError } from './errors.ts';
+import { ownLookup } from './parse.ts';
 import { PRESET_META } from './preset-meta.ts';
 import {
   type CompressedSpec,
@@ -117,7 +118,8 @@ const LAYOUTS: Record<string, () => LayerSpec[]> = {
 };
 
 /** Short ids people type, mapped to the canonical preset id. */
-const ALIASES: Record<string, string> = { 'mistral-7b': 'mistral-7b-v0.1', jamba: 'jamba-v0.1', 'falcon-h1': 'falcon-h1-defaults' };
+/** Short names accepted for a preset id (CLI and links); a link with one reads as the canonical id. */
+export const PRESET_ALIASES: Readonly<Record<string, string>> = Object.freeze({ 'mistral-7b': 'mistral-7b-v0.1', jamba: 'jamba-v0.1', 'falcon-h1': 'falcon-h1-defaults' });
 
 let cache: Map<string, ModelSpec> | null = null;
 
@@ -147,17 +149,23 @@ export function presetIds(): string[] {
   return [...presets().keys()];
 }
 
+/** The canonical id of a preset id or alias (any case, blanks trimmed), or null. */
+export function presetId(id: string): string | null {
+  if (typeof id !== 'string') return null;
+  const key = id.trim().toLowerCase();
+  const canonical = ownLookup(PRESET_ALIASES, key) ?? key;
+  return presets().has(canonical) ? canonical : null;
+}
+
 /** A preset by id (or short alias); InputError listing the valid ids otherwise. */
 export function getPreset(id: string): ModelSpec {
-  const key = typeof id === 'string' ? id.trim().toLowerCase() : id;
-  const p = presets().get(ALIASES[key] ?? key);
-  if (!p) throw new InputError('preset', id, `one of ${presetIds().join(', ')}`);
-  return p;
+  const canonical = presetId(id);
+  if (canonical === null) throw new InputError('preset', id, `one of ${presetIds().join(', ')}`);
+  return presets().get(canonical)!;
 }
 
 export function hasPreset(id: string): boolean {
-  const key = id.trim().toLowerCase();
-  return presets().has(ALIASES[key] ?? key);
+  return presetId(id) !== null;
 }
 
 /** The kv dtype a preset is usually served with; exported for CLI/UI defaults. */

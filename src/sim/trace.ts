@@ -11,12 +11,12 @@
  *  - events with a per-pass index.
  *
  * frameAt(k) = nearest keyframe <= k + at most ~totalSlots deltas + one binary search per request
- * (plus a cursor, so scrubbing forward replays only the new deltas).
+ * (plus a cursor, so scrubbing forward replays only the new deltas; see FrameCursor in frame.ts).
  */
 
 import type { LifeCycle } from '../planner/lifecycle.ts';
 import type { DeltaSink } from './block-pool.ts';
-import { buildFrame } from './frame.ts';
+import { FrameCursor } from './frame.ts';
 import { Growable } from './growable.ts';
 import type { EventKind, Frame, RequestSpec, RequestState, SimEvent, SimSummary } from './types.ts';
 import { EVENT_KINDS, REQUEST_STATES } from './types.ts';
@@ -165,7 +165,7 @@ export class Trace {
   readonly tokens: Int32Array;
   /** @internal storage for frameAt */
   readonly rec: TraceRecorder;
-  private cursor: { step: number; delta: number; owners: { req: Int32Array; lc: Int32Array; block: Int32Array }[] } | null = null;
+  private cursor: FrameCursor | null = null;
 
   constructor(summary: SimSummary, rec: TraceRecorder, requests: readonly RequestSpec[]) {
     this.summary = summary;
@@ -207,35 +207,18 @@ export class Trace {
     return out;
   }
 
-  /** Full state after pass `step`'s scheduling (clamped to [0, steps - 1]). */
+  /** Full state after pass `step`'s scheduling (clamped to [0, steps - 1]), as a value: its arrays are copies. */
   frameAt(step: number): Frame {
-    const k = Math.max(0, Math.min(this.steps - 1, Math.floor(step)));
-    const target = this.rec.stepDeltaEnd.get(k);
-    let c = this.cursor;
-    // Reuse the cursor when scrubbing forward within reach; otherwise restart at the keyframe.
-    const kfs = this.rec.keyframes;
-    let lo = 0;
-    let hi = kfs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (kfs[mid].delta <= target) lo = mid;
-      else hi = mid - 1;
-    }
-    const kf = kfs[lo];
-    if (!c || c.delta > target || c.delta < kf.delta) {
-      c = { step: kf.step, delta: kf.delta, owners: kf.owners.map((o) => ({ req: o.req.slice(), lc: o.lc.slice(), block: o.block.slice() })) };
-    }
-    const r = this.rec;
-    for (let i = c.delta; i < target; i++) {
-      const o = c.owners[r.dPool.get(i)];
-      const slot = r.dSlot.get(i);
-      o.req[slot] = r.dReq.get(i);
-      o.lc[slot] = r.dLc.get(i);
-      o.block[slot] = r.dBlock.get(i);
-    }
-    c.delta = target;
-    c.step = k;
-    this.cursor = c;
-    return buildFrame(this, k, c.owners);
+    this.cursor ??= new FrameCursor(this);
+    const f = this.cursor.frameAt(step);
+    return { ...f, pools: f.pools.map((p) => ({ ...p, ownerRequest: p.ownerRequest.slice(), ownerLifeCycle: p.ownerLifeCycle.slice(), ownerBlock: p.ownerBlock.slice(), slotState: p.slotState.slice() })) };
+  }
+
+  /**
+   * A replay position of one's own whose frames' slot arrays are views into its buffers (no copy per
+   * frame; valid until it moves): what the page's player steps with.
+   */
+  frameCursor(): FrameCursor {
+    return new FrameCursor(this);
   }
 }

@@ -77,6 +77,9 @@ export class App {
     this.shell.slots.above.append(this.explainer.root, this.timeline.root);
     for (const v of VIEW_REGISTRY) v.mount(this.shell.panels.get(v.id)!, dispatch);
     this.url = syncUrl(this.store);
+    // A link that spells the state another way (a preset alias such as mistral-7b) shows the page's
+    // own link at once; one with problems stays as typed beside the report of what was wrong.
+    if (this.store.get().problems.length === 0) this.url.flush();
     this.store.subscribe(() => this.render());
     this.wireKeys();
     this.startClock();

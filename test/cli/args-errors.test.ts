@@ -60,4 +60,12 @@ describe('check, simulate and plan flags', () => {
     }
     expect(await refused(['check', '--scenario', 'file.json'])).toMatch(/^kvpool check: --scenario: got "file.json"; expected a named scenario: trtllm-15401/);
   });
+
+  it('kvpool presets answers --help (with the aliases) and refuses a positional argument', async () => {
+    const io = memoryIo();
+    expect(await main(['presets', '--help'], io)).toBe(0);
+    expect(io.stdout).toMatch(/^usage: kvpool presets \[--json\]/);
+    expect(io.stdout).toContain('mistral-7b = mistral-7b-v0.1');
+    expect(await refused(['presets', 'extra'])).toBe('kvpool presets: argument: got "extra"; expected flags only (see kvpool presets --help)');
+  });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineDefaultsFor } from '../../src/model/engine-defaults.ts';
-import { getPreset, listPresets } from '../../src/model/presets.ts';
+import { getPreset, listPresets, PRESET_ALIASES } from '../../src/model/presets.ts';
 import type { ConstraintMode } from '../../src/planner/build.ts';
 import { DEFAULT_ENGINE, getEngine } from '../../src/planner/engines/registry.ts';
 import { planModel } from '../../src/planner/index.ts';
@@ -65,6 +65,17 @@ describe('§4 defects', () => {
       expect(await p.getAttribute('#plan-engine', 'data-engine'), q).toBe(DEFAULT_ENGINE);
       const shown = await p.$$eval('#plan tbody tr', (rows) => rows.map((r) => [r.children[4].textContent, r.children[5].textContent]));
       expect(shown, q).toEqual(want);
+      await p.context().close();
+    }
+  });
+
+  it('1: a link with a preset alias selects the canonical preset in the picker and rewrites the link to its id', async () => {
+    for (const [alias, id] of Object.entries(PRESET_ALIASES)) {
+      const p = await open(`?preset=${alias}&view=plan`);
+      expect(await p.inputValue('#ctl-preset'), alias).toBe(id);
+      expect(await p.$$eval('#ctl-preset option', (os) => os.map((o) => (o as HTMLOptionElement).value)), alias).toContain(id);
+      expect(await p.textContent('#model-note'), alias).toContain(getPreset(id).name);
+      await p.waitForFunction((want) => new URLSearchParams(location.search).get('preset') === want, id, { timeout: 10_000 });
       await p.context().close();
     }
   });

@@ -12,6 +12,7 @@
 import { loadavg } from 'node:os';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endTrace, mainThreadTasks, type TraceEvent } from './cdp-trace.ts';
 import { type Harness, shot, startHarness } from './harness.ts';
 
 let hx: Harness;
@@ -58,15 +59,6 @@ async function openMeasured(query: string): Promise<Page> {
 
 const traces = new Map<Page, CDPSession>();
 
-interface TraceEvent {
-  readonly name: string;
-  readonly pid: number;
-  readonly tid: number;
-  readonly ts?: number;
-  readonly tdur?: number;
-  readonly args?: { name?: string; src_func?: string };
-}
-
 /**
  * The page's renderer process: the one where the App's own user-timing mark was made. A
  * browser-wide trace also holds Chromium's own renderers (its "WebUI Top Renderer" evaluates the
@@ -80,26 +72,10 @@ function pagePids(events: readonly TraceEvent[]): Set<number> {
 async function longestCpuTask(p: Page): Promise<{ ms: number; what: string }> {
   const cdp = traces.get(p)!;
   traces.delete(p);
-  const events: TraceEvent[] = [];
-  const done = new Promise<void>((resolve) => {
-    cdp.on('Tracing.tracingComplete', async (e: { stream?: string }) => {
-      let text = '';
-      for (;;) {
-        const r = (await cdp.send('IO.read', { handle: e.stream! })) as { data: string; eof: boolean };
-        text += r.data;
-        if (r.eof) break;
-      }
-      const j = JSON.parse(text);
-      events.push(...(Array.isArray(j) ? j : j.traceEvents));
-      resolve();
-    });
-  });
-  await cdp.send('Tracing.end');
-  await done;
+  const events = await endTrace(cdp);
   const pids = pagePids(events);
   expect(pids.size, 'the trace names the page renderer process').toBeGreaterThan(0);
-  const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && pids.has(e.pid)).map((e) => `${e.pid}:${e.tid}`));
-  const tasks = events.filter((e) => (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && mains.has(`${e.pid}:${e.tid}`)).sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0));
+  const tasks = mainThreadTasks(events, pids).sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0));
   expect(tasks.length, 'tasks on the page main thread were traced').toBeGreaterThan(0);
   const t = tasks[0];
   return { ms: (t.tdur ?? 0) / 1000, what: `${t.args?.src_func ?? t.name} at ${Math.round((t.ts ?? 0) / 1000)}` };

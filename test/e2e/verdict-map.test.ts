@@ -8,6 +8,7 @@
 import { loadavg } from 'node:os';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endTrace, mainThreadTasks } from './cdp-trace.ts';
 import { type Harness, shot, startHarness } from './harness.ts';
 
 let hx: Harness;
@@ -25,25 +26,7 @@ const stepLabel = (p: Page) => p.textContent('#t-step');
 async function traceMainThread(p: Page): Promise<() => Promise<number>> {
   const cdp: CDPSession = await p.context().newCDPSession(p);
   await cdp.send('Tracing.start', { categories: 'toplevel', transferMode: 'ReturnAsStream' } as never);
-  return async () => {
-    const text = await new Promise<string>((resolve) => {
-      cdp.on('Tracing.tracingComplete', async (e: { stream?: string }) => {
-        let t = '';
-        for (;;) {
-          const r = (await cdp.send('IO.read', { handle: e.stream! })) as { data: string; eof: boolean };
-          t += r.data;
-          if (r.eof) break;
-        }
-        resolve(t);
-      });
-      void cdp.send('Tracing.end');
-    });
-    const j = JSON.parse(text);
-    const events: { name: string; pid: number; tid: number; tdur?: number; args?: { name?: string } }[] = Array.isArray(j) ? j : j.traceEvents;
-    const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-    const tasks = events.filter((e) => (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && mains.has(`${e.pid}:${e.tid}`));
-    return Math.max(0, ...tasks.map((t) => (t.tdur ?? 0) / 1000));
-  };
+  return async () => Math.max(0, ...mainThreadTasks(await endTrace(cdp)).map((t) => (t.tdur ?? 0) / 1000));
 }
 
 describe('Verdict view', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cacheFootprint, describeModel, modelDefaults } from '../../src/model/describe.ts';
 import { InputError } from '../../src/model/errors.ts';
-import { getPreset, listPresets } from '../../src/model/presets.ts';
+import { getPreset, listPresets, PRESET_ALIASES, presetId, presetIds } from '../../src/model/presets.ts';
 import type { LayerSpec } from '../../src/model/spec.ts';
 
 /** The reference preset table, copied verbatim into test/fixtures/model/: the presets are transcriptions of it. */
@@ -104,6 +104,12 @@ describe('presets', () => {
 
   it('accepts aliases and case', () => {
     expect(getPreset('Mistral-7B').id).toBe('mistral-7b-v0.1');
+    for (const [alias, id] of Object.entries(PRESET_ALIASES)) {
+      expect(presetIds()).toContain(id);
+      expect(presetId(` ${alias.toUpperCase()} `)).toBe(id);
+    }
+    // Names from input are own keys only: nothing reaches Object.prototype.
+    for (const k of ['constructor', '__proto__', 'toString']) expect(presetId(k)).toBeNull();
   });
 
   it('defaults: DSV4 fp8 / 256, others bf16 / 32', () => {

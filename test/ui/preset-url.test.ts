@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { engineDefaultsFor } from '../../src/model/engine-defaults.ts';
-import { getPreset, listPresets } from '../../src/model/presets.ts';
+import { getPreset, listPresets, PRESET_ALIASES } from '../../src/model/presets.ts';
 import { followPreset } from '../../src/ui/bridge/defaults.ts';
 import { initialState, setParam } from '../../src/ui/state/actions.ts';
 import { defaultState, parseUrlState, serializeUrlState } from '../../src/ui/state/codec.ts';
@@ -48,6 +48,17 @@ describe('a link that names a preset reads as the picker', () => {
     }
     // The default preset alone is the default page (the picker does nothing when it is chosen again).
     expect(parseUrlState(`?preset=${defaultState().preset}`).state).toEqual(defaultState());
+  });
+
+  it('a link with a preset alias reads as the canonical preset (the picker\'s option) and writes the canonical id back', () => {
+    const options = listPresets().map((m) => m.id);
+    for (const [alias, id] of Object.entries(PRESET_ALIASES)) {
+      const { state, problems } = parseUrlState(`?scenario=custom&preset=${alias}`);
+      expect(problems, alias).toEqual([]);
+      expect(options, alias).toContain(state.preset);
+      expect(state, alias).toEqual(picked(id).params);
+      expect(serializeUrlState(state), alias).toBe(`?scenario=custom&preset=${id}`);
+    }
   });
 
   it('an unknown preset is reported and the default used (with its defaults)', () => {

@@ -5,33 +5,35 @@
  * output uses the names of vLLM's KVCacheConfig (num_blocks, kv_cache_groups[].layer_names/spec,
  * kv_cache_tensors) plus what vLLM logs. Untrusted JSON: every field is checked and named on error.
  */
+import { describeLimit, LIMITS, type LimitName } from '../../limits.ts';
 import { InputError, requireInt } from '../../model/errors.ts';
+import { requireIntIn } from '../../model/parse.ts';
 import { getKvCacheConfig, type VllmConfigInput, type VllmResult } from './config.ts';
 import { pageSizeBytes, type VllmSpec } from './specs.ts';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Bounds that keep every byte count below 2^53 (vLLM's Python ints are unbounded; ours are doubles). */
-const MAX_TOKENS = 2 ** 31;
-const MAX_BYTES = 2 ** 50;
-const MAX_LAYERS = 4096;
+// Token, byte and layer counts are bounded by the one limits table (src/limits.ts), so every byte
+// count stays below 2^53 (vLLM's Python ints are unbounded; ours are doubles) and a vLLM case file
+// is refused in the same words as a flag or a TensorRT-LLM scenario past the same limit.
 const LAYER_TYPES = ['full', 'sliding_window', 'chunked_local', 'mla', 'mamba'] as const;
 
-const optInt = (f: string, v: unknown, min: number, max = MAX_TOKENS): number | null => (v === undefined || v === null ? null : requireInt(f, v, min, max));
+const optInt = (f: string, v: unknown, min: number, max: number): number | null => (v === undefined || v === null ? null : requireInt(f, v, min, max));
+const optIn = (f: string, v: unknown, min: number, limit: LimitName): number | null => (v === undefined || v === null ? null : requireIntIn(f, v, min, limit));
 
 function parseAttn(f: string, raw: Record<string, unknown>, blockSize: number) {
   const dtypeBytes = requireInt(`${f}.dtype_bytes`, raw.dtype_bytes, 1, 8);
-  const headSize = requireInt(`${f}.head_size`, raw.head_size, 1, 65536);
+  const headSize = requireIntIn(`${f}.head_size`, raw.head_size, 1, 'dimension');
   const quant = optInt(`${f}.kv_quant_mode`, raw.kv_quant_mode, 0, 3) ?? 0;
   return {
     blockSize,
-    numKvHeads: requireInt(`${f}.num_kv_heads`, raw.num_kv_heads, 1, 65536),
+    numKvHeads: requireIntIn(`${f}.num_kv_heads`, raw.num_kv_heads, 1, 'dimension'),
     headSize,
-    headSizeV: optInt(`${f}.head_size_v`, raw.head_size_v, 1, 65536) ?? headSize,
+    headSizeV: optIn(`${f}.head_size_v`, raw.head_size_v, 1, 'dimension') ?? headSize,
     dtype: typeof raw.dtype === 'string' ? raw.dtype : `${dtypeBytes}B`,
     dtypeBytes,
     kvQuantMode: quant,
-    pageSizePadded: optInt(`${f}.page_size_padded`, raw.page_size_padded, 1, MAX_BYTES),
+    pageSizePadded: optIn(`${f}.page_size_padded`, raw.page_size_padded, 1, 'bytes'),
   };
 }
 
@@ -39,7 +41,7 @@ function parseMamba(f: string, raw: Record<string, unknown>, blockSize: number):
   if (!Array.isArray(raw.shapes) || raw.shapes.length === 0) throw new InputError(`${f}.shapes`, raw.shapes, 'a non-empty array of state shapes, e.g. [[3, 8192], [128, 64, 128]]');
   const shapes = raw.shapes.map((s, i) => {
     if (!Array.isArray(s) || s.length === 0) throw new InputError(`${f}.shapes[${i}]`, s, 'a non-empty array of positive integers');
-    return s.map((d, j) => requireInt(`${f}.shapes[${i}][${j}]`, d, 1, MAX_BYTES));
+    return s.map((d, j) => requireIntIn(`${f}.shapes[${i}][${j}]`, d, 1, 'bytes'));
   });
   const db = raw.dtype_bytes;
   const dtypeBytes = Array.isArray(db) ? db.map((d, i) => requireInt(`${f}.dtype_bytes[${i}]`, d, 1, 8)) : shapes.map(() => requireInt(`${f}.dtype_bytes`, db, 1, 8));
@@ -49,7 +51,7 @@ function parseMamba(f: string, raw: Record<string, unknown>, blockSize: number):
     blockSize,
     shapes,
     dtypeBytes,
-    pageSizePadded: optInt(`${f}.page_size_padded`, raw.page_size_padded, 1, MAX_BYTES),
+    pageSizePadded: optIn(`${f}.page_size_padded`, raw.page_size_padded, 1, 'bytes'),
     mambaType: typeof raw.mamba_type === 'string' ? raw.mamba_type : 'mamba2',
     numSpeculativeBlocks: optInt(`${f}.num_speculative_blocks`, raw.num_speculative_blocks, 0, 64) ?? 0,
   };
@@ -61,11 +63,11 @@ function parseLayer(i: number, raw: unknown): [string, VllmSpec] {
   if (typeof raw.name !== 'string' || raw.name === '') throw new InputError(`${f}.name`, raw.name, 'a non-empty layer name');
   const type = raw.type as (typeof LAYER_TYPES)[number];
   if (!LAYER_TYPES.includes(type)) throw new InputError(`${f}.type`, raw.type, LAYER_TYPES.join(' | '));
-  const blockSize = requireInt(`${f}.block_size`, raw.block_size, 1, MAX_TOKENS);
+  const blockSize = requireIntIn(`${f}.block_size`, raw.block_size, 1, 'tokens');
   if (type === 'mamba') return [raw.name, parseMamba(f, raw, blockSize)];
   const a = parseAttn(f, raw, blockSize);
-  const window = optInt(`${f}.sliding_window`, raw.sliding_window, 1);
-  const chunk = optInt(`${f}.attention_chunk_size`, raw.attention_chunk_size, 1);
+  const window = optIn(`${f}.sliding_window`, raw.sliding_window, 1, 'tokens');
+  const chunk = optIn(`${f}.attention_chunk_size`, raw.attention_chunk_size, 1, 'tokens');
   switch (type) {
     case 'full':
       return [raw.name, { cls: 'FullAttentionSpec', ...a, slidingWindow: window, attentionChunkSize: chunk }];
@@ -85,7 +87,7 @@ export function parseVllmCase(raw: unknown): VllmConfigInput & { name: string | 
   const src = isObject(raw) && isObject(raw.input) ? raw.input : raw;
   if (!isObject(src)) throw new InputError('scenario', raw, 'a vLLM case object {available_memory_bytes, max_model_len, layers, ...}');
   if (Array.isArray(src.cases)) throw new InputError('scenario', `a file of ${src.cases.length} cases`, 'one vLLM case: its input object, or one {name, input, expected} entry');
-  if (!Array.isArray(src.layers) || src.layers.length > MAX_LAYERS) throw new InputError('layers', src.layers, `an array of at most ${MAX_LAYERS} layers`);
+  if (!Array.isArray(src.layers) || src.layers.length > LIMITS.layers.max) throw new InputError('layers', Array.isArray(src.layers) ? `${src.layers.length} layers` : src.layers, `an array of layers, ${describeLimit('layers')}`);
   const layers = new Map<string, VllmSpec>();
   src.layers.forEach((l, i) => {
     const [name, spec] = parseLayer(i, l);
@@ -98,9 +100,9 @@ export function parseVllmCase(raw: unknown): VllmConfigInput & { name: string | 
   if (typeof hybridOff !== 'boolean') throw new InputError('disable_hybrid_kv_cache_manager', hybridOff, 'true or false');
   return {
     name: typeof src.name === 'string' ? src.name : null,
-    availableMemoryBytes: requireInt('available_memory_bytes', src.available_memory_bytes, 0, MAX_BYTES),
-    maxModelLen: requireInt('max_model_len', src.max_model_len, 1, MAX_TOKENS),
-    maxNumBatchedTokens: requireInt('max_num_batched_tokens', src.max_num_batched_tokens, 1, MAX_TOKENS),
+    availableMemoryBytes: requireIntIn('available_memory_bytes', src.available_memory_bytes, 0, 'bytes'),
+    maxModelLen: requireIntIn('max_model_len', src.max_model_len, 1, 'tokens'),
+    maxNumBatchedTokens: requireIntIn('max_num_batched_tokens', src.max_num_batched_tokens, 1, 'tokens'),
     mambaCacheMode: mode,
     disableHybridKvCacheManager: hybridOff,
     layers,

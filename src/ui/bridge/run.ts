@@ -169,6 +169,9 @@ export function computeRun(s: UiState, custom: CustomModel | null): RunResult {
 }
 
 export function traceToRunView(trace: Trace, plan: Plan, story: string, engine: { engine: string; engineHasModes: boolean } | null = null): RunView {
+  // One replay position for this run's frames: a step of the player costs that pass's deltas, and
+  // the slot arrays are the cursor's own (no copy of every slot per frame).
+  const cursor = trace.frameCursor();
   return {
     poolGroups: poolGroupViews(plan),
     tokensPerBlock: plan.tokensPerBlock,
@@ -179,17 +182,28 @@ export function traceToRunView(trace: Trace, plan: Plan, story: string, engine: 
     summary: { ...engine, ...summaryOf(trace.summary) },
     story,
     frameAt(step: number): FrameView {
-      const f = trace.frameAt(step);
+      const k = cursor.clamp(step);
+      // Each read brings the cursor back to this frame's pass (free when it is there already), so a
+      // frame stays true even after another frame of the run was asked for (a lesson's checker).
+      const pools = () => cursor.poolsAt(k);
       let requests: RequestView[] | null = null;
       return {
-        step: f.step,
-        slotOwner: f.pools.map((p) => p.ownerRequest),
-        slotState: f.pools.map((p) => p.slotState),
-        slotBlock: f.pools.map((p) => p.ownerBlock),
-        slotLifeCycle: f.pools.map((p) => p.ownerLifeCycle),
+        step: k,
+        get slotOwner() {
+          return pools().map((p) => p.ownerRequest);
+        },
+        get slotState() {
+          return pools().map((p) => p.slotState);
+        },
+        get slotBlock() {
+          return pools().map((p) => p.ownerBlock);
+        },
+        get slotLifeCycle() {
+          return pools().map((p) => p.ownerLifeCycle);
+        },
         // Built on first use (the inspector): playing the pools view never pays for it.
         get requests(): RequestView[] {
-          requests ??= requestsOf(f);
+          requests ??= requestsOf(cursor.frameAt(k));
           return requests;
         },
       };

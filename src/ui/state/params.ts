@@ -13,7 +13,7 @@ import { LIMITS, URL_CONFIG_CHARS } from '../../limits.ts';
 import { KV_DTYPES } from '../../model/dtype.ts';
 import { DEFAULT_WORKLOAD, engineDefaultsFor, parseSize } from '../../model/engine-defaults.ts';
 import { decimalOrNull, integerOrNull } from '../../model/parse.ts';
-import { getPreset, hasPreset } from '../../model/presets.ts';
+import { getPreset, hasPreset, presetId } from '../../model/presets.ts';
 import { CONSTRAINT_MODES } from '../../planner/build.ts';
 import { allKnobs, DEFAULT_ENGINE, engineIds, getEngine } from '../../planner/engines/registry.ts';
 import type { KnobSpec, KnobValue } from '../../planner/engines/types.ts';
@@ -114,34 +114,23 @@ export interface ParamSpec<K extends keyof UiState> {
 }
 type AnySpec = { [K in keyof UiState]: ParamSpec<K> }[keyof UiState];
 
-function intParam<K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number): ParamSpec<K> {
+/** A number in [min, max] read by one of the core's strict parsers, shared with the CLI (no hex, no blanks). */
+function rangeParam<K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number, read: (raw: string) => number | null, what: string): ParamSpec<K> {
   return {
     key,
     url,
     label,
     parse: (raw) => {
-      // The core's strict parser, shared with the CLI: digits only (no hex, no exponent).
-      const n = raw === raw.trim() ? integerOrNull(raw) : null;
-      if (n === null || n < min || n > max) return { error: `an integer in [${min}, ${max}]` };
+      const n = raw === raw.trim() ? read(raw) : null;
+      if (n === null || n < min || n > max) return { error: `${what} in [${min}, ${max}]` };
       return n as UiState[K];
     },
     serialize: (v) => String(v),
   };
 }
 
-function numParam<K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number): ParamSpec<K> {
-  return {
-    key,
-    url,
-    label,
-    parse: (raw) => {
-      const n = raw === raw.trim() ? decimalOrNull(raw) : null;
-      if (n === null || n < min || n > max) return { error: `a number in [${min}, ${max}]` };
-      return n as UiState[K];
-    },
-    serialize: (v) => String(v),
-  };
-}
+const intParam = <K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number) => rangeParam(key, url, label, min, max, integerOrNull, 'an integer');
+const numParam = <K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number) => rangeParam(key, url, label, min, max, decimalOrNull, 'a number');
 
 function enumParam<K extends keyof UiState>(key: K, url: string, label: string, values: readonly string[]): ParamSpec<K> {
   return {
@@ -168,7 +157,7 @@ export const PARAMS: readonly AnySpec[] = [
     key: 'preset',
     url: 'preset',
     label: 'Model preset',
-    parse: (raw) => (PRESET_ID.test(raw) && hasPreset(raw) ? raw : { error: 'a preset id such as deepseek-v4-flash (kvpool presets lists them)' }),
+    parse: (raw) => (PRESET_ID.test(raw) ? presetId(raw) : null) ?? { error: 'a preset id such as deepseek-v4-flash (kvpool presets lists them)' },
     serialize: (v) => v,
   },
   enumParam('engine', 'engine', 'Engine (sizer)', ENGINE_IDS),
