@@ -1,7 +1,9 @@
 /**
- * Sweep parallelism (`node bin/run-ts.mjs bench/sweep.bench.ts [--quick]`): the #15401 map (STATE's
- * share of the pool ratio x maxBatchSize, the scenario's own workload) on one worker thread and on
- * two, alternating, best of REPS wall times each. Wall time is the point here (threads), so run it
+ * Sweep parallelism (`node bin/run-ts.mjs bench/sweep.bench.ts [--quick]`): the Map view's #15401
+ * map (quota 20..400 GiB x maxBatchSize 4..80, 20 x 20; --quick 10 x 10; the scenario's own
+ * workload) on one worker thread and on two, alternating, best of REPS wall times each. (The grid
+ * was STATE's pool-ratio share x maxBatchSize, 10 x 10: since cells got cheap that is a quarter of a
+ * second of work, which measured thread start-up and JIT warm-up rather than the sweep.) Wall time is the point here (threads), so run it
  * on a quiet machine; the load average is printed next to the figures.
  *
  * Beside the wall times: the process's CPU seconds per run and the cell threads' own (Linux
@@ -17,11 +19,12 @@ import { scenarioSubject } from '../src/verdict/subject.ts';
 import { sweepCells } from '../src/verdict/sweep.ts';
 
 const quick = process.argv.includes('--quick');
-const n = quick ? 6 : 10;
+const n = quick ? 10 : 20;
 const REPS = quick ? 1 : 2;
 const base = scenarioSubject('trtllm-15401');
 const steps = (a: number, b: number, k: number) => Array.from({ length: k }, (_, i) => a + ((b - a) * i) / (k - 1));
-const cells = sweepCells(base, { knob: 'pool-ratio-2', values: steps(0.005, 0.1, n).map((v) => Number(v.toPrecision(4))) }, { knob: 'max-batch-size', values: steps(4, 64, n).map(Math.round) });
+const GiB = 2 ** 30;
+const cells = sweepCells(base, { knob: 'quota', values: steps(20, 400, n).map((g) => Math.round(g * GiB)) }, { knob: 'max-batch-size', values: steps(4, 80, n).map(Math.round) });
 const workload = resolveWorkload(scenarioConfig('trtllm-15401').config.workload);
 const best = { 1: Number.POSITIVE_INFINITY, 2: Number.POSITIVE_INFINITY } as Record<number, number>;
 const runs: string[] = [];
