@@ -47,9 +47,9 @@ export function chooseVariant(subgroupSize: number, headDim: number, group: numb
   let hb = headBlock(group);
   while (hb > 1 && hb * nj > REG_VEC4) hb /= 2;
   const kb = hb * nj > 32 ? 1 : hb * nj > 16 ? 2 : 4;
-  // Prefetch of the next block's K: 1.04-1.15x CPU time on lavapipe in full-4k, win128-16k and
-  // single-16k (measured side by side, see decode-wgsl.ts), so every narrow variant takes it.
-  return { kind: 'narrow', lanes, wg: Math.max(lanes, subgroupSize), nj, hb, kb, format, prefetch: true };
+  // No prefetch of the next block's K: on lavapipe it did not pay (side by side, 30 reps:
+  // 1.01x full-4k, 0.90x win128-16k, 0.91x single-16k; `npm run bench:gpu -- --prefetch`).
+  return { kind: 'narrow', lanes, wg: Math.max(lanes, subgroupSize), nj, hb, kb, format, prefetch: false };
 }
 
 export function variantKey(v: TextureVariant): string {

@@ -14,8 +14,9 @@
  *   3  loads the block's V texels and accumulates p * v into registers.
  * With `prefetch`, step 1's loads of block n + 1 (its page-table walk and K texels) are issued at
  * the top of block n, so their latency hides behind block n's math; the last block's prefetch
- * repeats the item's last key (never a key outside the item). On lavapipe, side by side in one
- * process, it saved 4-15% of the CPU time per dispatch in full-4k, win128-16k and single-16k.
+ * repeats the item's last key (never a key outside the item). On lavapipe it does not pay (paired
+ * medians of 30 side-by-side reps: 1.01x full-4k, 0.90x win128-16k, 0.91x single-16k; shorter
+ * runs ranged 0.87-1.15x), so chooseVariant leaves it off; `bench:gpu -- --prefetch` re-measures.
  * No workgroup memory, no barriers. Each team writes its own partial state (a sub-item of the work
  * item) and merge_attention_states.wgsl combines them by log-sum-exp.
  *
@@ -158,8 +159,7 @@ ${range(v.kb)
 ${reduceLines(v, ind)}
 ${softmaxLines(v, ind)}
 ${rowLines(v, 'let ', 'v', 'vPool', 'x', ind)}
-${accumulateLines(v, ind)}
-${v.prefetch ? lines(v.kb, (b) => `x${b} = nx${b}; ${range(v.nj).map((j) => `k${b}_${j} = nk${b}_${j};`).join(' ')}`, ind) : ''}
+${accumulateLines(v, ind)}${v.prefetch ? `\n${lines(v.kb, (b) => `x${b} = nx${b}; ${range(v.nj).map((j) => `k${b}_${j} = nk${b}_${j};`).join(' ')}`, ind)}` : ''}
   }
   let sub = wg.x * TEAMS + team;
   let head0 = sub * params.numQoHeads + kvHead * group;

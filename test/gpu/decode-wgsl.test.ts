@@ -16,7 +16,7 @@ import { parseStruct } from './wgsl-struct.ts';
 
 failOnUncapturedErrors();
 
-const SMALL: DecodeVariant = { kind: 'narrow', lanes: 2, wg: 4, nj: 1, hb: 1, kb: 2, format: 'rgba32float', prefetch: true };
+const SMALL: DecodeVariant = { kind: 'narrow', lanes: 2, wg: 4, nj: 1, hb: 1, kb: 2, format: 'rgba32float', prefetch: false };
 const SMALL_BUFFER: BufferVariant = { hb: 2, split: true, qStage: false, f16: false };
 const SMALL_WIDE: WideVariant = { kind: 'wide', lanes: 4, nj: 1, hb: 2, kc: 8, format: 'rgba32float' };
 
@@ -56,7 +56,7 @@ describe('generated texture-path kernels', () => {
   });
 
   it('the variants the kernel picks: lanes from the subgroup size, heads split when registers would spill', () => {
-    expect(chooseVariant(8, 128, 4, 'f32')).toEqual({ kind: 'narrow', lanes: 8, wg: 8, nj: 4, hb: 4, kb: 4, format: 'rgba32float', prefetch: true });
+    expect(chooseVariant(8, 128, 4, 'f32')).toEqual({ kind: 'narrow', lanes: 8, wg: 8, nj: 4, hb: 4, kb: 4, format: 'rgba32float', prefetch: false });
     expect(chooseVariant(4, 128, 4, 'f32')).toMatchObject({ kind: 'wide', lanes: 4, nj: 4, hb: 4 });
     expect(chooseVariant(4, 64, 4, 'f32')).toMatchObject({ kind: 'narrow', lanes: 4, nj: 4, hb: 4, kb: 4 });
     expect(chooseVariant(32, 128, 4, 'f16')).toMatchObject({ lanes: 32, wg: 32, nj: 1, hb: 4, kb: 4, format: 'rgba16float' });
@@ -68,8 +68,8 @@ describe('generated texture-path kernels', () => {
     expect(chooseVariant(8, 128, 8, 'f32', 4)).toMatchObject({ kind: 'wide', lanes: 4, nj: 4, hb: 8 });
     expect(chooseVariant(8, 64, 8, 'f32', 4)).toMatchObject({ kind: 'narrow', lanes: 4, wg: 8, nj: 4, hb: 8, kb: 2 });
     // every key names the variant completely
-    expect(variantKey(SMALL)).toBe('decode_tex:l2:wg4:nj1:hb1:kb2:rgba32float:pf');
-    expect(variantKey({ ...SMALL, prefetch: false })).toBe('decode_tex:l2:wg4:nj1:hb1:kb2:rgba32float');
+    expect(variantKey(SMALL)).toBe('decode_tex:l2:wg4:nj1:hb1:kb2:rgba32float');
+    expect(variantKey({ ...SMALL, prefetch: true })).toBe('decode_tex:l2:wg4:nj1:hb1:kb2:rgba32float:pf');
     expect(variantKey(SMALL_WIDE)).toBe('decode_wide:l4:nj1:hb2:kc8:rgba32float');
   });
 
@@ -79,7 +79,7 @@ describe('generated texture-path kernels', () => {
   const forcedCases: Array<[string, TextureVariant, 'f32' | 'f16', number, number]> = [
     ['narrow', SMALL, 'f32', 8, 1],
     ['narrow, f16 texels', { ...SMALL, format: 'rgba16float' }, 'f16', 8, 1],
-    ['narrow, no prefetch', { ...SMALL, prefetch: false }, 'f32', 8, 1],
+    ['narrow, prefetch', { ...SMALL, prefetch: true }, 'f32', 8, 1],
     ['wide', SMALL_WIDE, 'f32', 32, 2],
   ];
   for (const [name, v, storage, headDim, group] of forcedCases) {

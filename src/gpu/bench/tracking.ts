@@ -108,8 +108,8 @@ async function trackGroup(ctx: GpuContext, group: BenchCase[], path: KernelPath,
 /** Side-by-side tracking of every window group in `cases`, on each path the adapter can run. */
 export async function measureTracking(ctx: GpuContext, cases: readonly BenchCase[], o: { reps: number; targetMs: number }): Promise<TrackingRow[]> {
   const rows: TrackingRow[] = [];
-  // At least 12 reps: the paired median needs a few pairs to be steadier than one case's best.
-  const reps = Math.max(12, o.reps);
+  // At least 16 reps: the paired median needs a few pairs to be steadier than one case's best.
+  const reps = Math.max(16, o.reps);
   for (const group of trackingGroups(cases)) {
     const probe = buildBenchInput(group[0], 1);
     const paths: KernelPath[] = choosePath(ctx, probe).path === 'texture' ? ['texture', 'buffer'] : ['buffer'];
