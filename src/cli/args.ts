@@ -125,7 +125,10 @@ export function parseBytes(field: string, raw: string): number {
     gb: 1e9,
     tb: 1e12,
   };
-  const bytes = Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()];
+  const unit = (m[2] ?? 'b').toLowerCase();
+  // A fraction of a unit is rounded to the nearest byte (0.1GiB); a fraction of a byte is refused, not rounded.
+  if (unit === 'b' && !Number.isInteger(Number(m[1]))) throw new InputError(field, raw, 'a whole number of bytes, or a size with a unit such as 1.5KiB');
+  const bytes = Number(m[1]) * units[unit];
   if (!(Math.round(bytes) <= LIMITS.bytes.max)) throw new InputError(field, raw, `a byte size ${describeLimit('bytes')}`);
   return Math.round(bytes);
 }

@@ -3,6 +3,7 @@
  * typed (never a knob or core field name), the value and what is valid, and exit status 2.
  */
 import { describe, expect, it } from 'vitest';
+import { parseBytes } from '../../src/cli/args.ts';
 import { memoryIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 
@@ -67,5 +68,14 @@ describe('check, simulate and plan flags', () => {
     expect(io.stdout).toMatch(/^usage: kvpool presets \[--json\]/);
     expect(io.stdout).toContain('mistral-7b = mistral-7b-v0.1');
     expect(await refused(['presets', 'extra'])).toBe('kvpool presets: argument: got "extra"; expected flags only (see kvpool presets --help)');
+  });
+});
+
+describe('byte sizes', () => {
+  it('a fraction of a byte is refused, not rounded; a fraction of a unit is rounded to the byte', async () => {
+    expect(await refused(['plan', '--preset', 'gemma-3-27b', '--quota', '1.5'])).toBe('kvpool plan: --quota: got "1.5"; expected a whole number of bytes, or a size with a unit such as 1.5KiB');
+    expect(await refused(['plan', '--preset', 'gemma-3-27b', '--quota', '2.5B'])).toMatch(/--quota: got "2.5B"; expected a whole number of bytes/);
+    expect(parseBytes('--quota', '0.1GiB')).toBe(Math.round(0.1 * 2 ** 30));
+    expect(parseBytes('--quota', '1.5KiB')).toBe(1536);
   });
 });

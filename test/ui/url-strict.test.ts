@@ -10,6 +10,12 @@ describe('the page reads numbers in a link with the core strict parser (as the C
     }
     expect(parseUrlState('ratio=0.25,0.5,0.25').state.poolRatio).toEqual([0.25, 0.5, 0.25]);
   });
+  it('util is (0, 1] as the CLI\'s --max-util-for-resume: 0 is a problem at util, not an engine refusal named quota', () => {
+    const { state, problems } = parseUrlState('?preset=gemma-3-27b&util=0');
+    expect(problems.map((p) => [p.param, p.expected])).toEqual([['util', 'a number in (0, 1]']]);
+    expect(state.maxUtilForResume).toBe(0.95);
+    expect(parseUrlState('util=1').state.maxUtilForResume).toBe(1);
+  });
   it('a key given twice is a problem naming it', () => {
     const { problems } = parseUrlState('tpb=32&tpb=64');
     expect(problems.map((p) => p.param)).toEqual(['tpb']);

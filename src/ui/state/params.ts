@@ -114,15 +114,15 @@ export interface ParamSpec<K extends keyof UiState> {
 }
 type AnySpec = { [K in keyof UiState]: ParamSpec<K> }[keyof UiState];
 
-/** A number in [min, max] read by one of the core's strict parsers, shared with the CLI (no hex, no blanks). */
-function rangeParam<K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number, read: (raw: string) => number | null, what: string): ParamSpec<K> {
+/** A number in [min, max] (or (min, max]) read by one of the core's strict parsers, shared with the CLI (no hex, no blanks). */
+function rangeParam<K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number, read: (raw: string) => number | null, what: string, minExclusive = false): ParamSpec<K> {
   return {
     key,
     url,
     label,
     parse: (raw) => {
       const n = raw === raw.trim() ? read(raw) : null;
-      if (n === null || n < min || n > max) return { error: `${what} in [${min}, ${max}]` };
+      if (n === null || n < min || n > max || (minExclusive && n === min)) return { error: `${what} in ${minExclusive ? '(' : '['}${min}, ${max}]` };
       return n as UiState[K];
     },
     serialize: (v) => String(v),
@@ -130,7 +130,7 @@ function rangeParam<K extends keyof UiState>(key: K, url: string, label: string,
 }
 
 const intParam = <K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number) => rangeParam(key, url, label, min, max, integerOrNull, 'an integer');
-const numParam = <K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number) => rangeParam(key, url, label, min, max, decimalOrNull, 'a number');
+const numParam = <K extends keyof UiState>(key: K, url: string, label: string, min: number, max: number, minExclusive = false) => rangeParam(key, url, label, min, max, decimalOrNull, 'a number', minExclusive);
 
 function enumParam<K extends keyof UiState>(key: K, url: string, label: string, values: readonly string[]): ParamSpec<K> {
   return {
@@ -200,7 +200,7 @@ export const PARAMS: readonly AnySpec[] = [
     serialize: (v) => v.join(','),
   },
   enumParam('policy', 'policy', 'Scheduler policy', POLICIES),
-  numParam('maxUtilForResume', 'util', 'maxUtilForResume', 0, 1),
+  numParam('maxUtilForResume', 'util', 'maxUtilForResume', 0, 1, true),
   enumParam('workload', 'workload', 'Requests from', WORKLOADS),
   intParam('requests', 'requests', 'Requests', 1, LIMITS.pageControls.max),
   intParam('promptLen', 'prompt', 'Prompt length (tokens)', 1, LIMITS.tokens.max),
