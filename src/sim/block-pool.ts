@@ -157,6 +157,20 @@ export class PoolArena {
     });
   }
 
+  /** Closed runs' request caches by shape (life cycles x pool groups), already reset: the next run's requests take them. */
+  private readonly caches = new Map<string, unknown[]>();
+
+  takeCaches<T>(shape: string): T[] {
+    const list = (this.caches.get(shape) ?? []) as T[];
+    this.caches.delete(shape);
+    return list;
+  }
+
+  giveCaches(shape: string, list: unknown[]): void {
+    const have = this.caches.get(shape);
+    if (!have || have.length < list.length) this.caches.set(shape, list);
+  }
+
   recycle(pools: readonly BlockPool[]): void {
     for (const p of pools) {
       const st = p.scrub();

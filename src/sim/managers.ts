@@ -56,6 +56,22 @@ export class KvCache {
   totalHeld(): number {
     return this.total;
   }
+
+  /** Back to a closed cache without releasing into any pool (its run is over; the pools are scrubbed). */
+  reset(): void {
+    for (let i = 0; i < this.tables.length; i++) {
+      this.tables[i].fill(-1, 0, Math.min(this.hi[i], this.tables[i].length));
+      this.lo[i] = 0;
+      this.hi[i] = 0;
+      this.held[i] = 0;
+    }
+    this.heldPerPool.fill(0);
+    this.capacity = 0;
+    this.history = 0;
+    this.fastTo = 0;
+    this.nextFreeH = 0;
+    this.total = 0;
+  }
 }
 
 /** Why a resize could not be served: the first short pool group and every short one. */

@@ -77,7 +77,9 @@ export class SimState {
   private readonly scheduled: SimRequest[] = [];
   private scheduledCount = 0;
   /** Closed caches (everything released), reused by the next request that needs one: long runs allocate nothing per request. */
-  private readonly spareKv: KvCache[] = [];
+  private readonly spareKv: KvCache[];
+  /** Shape key of this run's caches in an arena (life cycles x pool groups). */
+  private readonly cacheShape: string;
   finishedThisPass: SimRequest[] = [];
   arrivedThisPass: SimRequest[] = [];
   readonly draftTokens: number;
@@ -87,6 +89,8 @@ export class SimState {
   constructor(plan: PoolLayout, specs: readonly RequestSpec[], draftTokens: number, deltas: DeltaSink | null, events: EventSink, arena: PoolArena | null = null) {
     this.plan = plan;
     this.pools = arena ? arena.pools(plan.slotCounts, deltas) : plan.slotCounts.map((n, pg) => new BlockPool(pg, n, deltas));
+    this.cacheShape = `${plan.lifeCycles.length}x${plan.slotCounts.length}`;
+    this.spareKv = arena ? arena.takeCaches<KvCache>(this.cacheShape) : [];
     const lcPool = plan.lifeCycles.map((lc) => plan.lifeCyclePoolGroup[lc.id]);
     this.managers = new Managers(plan.lifeCycles, lcPool, this.pools, plan.tokensPerBlock);
     // Stable order by arrival, then by position in the workload.
@@ -225,6 +229,21 @@ export class SimState {
     this.finishedCount++;
     this.finishedThisPass.push(r);
     this.emit('finish', r.id);
+  }
+
+  /**
+   * Give the run's storage back to the arena it came from, once nothing of the run is read any
+   * more: the pools' slot arrays and every request cache (reset, open ones included).
+   */
+  recycleInto(arena: PoolArena): void {
+    arena.recycle(this.pools);
+    for (const r of this.requests) {
+      if (!r.kv) continue;
+      r.kv.reset();
+      this.spareKv.push(r.kv);
+      r.kv = null;
+    }
+    arena.giveCaches(this.cacheShape, this.spareKv);
   }
 
   isScheduled(r: SimRequest): boolean {

@@ -164,7 +164,7 @@ export function replay(s: Subject, plan: Plan, list: readonly RequestSpec[], flo
     const slots = Math.max(plan.slotCounts[pg], floorFor(pg));
     deadlock = deadlockReport(cfg, res, { slots, by: 'analytic', slotCounts: plan.slotCounts.map((n, i) => (i === pg ? slots : n)) });
   }
-  arena?.recycle(res.state.pools); // everything kept above is copied out of the run
+  if (arena) res.state.recycleInto(arena); // everything kept above is copied out of the run
   return { outcome: res.outcome, work, steps: res.steps, deadlock };
 }
 

@@ -99,7 +99,7 @@ export function evaluateCell(s: Subject, workload: readonly RequestSpec[], workU
     outcome: res.outcome,
     slotCounts: [...plan.slotCounts],
   };
-  cellArena.recycle(res.state.pools);
+  res.state.recycleInto(cellArena);
   return out;
 }
 

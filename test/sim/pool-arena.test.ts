@@ -1,6 +1,9 @@
 /** PoolArena: recycled slot storage gives pools that behave exactly like new ones. */
 import { describe, expect, it } from 'vitest';
 import { BlockPool, PoolArena } from '../../src/sim/block-pool.ts';
+import { normalizeConfig, scenarioConfig } from '../../src/sim/index.ts';
+import { execute } from '../../src/sim/run.ts';
+import type { RequestSpec } from '../../src/sim/types.ts';
 
 /** Allocate, release some, allocate again: the slots handed out and the final owners. */
 function workout(p: BlockPool): { slots: (number | null)[]; owners: number[]; free: number } {
@@ -41,5 +44,26 @@ describe('PoolArena', () => {
     c[0].allocate(3, 0, 0);
     expect(d[0].ownerOf(0).request).toBe(-1);
     expect(c.map((p) => p.index)).toEqual([0, 1]);
+  });
+});
+
+const facts = (r: ReturnType<typeof execute>) => ({ outcome: r.outcome, steps: r.steps, stats: r.stats, free: r.state.pools.map((p) => p.free) });
+
+describe('PoolArena request caches', () => {
+  it('runs after a recycled one (deadlocked with open caches, or completed) behave as fresh runs', () => {
+    const arena = new PoolArena();
+    const deadlocked = normalizeConfig({ ...scenarioConfig('trtllm-15401').config, maxSteps: 3000 });
+    const completes = normalizeConfig({ ...scenarioConfig('trtllm-15401', { constraints: 'issue-fix' }).config, maxSteps: 3000 });
+    const fresh = (cfg: typeof deadlocked) => facts(execute(cfg, cfg.workload as RequestSpec[], false, undefined, 'stop'));
+    const want = [fresh(deadlocked), fresh(completes)];
+    expect(want[0].outcome).toBe('deadlock');
+    expect(want[1].outcome).toBe('completed'); // its holders' caches are still open when the run ends
+    for (let round = 0; round < 3; round++) {
+      for (const [i, cfg] of [deadlocked, completes, deadlocked].entries()) {
+        const res = execute(cfg, cfg.workload as RequestSpec[], false, undefined, 'stop', arena);
+        expect(facts(res), `round ${round} run ${i}`).toEqual(want[cfg === deadlocked ? 0 : 1]);
+        res.state.recycleInto(arena);
+      }
+    }
   });
 });
