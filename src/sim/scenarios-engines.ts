@@ -64,7 +64,8 @@ function withOverrides(name: string, own: ModelKnobs, o: EngineScenarioOverrides
   const k = o.knobs ?? {};
   for (const f of FIXED) {
     const v = k[f];
-    if (v === undefined || JSON.stringify(v) === JSON.stringify(own[f] ?? null) || (v === null && own[f] === undefined) || (f === 'estimationPass' && v === false && !own[f])) continue;
+    // Unset, off or equal to the scenario's own (null, absent and false all mean unset here).
+    if (v === undefined || (!v && !own[f]) || JSON.stringify(v) === JSON.stringify(own[f])) continue;
     const text = (x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x ?? null));
     throw new InputError(f, text(v), `${text(own[f])} (${name} brings its own model; pick a preset to change it)`);
   }

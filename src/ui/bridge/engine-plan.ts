@@ -36,6 +36,12 @@ export function modelKnobsFrom(s: UiState): ModelKnobs {
   return { ...knobsFrom(s), kvDtype: s.kvDtype, avgSeqLen: int(k.avgSeqLen), maxCudaGraphBatchSize: int(k.maxCudaGraphBatchSize), estimationPass: k.estimationPass === true, poolRatioPer };
 }
 
+/** The engine knobs the state sets that shape its scenario (typical length, CUDA-graph cap, estimation pass); unset ones absent. */
+export function shapingKnobs(s: UiState): Partial<ModelKnobs> {
+  const k = modelKnobsFrom(s);
+  return { ...(k.avgSeqLen !== null ? { avgSeqLen: k.avgSeqLen } : {}), ...(k.maxCudaGraphBatchSize ? { maxCudaGraphBatchSize: k.maxCudaGraphBatchSize } : {}), ...(k.estimationPass ? { estimationPass: true } : {}) };
+}
+
 function contextOf(s: UiState): SizerInput['context'] {
   return { maxBatchSize: s.maxBatchSize, maxSeqLen: s.maxSeqLen, maxNumTokens: s.maxNumTokens > 0 ? s.maxNumTokens : null };
 }

@@ -16,7 +16,7 @@ import type { FrameView, PlanView, RequestView, RunView } from '../model.ts';
 import { baseState } from '../state/codec.ts';
 import { knobsFor } from '../state/knobs.ts';
 import { fromBase64Url, type UiState } from '../state/params.ts';
-import { engineKnobValues, layoutView, modelKnobsFrom, sizeWithEngine } from './engine-plan.ts';
+import { engineKnobValues, layoutView, modelKnobsFrom, shapingKnobs, sizeWithEngine } from './engine-plan.ts';
 import { type CustomModel, knobsFrom, planViewOf, poolGroupViews } from './plan.ts';
 
 /** The engine's default per-iteration token budget when maxNumTokens is unset. */
@@ -49,11 +49,7 @@ export function scenarioKnobOverrides(s: UiState): Partial<ModelKnobs> {
   for (const k of keys) if (cur[k] !== base[k]) (out as Record<string, unknown>)[k] = cur[k];
   if (JSON.stringify(cur.poolRatio) !== JSON.stringify(base.poolRatio)) out.poolRatio = cur.poolRatio;
   if (s.kvDtype !== baseState(s.scenario).kvDtype) out.kvDtype = s.kvDtype;
-  const k = modelKnobsFrom(s);
-  if (k.avgSeqLen !== null) out.avgSeqLen = k.avgSeqLen;
-  if (k.maxCudaGraphBatchSize) out.maxCudaGraphBatchSize = k.maxCudaGraphBatchSize;
-  if (k.estimationPass) out.estimationPass = true;
-  return out;
+  return { ...out, ...shapingKnobs(s) };
 }
 
 /** Field labels of the knobs a named scenario's story is told with. */

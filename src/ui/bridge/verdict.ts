@@ -15,7 +15,7 @@ import { presetSubject, type Subject, scenarioSubject, subjectFlags, verdictSupp
 import type { VerdictCounterexampleView, VerdictFixView, VerdictGroupView, VerdictModel } from '../model.ts';
 import { knobsFor } from '../state/knobs.ts';
 import { PARAMS, toBase64Url, type UiState } from '../state/params.ts';
-import { modelKnobsFrom } from './engine-plan.ts';
+import { shapingKnobs } from './engine-plan.ts';
 import { knobsFrom } from './plan.ts';
 import { computeRun, scenarioKnobOverrides } from './run.ts';
 
@@ -29,12 +29,6 @@ const RERUNS = 4;
 /** The state's engine, or undefined (then a named scenario's pinned engine, or the preset default). */
 function engineOf(s: UiState): string | undefined {
   return s.engine !== '' ? s.engine : undefined;
-}
-
-/** The engine knobs of the state that shape a preset's scenario (as the page's sizeWithEngine reads them). */
-function presetScenarioKnobs(s: UiState): Partial<EngineKnobs> {
-  const k = modelKnobsFrom(s);
-  return { avgSeqLen: k.avgSeqLen, maxCudaGraphBatchSize: k.maxCudaGraphBatchSize ?? null, estimationPass: k.estimationPass === true };
 }
 
 /** Why the verdict cannot take the page's state at all (cheap: no planning), or null. */
@@ -57,7 +51,7 @@ export function subjectOf(s: UiState): Subject | string {
   const cur = knobsFrom(s);
   const { tokensPerBlock, maxSeqLen, maxBatchSize, maxNumTokens, quotaBytes, poolRatio } = cur;
   const engine = engineOf(s) ?? PAGE_PRESET_ENGINE;
-  const knobs = { tokensPerBlock, maxSeqLen, maxBatchSize, maxNumTokens, quotaBytes, poolRatio, ...presetScenarioKnobs(s) };
+  const knobs = { tokensPerBlock, maxSeqLen, maxBatchSize, maxNumTokens, quotaBytes, poolRatio, ...shapingKnobs(s) };
   return presetSubject(s.preset, { engine, mode, kvDtype: s.kvDtype, knobs, run, engineKnobs: knobsFor(engine, s.knobs) });
 }
 
