@@ -154,35 +154,54 @@ const memory = memoryRow();
 /**
  * Scaling with the number of requests: N short requests (prompt 256, output 64) all arriving at
  * pass 0 and 256 decoding at a time, so most of them wait in the queue most of the time. Per-pass
- * work is proportional to the running requests, so time should double with N. Measured side by
- * side in one run, round-robin, best of REPS; CPU time of this process (the machine is shared) next to wall time.
+ * work is proportional to the running requests, so time should double with N.
+ *
+ * Measured side by side in one process, round-robin over ROUNDS rounds. Each sample runs a size
+ * often enough to fill the same work as one run of the largest (4 x 10k, 2 x 20k, 1 x 40k) and
+ * reports the time per run (the order of the sizes rotates from round to round): on a shared machine a short run can slip between two bursts of a
+ * neighbour's load that a long one always meets, so the fastest of single short runs would be
+ * biased low and the doubling ratios high. CPU time of this process (GC threads included) next to
+ * wall time; the fastest sample of each size is its figure, and the median sample is shown too.
  */
 function scalingRows() {
   const sizes = quick ? [2500, 5000, 10_000] : [10_000, 20_000, 40_000];
+  const rounds = quick ? 3 : Math.max(REPS, 12);
   const knobs: ModelKnobs = { tokensPerBlock: 256, maxSeqLen: 32_768, maxBatchSize: 256, maxNumTokens: 8192, quotaBytes: 96 * GiB, kvDtype: 'fp8', draftTokens: 0, numExtraKvTokens: 0, avgSeqLen: null, poolRatio: null };
   const { plan } = planModel(getPreset('deepseek-v4-flash'), knobs, 'safe');
-  const best = sizes.map(() => ({ cpuMs: Number.POSITIVE_INFINITY, wallMs: Number.POSITIVE_INFINITY, steps: 0, requestSteps: 0, outcome: '' }));
-  // Short runs: more repetitions than the cases above, so the best of them is a fair floor.
-  for (let rep = 0; rep < Math.max(REPS, 5); rep++) {
-    sizes.forEach((n, i) => {
+  const largest = sizes[sizes.length - 1];
+  const samples = sizes.map(() => ({ cpu: [] as number[], wall: [] as number[], steps: 0, requestSteps: 0, outcome: '' }));
+  for (let round = 0; round < rounds; round++) {
+    // The order rotates each round, so no size always runs on the heap the same other size left.
+    sizes.forEach((_, j) => {
+      const i = (j + round) % sizes.length;
+      const n = sizes[i];
+      const runs = Math.max(1, Math.round(largest / n));
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      const trace = runSimulation({ plan, workload: Array.from({ length: n }, () => ({ arrival: 0, prompt: 256, output: 64 })), maxBatchSize: 256, maxNumTokens: 8192, maxSteps: 1_000_000 });
-      const wallMs = performance.now() - t0;
+      let trace: Trace | null = null;
+      for (let k = 0; k < runs; k++) trace = runSimulation({ plan, workload: Array.from({ length: n }, () => ({ arrival: 0, prompt: 256, output: 64 })), maxBatchSize: 256, maxNumTokens: 8192, maxSteps: 1_000_000 });
+      const wallMs = (performance.now() - t0) / runs;
       const cu = process.cpuUsage(c0);
-      const cpuMs = (cu.user + cu.system) / 1000;
-      const b = best[i];
-      b.wallMs = Math.min(b.wallMs, wallMs);
-      if (cpuMs < b.cpuMs) {
-        b.cpuMs = cpuMs;
-        b.steps = trace.steps;
-        b.outcome = trace.summary.outcome;
-        b.requestSteps = 0;
-        for (let k = 0; k < trace.steps; k++) b.requestSteps += trace.decodes[k];
+      const s = samples[i];
+      s.cpu.push((cu.user + cu.system) / 1000 / runs);
+      s.wall.push(wallMs);
+      if (trace && round === 0) {
+        s.steps = trace.steps;
+        s.outcome = trace.summary.outcome;
+        for (let k = 0; k < trace.steps; k++) s.requestSteps += trace.decodes[k];
       }
     });
   }
-  return sizes.map((n, i) => ({ requests: n, ...best[i], requestStepsPerCpuSec: best[i].requestSteps / (best[i].cpuMs / 1000), ratioToPrevious: i === 0 ? null : best[i].cpuMs / best[i - 1].cpuMs }));
+  const min = (a: readonly number[]) => Math.min(...a);
+  const median = (a: readonly number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+  const rows = samples.map((s, i) => ({ requests: sizes[i], runsPerSample: Math.max(1, Math.round(largest / sizes[i])), rounds, cpuMs: min(s.cpu), wallMs: min(s.wall), medianCpuMs: median(s.cpu), steps: s.steps, requestSteps: s.requestSteps, outcome: s.outcome }));
+  return rows.map((r, i) => ({
+    ...r,
+    requestStepsPerCpuSec: r.requestSteps / (r.cpuMs / 1000),
+    ratioToPrevious: i === 0 ? null : r.cpuMs / rows[i - 1].cpuMs,
+    wallRatioToPrevious: i === 0 ? null : r.wallMs / rows[i - 1].wallMs,
+    medianRatioToPrevious: i === 0 ? null : r.medianCpuMs / rows[i - 1].medianCpuMs,
+  }));
 }
 const scaling = scalingRows();
 if (args.has('--json')) {
@@ -196,7 +215,12 @@ if (args.has('--json')) {
     );
   }
   for (const r of rows) console.log(`  ${r.case}: slots [${r.slotCounts.join(', ')}], ${r.contextPasses} passes until all 256 decode`);
-  console.log('scaling (N requests at pass 0, prompt 256, output 64, 256 decoding at a time; CPU ms, best of reps):');
-  for (const r of scaling) console.log(`  ${String(r.requests).padStart(6)} requests: ${r.cpuMs.toFixed(0).padStart(6)} ms CPU (${r.wallMs.toFixed(0)} ms wall), ${r.steps} passes, ${(r.requestStepsPerCpuSec / 1e6).toFixed(2)} M req-steps/s, ${r.outcome}${r.ratioToPrevious === null ? '' : `, x${r.ratioToPrevious.toFixed(2)} the time of half as many`}`);
+  const sc = scaling[0];
+  console.log(`scaling (N requests at pass 0, prompt 256, output 64, 256 decoding at a time; per run, fastest of ${sc.rounds} round-robin samples of equal work; CPU ms, wall ms, median CPU ms):`);
+  const x = (v: number | null) => (v === null ? '' : ` x${v.toFixed(2)}`);
+  for (const r of scaling) {
+    console.log(`  ${String(r.requests).padStart(6)} requests (${r.runsPerSample} run${r.runsPerSample === 1 ? '' : 's'} a sample): ${r.cpuMs.toFixed(0).padStart(5)} ms CPU${x(r.ratioToPrevious)}, ${r.wallMs.toFixed(0)} ms wall${x(r.wallRatioToPrevious)}, median ${r.medianCpuMs.toFixed(0)} ms${x(r.medianRatioToPrevious)}; ${r.steps} passes, ${(r.requestStepsPerCpuSec / 1e6).toFixed(2)} M req-steps/s, ${r.outcome}`);
+  }
+  console.log('  (xR: the time of this size over the time of half as many requests; the issue bounds it by 2.3)');
   console.log(`trace memory: ${memory.passes} passes x ${memory.requests} requests -> ${memory.traceMiB.toFixed(1)} MiB (run took ${memory.seconds.toFixed(1)} s; slots [${memory.slotCounts.join(', ')}])`);
 }

@@ -66,6 +66,8 @@ export function traceHash(trace: Trace): string {
     for (let i = 0; i < col.length; i++) mix(col.get(i));
   }
   for (const c of trace.columns) for (const a of [c.used, c.heldSuspended, c.free]) for (const v of a) mix(v);
-  for (const s of r.segments) for (const a of [s.step, s.state, s.history, s.capacity, s.rate]) for (const v of a) mix(v);
+  // Request by request, each column in turn (the order the per-request arrays were hashed in).
+  const s = trace.segments;
+  for (let q = 0; q < trace.requests.length; q++) for (const a of [s.step, s.state, s.history, s.capacity, s.rate]) for (let i = s.start[q]; i < s.start[q + 1]; i++) mix(a[i]);
   return (h >>> 0).toString(16).padStart(8, '0');
 }

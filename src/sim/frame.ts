@@ -8,6 +8,7 @@
  * `Trace.frameAt` copies them into a frame that is a value.
  */
 import { divUp } from '../planner/pymath.ts';
+import { segmentAt } from './segments.ts';
 import type { Trace } from './trace.ts';
 import type { Frame, LifeCycleTable, PoolFrame, RequestFrame, RequestState } from './types.ts';
 import { REQUEST_STATES, SLOT_FREE, SLOT_RUNNING, SLOT_SUSPENDED } from './types.ts';
@@ -27,17 +28,11 @@ export interface Owners {
 
 /** State, history and capacity of request r after pass `step` (binary search of its segments). */
 export function requestAt(trace: Trace, r: number, step: number): RequestValues {
-  const s = trace.rec.segments[r];
-  let lo = 0;
-  let hi = s.step.length - 1;
-  if (hi < 0 || s.step[0] > step) return { state: 'waiting', history: 0, capacity: 0 };
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (s.step[mid] <= step) lo = mid;
-    else hi = mid - 1;
-  }
-  const dt = step - s.step[lo];
-  return { state: REQUEST_STATES[s.state[lo]], history: s.history[lo] + s.rate[lo] * dt, capacity: s.capacity[lo] + s.rate[lo] * dt };
+  const s = trace.segments;
+  const i = segmentAt(s, r, step);
+  if (i < 0) return { state: 'waiting', history: 0, capacity: 0 };
+  const dt = step - s.step[i];
+  return { state: REQUEST_STATES[s.state[i]], history: s.history[i] + s.rate[i] * dt, capacity: s.capacity[i] + s.rate[i] * dt };
 }
 
 export const copyOwners = (o: Owners): Owners => ({ req: o.req.slice(), lc: o.lc.slice(), block: o.block.slice() });

@@ -290,5 +290,8 @@ export function summarize(cfg: SimConfig, res: RunResult, requests: number, dead
 }
 
 export function toTrace(summary: SimSummary, res: RunResult): Trace {
-  return new Trace(summary, res.rec!, [...res.state.requests].map((r) => ({ arrival: r.arrival, prompt: r.prompt, output: r.output })));
+  const reqs = res.state.requests;
+  const specs: RequestSpec[] = [];
+  for (const r of reqs) specs.push({ arrival: r.arrival, prompt: r.prompt, output: r.output });
+  return new Trace(summary, res.rec!, specs);
 }

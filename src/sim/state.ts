@@ -94,8 +94,10 @@ export class SimState {
     const lcPool = plan.lifeCycles.map((lc) => plan.lifeCyclePoolGroup[lc.id]);
     this.managers = new Managers(plan.lifeCycles, lcPool, this.pools, plan.tokensPerBlock);
     // Stable order by arrival, then by position in the workload.
-    const order = specs.map((s, i) => ({ s, i })).sort((a, b) => a.s.arrival - b.s.arrival || a.i - b.i);
-    this.requests = order.map(({ s }, id) => ({
+    let sorted = true;
+    for (let i = 1; i < specs.length && sorted; i++) sorted = specs[i - 1].arrival <= specs[i].arrival;
+    const order = sorted ? specs : specs.map((s, i) => ({ s, i })).sort((a, b) => a.s.arrival - b.s.arrival || a.i - b.i).map(({ s }) => s);
+    this.requests = order.map((s, id) => ({
       id,
       arrival: s.arrival,
       prompt: s.prompt,
@@ -190,7 +192,13 @@ export class SimState {
     const n = this.scheduledCount;
     this.scheduledCount = 0;
     for (let i = 0; i < n; i++) this.commit(this.scheduled[i]);
-    if (this.finishedThisPass.length > 0) this.running = this.running.filter((r) => r.state !== 'finished');
+    if (this.finishedThisPass.length > 0) {
+      // In place: a new array a pass was most of what a long run allocated per pass.
+      const run = this.running;
+      let k = 0;
+      for (let i = 0; i < run.length; i++) if (run[i].state !== 'finished') run[k++] = run[i];
+      run.length = k;
+    }
     while (this.nextArrival < this.requests.length && this.requests[this.nextArrival].arrival <= step) {
       const r = this.requests[this.nextArrival++];
       r.queued = true;

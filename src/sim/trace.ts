@@ -7,7 +7,8 @@
  *  - keyframes of the slot-owner arrays, taken whenever the deltas since the last keyframe reach
  *    the total slot count, so keyframes never cost more memory than the deltas they summarize;
  *  - per request, segments (step, state, history, capacity, rate): a decoding request advances
- *    history and capacity by `rate` tokens per pass, so steady decoding costs one segment;
+ *    history and capacity by `rate` tokens per pass, so steady decoding costs one segment (logged
+ *    flat while recording, grouped by request when the run ends: see segments.ts);
  *  - events with a per-pass index.
  *
  * frameAt(k) = nearest keyframe <= k + at most ~totalSlots deltas + one binary search per request
@@ -18,6 +19,7 @@ import type { LifeCycle } from '../planner/lifecycle.ts';
 import type { DeltaSink } from './block-pool.ts';
 import { FrameCursor } from './frame.ts';
 import { Growable } from './growable.ts';
+import { groupSegments, type RequestSegments, SegmentLog, segmentBytes } from './segments.ts';
 import type { EventKind, Frame, RequestSpec, RequestState, SimEvent, SimSummary } from './types.ts';
 import { EVENT_KINDS, REQUEST_STATES } from './types.ts';
 
@@ -35,15 +37,6 @@ interface Keyframe {
   readonly step: number;
   readonly delta: number;
   readonly owners: { req: Int32Array; lc: Int32Array; block: Int32Array }[];
-}
-
-/** Per request segments (parallel arrays). */
-export interface Segments {
-  step: number[];
-  state: number[];
-  history: number[];
-  capacity: number[];
-  rate: number[];
 }
 
 export class TraceRecorder implements DeltaSink {
@@ -64,7 +57,9 @@ export class TraceRecorder implements DeltaSink {
   readonly evReq = new Growable();
   readonly evPool = new Growable();
   readonly stepEventEnd = new Growable();
-  readonly segments: Segments[];
+  /** Segment rows as recorded (all requests interleaved); Trace groups them and drops the log. */
+  segmentLog: SegmentLog | null = new SegmentLog();
+  readonly requestCount: number;
   readonly keyframes: Keyframe[] = [];
   private readonly owners: { req: Int32Array; lc: Int32Array; block: Int32Array }[];
   /** Each request's last segment, flat (the per-pass check reads only these). */
@@ -82,7 +77,7 @@ export class TraceRecorder implements DeltaSink {
     this.usedCol = Array.from({ length: n }, () => new Growable());
     this.heldCol = Array.from({ length: n }, () => new Growable());
     this.freeCol = Array.from({ length: n }, () => new Growable());
-    this.segments = Array.from({ length: requests }, () => ({ step: [], state: [], history: [], capacity: [], rate: [] }));
+    this.requestCount = requests;
     this.lastStep = new Float64Array(requests);
     this.lastState = new Int8Array(requests).fill(-1);
     this.lastHistory = new Float64Array(requests);
@@ -130,12 +125,7 @@ export class TraceRecorder implements DeltaSink {
     this.lastHistory[r] = history;
     this.lastCapacity[r] = capacity;
     this.lastRate[r] = rate;
-    const s = this.segments[r];
-    s.step.push(step);
-    s.state.push(code);
-    s.history.push(history);
-    s.capacity.push(capacity);
-    s.rate.push(rate);
+    this.segmentLog!.push(r, step, code, history, capacity, rate);
   }
 
   endStep(step: number, pools: readonly { used: number; heldSuspended: number; free: number }[], decodes: number, tokens: number): void {
@@ -163,6 +153,8 @@ export class Trace {
   readonly columns: readonly { readonly used: Int32Array; readonly heldSuspended: Int32Array; readonly free: Int32Array }[];
   readonly decodes: Int32Array;
   readonly tokens: Int32Array;
+  /** Each request's segments, grouped by request (see segments.ts). */
+  readonly segments: RequestSegments;
   /** @internal storage for frameAt */
   readonly rec: TraceRecorder;
   private cursor: FrameCursor | null = null;
@@ -176,15 +168,17 @@ export class Trace {
     this.columns = rec.usedCol.map((u, pg) => ({ used: u.view(), heldSuspended: rec.heldCol[pg].view(), free: rec.freeCol[pg].view() }));
     this.decodes = rec.decodes.view();
     this.tokens = rec.tokens.view();
+    this.segments = groupSegments(rec.segmentLog!, rec.requestCount);
+    rec.segmentLog = null;
   }
 
-  /** Approximate bytes held by the trace's storage (typed arrays exactly, segment arrays at 8 B/number). */
+  /** Bytes held by the trace's storage (its typed arrays). */
   memoryBytes(): number {
     const r = this.rec;
     const cols = [r.dPool, r.dSlot, r.dReq, r.dLc, r.dBlock, r.stepDeltaEnd, r.decodes, r.tokens, r.evStep, r.evKind, r.evReq, r.evPool, r.stepEventEnd, ...r.usedCol, ...r.heldCol, ...r.freeCol];
     let bytes = cols.reduce((a, g) => a + g.bytes, 0);
     for (const k of r.keyframes) for (const o of k.owners) bytes += o.req.byteLength + o.lc.byteLength + o.block.byteLength;
-    for (const s of r.segments) bytes += 8 * 5 * s.step.length;
+    bytes += segmentBytes(this.segments);
     return bytes;
   }
 

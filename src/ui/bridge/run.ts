@@ -16,7 +16,7 @@ import type { FrameView, PlanView, RequestView, RunView } from '../model.ts';
 import { baseState } from '../state/codec.ts';
 import { knobsFor } from '../state/knobs.ts';
 import { fromBase64Url, type UiState } from '../state/params.ts';
-import { engineKnobValues, layoutView, modelKnobsFrom, shapingKnobs, sizeWithEngine } from './engine-plan.ts';
+import { engineKnobValues, layoutView, shapingKnobs, sizeWithEngine } from './engine-plan.ts';
 import { type CustomModel, knobsFrom, planViewOf, poolGroupViews } from './plan.ts';
 
 /** The engine's default per-iteration token budget when maxNumTokens is unset. */
