@@ -171,6 +171,19 @@ export class PoolArena {
     if (!have || have.length < list.length) this.caches.set(shape, list);
   }
 
+  /** Request objects of closed runs (the next run rewrites every field). */
+  private requests: unknown[] = [];
+
+  takeRequests<T>(): T[] {
+    const list = this.requests as T[];
+    this.requests = [];
+    return list;
+  }
+
+  giveRequests(list: unknown[]): void {
+    if (list.length > this.requests.length) this.requests = list;
+  }
+
   recycle(pools: readonly BlockPool[]): void {
     for (const p of pools) {
       const st = p.scrub();

@@ -46,7 +46,17 @@ export const SIM_DEFAULTS = {
 
 /** Fill defaults and validate (InputError names the field). */
 export function normalizeConfig(input: SimInput): SimConfig {
-  const c = { ...SIM_DEFAULTS, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as SimConfig;
+  // Defaults under the given fields (an undefined field keeps its default); a plain loop, as the
+  // verdict's searches normalize a config for every list they replay.
+  const c: Record<string, unknown> = { ...SIM_DEFAULTS };
+  for (const k in input) {
+    const v = (input as Record<string, unknown>)[k];
+    if (v !== undefined) c[k] = v;
+  }
+  return checkedConfig(c as unknown as SimConfig, input);
+}
+
+function checkedConfig(c: SimConfig, input: SimInput): SimConfig {
   if (!POLICY_NAMES.includes(c.policy)) throw new InputError('policy', c.policy, POLICY_NAMES.join(', '));
   requireInt('maxBatchSize', c.maxBatchSize, 1, LIMITS.batchSize.max);
   requireInt('maxNumTokens', c.maxNumTokens, 1, LIMITS.tokens.max);

@@ -122,6 +122,7 @@ export class Managers {
   private readonly needScratch: Int32Array;
   private readonly fromScratch: Int32Array;
   private readonly toScratch: Int32Array;
+  private readonly failure = { poolGroup: 0, needed: 0, free: 0, exhausted: [0] };
 
   constructor(lifeCycles: readonly LifeCycle[], lcPool: readonly number[], pools: readonly BlockPool[], tokensPerBlock: number) {
     this.lifeCycles = lifeCycles;
@@ -163,7 +164,7 @@ export class Managers {
 
   /**
    * resize(capacity) with the current history: check every pool group first, then allocate.
-   * Returns null on success, or the failure (nothing allocated).
+   * Returns null on success, or the failure (nothing allocated; the managers' own object, valid until the next resize).
    */
   resize(kv: KvCache, newCapacity: number, history: number): AllocFailure | null {
     if (newCapacity <= kv.fastTo * this.tpb) {
@@ -181,11 +182,21 @@ export class Managers {
     return null;
   }
 
-  /** The failure of a resize whose first short pool group is `first` (built only when one fails: the pass loop resizes a lot). */
+  /**
+   * The failure of a resize whose first short pool group is `first`, written into one object this
+   * manager keeps: it is valid until the next resize, so a caller that keeps it copies it
+   * (SimState does). A stalled run fails a resize every pass.
+   */
   private failureOf(need: Int32Array, first: number): AllocFailure {
-    const exhausted: number[] = [];
-    for (let pg = first; pg < this.pools.length; pg++) if (!this.pools[pg].canAllocate(need[pg])) exhausted.push(pg);
-    return { poolGroup: first, needed: need[first], free: this.pools[first].free, exhausted };
+    const f = this.failure;
+    // `first` is short by definition, so the list never empties (emptying an array drops its storage).
+    let k = 0;
+    for (let pg = first; pg < this.pools.length; pg++) if (!this.pools[pg].canAllocate(need[pg])) f.exhausted[k++] = pg;
+    f.exhausted.length = k;
+    f.poolGroup = first;
+    f.needed = need[first];
+    f.free = this.pools[first].free;
+    return f;
   }
 
   /** The most blocks a resize can span without allocating: the least span over attention life cycles (0 while an ssm slot is missing). */

@@ -48,6 +48,23 @@ export function layoutOf(plan: PoolLayout) {
   };
 }
 
+/** Counts suspensions and preemptions, and forwards events to the trace (a class: one compiled `event` for every run). */
+class StatsSink {
+  private readonly stats: { suspensions: number; preemptions: number };
+  private readonly rec: TraceRecorder | null;
+
+  constructor(stats: { suspensions: number; preemptions: number }, rec: TraceRecorder | null) {
+    this.stats = stats;
+    this.rec = rec;
+  }
+
+  event(step: number, kind: EventKind, request: number, poolGroup: number): void {
+    if (kind === 'suspend') this.stats.suspensions++;
+    if (kind === 'preempt') this.stats.preemptions++;
+    this.rec?.event(step, kind, request, poolGroup);
+  }
+}
+
 /**
  * One run. `record` off is for re-runs that only need the outcome (floor bisection); `observe`
  * sees the live state after every executed pass (tests check invariants with it).
@@ -74,14 +91,7 @@ export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: b
     rootFailure: null as PassFailure | null,
     engineNote: null as string | null,
   };
-  const sink = {
-    event(step: number, kind: EventKind, request: number, poolGroup: number) {
-      if (kind === 'suspend') stats.suspensions++;
-      if (kind === 'preempt') stats.preemptions++;
-      rec?.event(step, kind, request, poolGroup);
-    },
-  };
-  const state = new SimState(cfg.plan, specs, cfg.draftTokens, rec, sink, arena);
+  const state = new SimState(cfg.plan, specs, cfg.draftTokens, rec, new StatsSink(stats, rec), arena);
   const policy = createPolicy(cfg.policy, cfg);
   let outcome: SimSummary['outcome'] = 'step-limit';
   let step = 0;

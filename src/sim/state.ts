@@ -46,6 +46,31 @@ export interface PassFailure extends AllocFailure {
   readonly cause: 'allocation' | 'resume-gate' | 'admission';
 }
 
+type MutableRequest = { -readonly [K in keyof SimRequest]: SimRequest[K] };
+
+const blankRequest = (): SimRequest => initRequest({} as SimRequest, 0, { arrival: 0, prompt: 1, output: 1 });
+
+/** Every field of a fresh request (a reused object is rewritten whole, in one order: one shape). */
+function initRequest(req: SimRequest, id: number, s: RequestSpec): SimRequest {
+  const r = req as MutableRequest;
+  r.id = id;
+  r.arrival = s.arrival;
+  r.prompt = s.prompt;
+  r.output = s.output;
+  r.state = 'waiting';
+  r.resumeTo = 'context';
+  r.pos = 0;
+  r.target = s.prompt;
+  r.generated = 0;
+  r.kv = null;
+  r.scheduledStep = -1;
+  r.scheduledTokens = 0;
+  r.scheduledKind = null;
+  r.queued = false;
+  r.recordedDecodeStep = -2;
+  return req;
+}
+
 export class SimState {
   readonly plan: PoolLayout;
   readonly pools: BlockPool[];
@@ -78,6 +103,8 @@ export class SimState {
   private scheduledCount = 0;
   /** Closed caches (everything released), reused by the next request that needs one: long runs allocate nothing per request. */
   private readonly spareKv: KvCache[];
+  /** The arena's request objects this run did not need (given back with its own). */
+  private readonly spareRequests: SimRequest[];
   /** Shape key of this run's caches in an arena (life cycles x pool groups). */
   private readonly cacheShape: string;
   finishedThisPass: SimRequest[] = [];
@@ -97,23 +124,13 @@ export class SimState {
     let sorted = true;
     for (let i = 1; i < specs.length && sorted; i++) sorted = specs[i - 1].arrival <= specs[i].arrival;
     const order = sorted ? specs : specs.map((s, i) => ({ s, i })).sort((a, b) => a.s.arrival - b.s.arrival || a.i - b.i).map(({ s }) => s);
-    this.requests = order.map((s, id) => ({
-      id,
-      arrival: s.arrival,
-      prompt: s.prompt,
-      output: s.output,
-      state: 'waiting',
-      resumeTo: 'context',
-      pos: 0,
-      target: s.prompt,
-      generated: 0,
-      kv: null,
-      scheduledStep: -1,
-      scheduledTokens: 0,
-      scheduledKind: null,
-      queued: false,
-      recordedDecodeStep: -2,
-    }));
+    // Request objects come from the arena when there is one (a verdict search runs thousands of
+    // short lists: their request objects were most of what a run allocated).
+    const spare = arena ? arena.takeRequests<SimRequest>() : [];
+    const requests: SimRequest[] = [];
+    for (let id = 0; id < order.length; id++) requests.push(initRequest(spare.pop() ?? blankRequest(), id, order[id]));
+    this.requests = requests;
+    this.spareRequests = spare;
     this.draftTokens = draftTokens;
     this.events = events;
   }
@@ -252,6 +269,8 @@ export class SimState {
       r.kv = null;
     }
     arena.giveCaches(this.cacheShape, this.spareKv);
+    for (const r of this.requests) this.spareRequests.push(r);
+    arena.giveRequests(this.spareRequests);
   }
 
   isScheduled(r: SimRequest): boolean {
@@ -276,7 +295,8 @@ export class SimState {
         r.kv = null;
       }
       // Keep the pass's first allocation failure; it outranks a resume-gate refusal.
-      if (!this.failure || this.failure.cause === 'resume-gate') this.failure = { ...f, request: r.id, cause: 'allocation' };
+      // f is the managers' own scratch (valid until the next resize): a kept failure is a copy.
+      if (!this.failure || this.failure.cause === 'resume-gate') this.failure = { poolGroup: f.poolGroup, needed: f.needed, free: f.free, exhausted: f.exhausted.slice(), request: r.id, cause: 'allocation' };
       return f;
     }
     this.admit(r);

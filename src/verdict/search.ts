@@ -132,7 +132,9 @@ function fitsGrowingPools(s: Subject, plan: Plan, shape: Shape, n: number): bool
 export function buildList(s: Subject, shape: Shape, n: number): RequestSpec[] {
   const list: RequestSpec[] = [];
   if (shape.longFirst) list.push({ arrival: 0, prompt: maxPromptTokens(s), output: 1 });
-  while (list.length < n) list.push({ arrival: 0, prompt: shape.prompt, output: shape.output });
+  // One spec object for the n identical requests (specs are read, never written).
+  const spec: RequestSpec = { arrival: 0, prompt: shape.prompt, output: shape.output };
+  while (list.length < n) list.push(spec);
   return list;
 }
 

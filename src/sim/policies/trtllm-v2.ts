@@ -27,19 +27,38 @@ function tailVictim(s: SimState, self: SimRequest, includeSuspended: boolean): S
   return null;
 }
 
-export function trtllmV2Policy(o: PolicyOptions): Policy {
-  const preempt = (s: SimState, victim: SimRequest): void => {
-    if (o.recomputePause) s.teardown(victim);
+/**
+ * A class, not a closure per run: V8 in Chromium compiles closures made afresh by each run one by
+ * one (a sweep's worker compiled `generation` dozens of times), while prototype methods are
+ * compiled once for every run of the thread.
+ */
+class TrtllmV2Scheduler implements Policy {
+  private readonly o: PolicyOptions;
+  /** A snapshot of the waiting queue's front, kept across passes (no array per pass). */
+  private readonly front: SimRequest[] = [];
+
+  constructor(o: PolicyOptions) {
+    this.o = o;
+  }
+
+  schedule(s: SimState): void {
+    this.generation(s);
+    this.context(s);
+  }
+
+  private preempt(s: SimState, victim: SimRequest): void {
+    if (this.o.recomputePause) s.teardown(victim);
     else s.suspend(victim);
-  };
+  }
 
   /** try_allocate_generation: resume (gated) then resize. */
-  const tryAllocate = (s: SimState, r: SimRequest): boolean => {
-    if (!s.tryResume(r, o.maxUtilForResume)) return false;
+  private tryAllocate(s: SimState, r: SimRequest): boolean {
+    if (!s.tryResume(r, this.o.maxUtilForResume)) return false;
     return s.tryResize(r, s.decodeCapacity(r), r.kv!.history) === null;
-  };
+  }
 
-  const generation = (s: SimState): void => {
+  private generation(s: SimState): void {
+    const o = this.o;
     // Decoders hold KV, so they are all in `running` (which no step of this phase reorders).
     const running = s.running;
     for (let i = 0, n = running.length; i < n; i++) {
@@ -47,7 +66,7 @@ export function trtllmV2Policy(o: PolicyOptions): Policy {
       const isDecode = r.state === 'decoding' || (r.state === 'suspended' && r.resumeTo === 'decoding');
       if (!isDecode) continue;
       if (s.batch >= o.maxBatchSize || s.tokens + 1 + o.draftTokens > o.maxNumTokens) return;
-      let ok = tryAllocate(s, r);
+      let ok = this.tryAllocate(s, r);
       while (!ok) {
         // 1. suspend from the tail (on a GPU-only tier this frees nothing, but it is the rule);
         const suspendable = tailVictim(s, r, false);
@@ -58,7 +77,7 @@ export function trtllmV2Policy(o: PolicyOptions): Policy {
           if (!victim) break;
           s.teardown(victim);
         }
-        ok = tryAllocate(s, r);
+        ok = this.tryAllocate(s, r);
       }
       if (!ok) {
         s.suspend(r);
@@ -66,10 +85,11 @@ export function trtllmV2Policy(o: PolicyOptions): Policy {
       }
       s.scheduleDecode(r);
     }
-  };
+  }
 
   /** One pending context request; false = stop the phase (limits reached, or a failure handled). */
-  const contextOne = (s: SimState, r: SimRequest): boolean => {
+  private contextOne(s: SimState, r: SimRequest): boolean {
+    const o = this.o;
     const pending = r.state === 'waiting' || r.state === 'context' || (r.state === 'suspended' && r.resumeTo === 'context');
     if (!pending || s.isScheduled(r)) return true;
     if (s.batch >= o.maxBatchSize || s.tokens >= o.maxNumTokens) return false;
@@ -77,29 +97,26 @@ export function trtllmV2Policy(o: PolicyOptions): Policy {
     const ok = s.tryResume(r, o.maxUtilForResume) && s.tryResize(r, r.pos + chunk, r.pos) === null;
     if (!ok) {
       const victim = tailVictim(s, r, false);
-      if (victim) preempt(s, victim);
+      if (victim) this.preempt(s, victim);
       return false;
     }
     s.scheduleContext(r, chunk);
     return true;
-  };
+  }
 
-  const front: SimRequest[] = [];
-  const context = (s: SimState): void => {
+  private context(s: SimState): void {
     // Pending contexts in arrival order: started ones (running) before the waiting queue. Admitting
     // appends to running, so walk only the requests that were running when the phase began; the
     // phase admits at most maxBatchSize, so a slice of the queue's front is all it can reach.
     const running = s.running;
-    for (let i = 0, n = running.length; i < n; i++) if (!contextOne(s, running[i])) return;
+    for (let i = 0, n = running.length; i < n; i++) if (!this.contextOne(s, running[i])) return;
     // A snapshot of the queue's front (admitting shifts the queue), in an array kept across passes.
-    const k = s.queuedInto(o.maxBatchSize + 1, front);
-    for (let i = 0; i < k; i++) if (!contextOne(s, front[i])) return;
-  };
+    const front = this.front;
+    const k = s.queuedInto(this.o.maxBatchSize + 1, front);
+    for (let i = 0; i < k; i++) if (!this.contextOne(s, front[i])) return;
+  }
+}
 
-  return {
-    schedule(s) {
-      generation(s);
-      context(s);
-    },
-  };
+export function trtllmV2Policy(o: PolicyOptions): Policy {
+  return new TrtllmV2Scheduler(o);
 }
