@@ -42,7 +42,12 @@ export function isCertified(s: Subject): boolean {
   return certify(s, computeBounds(s, plan))?.holds ?? false;
 }
 
-export function checkSubject(s: Subject, budget: SearchBudget = { workUnits: DEFAULT_WORK_UNITS }): Verdict {
+/**
+ * `detail` 'kind': only what decides the verdict (a sweep cell keeps its kind and nothing else):
+ * no findings (they plan the subject again in safe mode) and no crossing argument. The verdict,
+ * certificate and counterexample are the same as with 'full'.
+ */
+export function checkSubject(s: Subject, budget: SearchBudget = { workUnits: DEFAULT_WORK_UNITS }, detail: 'full' | 'kind' = 'full'): Verdict {
   const plan = planSubject(s);
   const base = { subject: s, plan, counterexample: null, crossing: null, search: null };
   const unsupported = verdictSupport(s, plan);
@@ -52,12 +57,12 @@ export function checkSubject(s: Subject, budget: SearchBudget = { workUnits: DEF
   }
   const bounds = computeBounds(s, plan);
   const certificate = certify(s, bounds);
-  const findings = collapseFindings(s, plan, bounds);
+  const findings = detail === 'full' ? collapseFindings(s, plan, bounds) : [];
   const concurrency = concurrencyBound(s, bounds);
   if (certificate?.holds) return { ...base, verdict: 'safe', bounds, certificate, concurrency, findings, reason: `certificate (${certificate.argument}) holds in every pool group` };
   const search = searchCounterexample(s, plan, bounds, budget);
   const why = certificate ? `the ${certificate.argument} certificate fails in ${certificate.poolGroups.filter((g) => !g.holds).map((g) => g.name).join(', ') || 'a condition'}` : `no certificate rule for policy ${s.policy}`;
-  if (search.counterexample) return { ...base, verdict: 'unsafe', bounds, certificate, concurrency, findings, search, counterexample: search.counterexample, crossing: explainCrossing(s, plan, bounds, search.counterexample), reason: `${why}; a ${search.counterexample.requests.length}-request list deadlocks` };
+  if (search.counterexample) return { ...base, verdict: 'unsafe', bounds, certificate, concurrency, findings, search, counterexample: search.counterexample, crossing: detail === 'full' ? explainCrossing(s, plan, bounds, search.counterexample) : null, reason: `${why}; a ${search.counterexample.requests.length}-request list deadlocks` };
   const stop = search.stoppedBy === 'family-exhausted' ? 'the family was exhausted without a deadlock' : search.stoppedBy === 'deadline' ? 'the time budget ran out' : 'the work budget ran out';
   return {
     ...base,

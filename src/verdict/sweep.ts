@@ -90,7 +90,7 @@ const cellArena = new PoolArena();
 export function evaluateCell(s: Subject, workload: readonly RequestSpec[], workUnits: number): CellResult {
   const plan = planSubject(s);
   if (plan.error) return { verdict: 'refused', maxConcurrentDecodes: 0, tokensPerStep: 0, outcome: 'refused', slotCounts: [] };
-  const v = checkSubject(s, { workUnits, arena: cellArena });
+  const v = checkSubject(s, { workUnits, arena: cellArena }, 'kind');
   const res = execute(simConfigOf(s, plan, workload, passLimit(s, workload)), workload, false, undefined, 'refuse', cellArena);
   const out: CellResult = {
     verdict: v.verdict,

@@ -63,6 +63,10 @@ describe('sweep cells: the cheap path gives the plain path\'s results', () => {
       const a = checkSubject(c.subject, { workUnits: UNITS, arena });
       const b = checkSubject(sweepCells(scenarioSubject('trtllm-15401'), { knob: 'quota', values: [c.x] }, { knob: 'max-batch-size', values: [c.y] })[0].subject, { workUnits: UNITS });
       expect([a.verdict, a.reason, a.search?.tried, a.counterexample?.requests, a.counterexample?.deadlock]).toEqual([b.verdict, b.reason, b.search?.tried, b.counterexample?.requests, b.counterexample?.deadlock]);
+      // What a cell asks for ('kind': no findings, no crossing argument) decides the same way.
+      const k = checkSubject(c.subject, { workUnits: UNITS, arena }, 'kind');
+      expect([k.verdict, k.reason, k.certificate, k.search?.tried, k.counterexample?.requests]).toEqual([b.verdict, b.reason, b.certificate, b.search?.tried, b.counterexample?.requests]);
+      expect([k.findings, k.crossing]).toEqual([[], null]);
     }
   }, 120_000);
 
