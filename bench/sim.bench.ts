@@ -161,11 +161,13 @@ const memory = memoryRow();
  * reports the time per run (the order of the sizes rotates from round to round): on a shared machine a short run can slip between two bursts of a
  * neighbour's load that a long one always meets, so the fastest of single short runs would be
  * biased low and the doubling ratios high. CPU time of this process (GC threads included) next to
- * wall time; the fastest sample of each size is its figure, and the median sample is shown too.
+ * wall time; the first round warms up and is not counted; of the rest, the fastest sample of each
+ * size is its figure, and the median sample is shown too, with the median over rounds of the
+ * ratio between a size and half of it within one round (paired: a slow spell hits both).
  */
 function scalingRows() {
   const sizes = quick ? [2500, 5000, 10_000] : [10_000, 20_000, 40_000];
-  const rounds = quick ? 3 : Math.max(REPS, 12);
+  const rounds = quick ? 3 : Math.max(REPS, 20);
   const knobs: ModelKnobs = { tokensPerBlock: 256, maxSeqLen: 32_768, maxBatchSize: 256, maxNumTokens: 8192, quotaBytes: 96 * GiB, kvDtype: 'fp8', draftTokens: 0, numExtraKvTokens: 0, avgSeqLen: null, poolRatio: null };
   const { plan } = planModel(getPreset('deepseek-v4-flash'), knobs, 'safe');
   const largest = sizes[sizes.length - 1];
@@ -183,8 +185,11 @@ function scalingRows() {
       const wallMs = (performance.now() - t0) / runs;
       const cu = process.cpuUsage(c0);
       const s = samples[i];
-      s.cpu.push((cu.user + cu.system) / 1000 / runs);
-      s.wall.push(wallMs);
+      // Round 0 warms the JIT for every size and is not counted.
+      if (round > 0 || rounds === 1) {
+        s.cpu.push((cu.user + cu.system) / 1000 / runs);
+        s.wall.push(wallMs);
+      }
       if (trace && round === 0) {
         s.steps = trace.steps;
         s.outcome = trace.summary.outcome;
@@ -201,6 +206,8 @@ function scalingRows() {
     ratioToPrevious: i === 0 ? null : r.cpuMs / rows[i - 1].cpuMs,
     wallRatioToPrevious: i === 0 ? null : r.wallMs / rows[i - 1].wallMs,
     medianRatioToPrevious: i === 0 ? null : r.medianCpuMs / rows[i - 1].medianCpuMs,
+    // The ratio within each round (samples seconds apart, so a slow spell of the machine hits both), median over rounds.
+    pairedRatioToPrevious: i === 0 ? null : median(samples[i].cpu.map((c, k) => c / samples[i - 1].cpu[k])),
   }));
 }
 const scaling = scalingRows();
@@ -216,10 +223,10 @@ if (args.has('--json')) {
   }
   for (const r of rows) console.log(`  ${r.case}: slots [${r.slotCounts.join(', ')}], ${r.contextPasses} passes until all 256 decode`);
   const sc = scaling[0];
-  console.log(`scaling (N requests at pass 0, prompt 256, output 64, 256 decoding at a time; per run, fastest of ${sc.rounds} round-robin samples of equal work; CPU ms, wall ms, median CPU ms):`);
+  console.log(`scaling (N requests at pass 0, prompt 256, output 64, 256 decoding at a time; per run, fastest of ${sc.rounds - 1} round-robin samples of equal work; CPU ms, wall ms, median CPU ms):`);
   const x = (v: number | null) => (v === null ? '' : ` x${v.toFixed(2)}`);
   for (const r of scaling) {
-    console.log(`  ${String(r.requests).padStart(6)} requests (${r.runsPerSample} run${r.runsPerSample === 1 ? '' : 's'} a sample): ${r.cpuMs.toFixed(0).padStart(5)} ms CPU${x(r.ratioToPrevious)}, ${r.wallMs.toFixed(0)} ms wall${x(r.wallRatioToPrevious)}, median ${r.medianCpuMs.toFixed(0)} ms${x(r.medianRatioToPrevious)}; ${r.steps} passes, ${(r.requestStepsPerCpuSec / 1e6).toFixed(2)} M req-steps/s, ${r.outcome}`);
+    console.log(`  ${String(r.requests).padStart(6)} requests (${r.runsPerSample} run${r.runsPerSample === 1 ? '' : 's'} a sample): ${r.cpuMs.toFixed(0).padStart(5)} ms CPU${x(r.ratioToPrevious)}, ${r.wallMs.toFixed(0)} ms wall${x(r.wallRatioToPrevious)}, median ${r.medianCpuMs.toFixed(0)} ms${x(r.medianRatioToPrevious)}, per-round ratio (median)${r.pairedRatioToPrevious === null ? ' -' : x(r.pairedRatioToPrevious)}; ${r.steps} passes, ${(r.requestStepsPerCpuSec / 1e6).toFixed(2)} M req-steps/s, ${r.outcome}`);
   }
   console.log('  (xR: the time of this size over the time of half as many requests; the issue bounds it by 2.3)');
   console.log(`trace memory: ${memory.passes} passes x ${memory.requests} requests -> ${memory.traceMiB.toFixed(1)} MiB (run took ${memory.seconds.toFixed(1)} s; slots [${memory.slotCounts.join(', ')}])`);
