@@ -23,6 +23,7 @@
 import { staleRange } from '../../planner/lifecycle.ts';
 import { Deque } from '../deque.ts';
 import type { SimRequest, SimState } from '../state.ts';
+import type { SglangEviction } from './engine-options.ts';
 import type { Policy, PolicyOptions } from './policy.ts';
 
 const FULL = 0;
@@ -47,82 +48,100 @@ function evictableSwa(s: SimState, rs: readonly SimRequest[], each?: (r: SimRequ
   return n;
 }
 
-export function sglangPolicy(o: PolicyOptions): Policy {
-  const eviction = o.enginePolicy?.sglangEviction ?? 'full-lru';
-  let running: SimRequest[] = [];
-  const waiting = new Deque<SimRequest>();
-  let last: { request: SimRequest; pool: number; needed: number; free: number } | null = null;
+/** A class, not closures made per run: V8 compiles fresh closures one by one (see trtllm-v2.ts). */
+class SglangScheduler implements Policy {
+  private readonly o: PolicyOptions;
+  private readonly eviction: SglangEviction;
+  private running: SimRequest[] = [];
+  private readonly waiting = new Deque<SimRequest>();
+  private last: { request: SimRequest; pool: number; needed: number; free: number } | null = null;
+
+  constructor(o: PolicyOptions) {
+    this.o = o;
+    this.eviction = o.enginePolicy?.sglangEviction ?? 'full-lru';
+  }
 
   /** Free SWA entries until `want` slots are free in the SWA pool; returns how many were evicted. */
-  const evictSwa = (s: SimState, want: number): number => {
+  private evictSwa(s: SimState, want: number): number {
     let evicted = 0;
-    evictableSwa(s, running, (r, i, ord) => {
+    evictableSwa(s, this.running, (r, i, ord) => {
       if (s.pools[SWA].free >= want) return false;
       if (s.managers.releaseBlock(r.kv!, i, ord, false)) evicted++;
       return true;
     });
     s.freed += evicted;
     return evicted;
-  };
+  }
 
-  const chunkOf = (s: SimState, r: SimRequest) => Math.min(r.target - r.pos, o.maxNumTokens - s.tokens);
-  const resize = (s: SimState, r: SimRequest) => {
+  private chunkOf(s: SimState, r: SimRequest): number {
+    return Math.min(r.target - r.pos, this.o.maxNumTokens - s.tokens);
+  }
+
+  private resize(s: SimState, r: SimRequest) {
     if (r.state === 'decoding') return s.tryResize(r, s.decodeCapacity(r), r.kv!.history);
-    const chunk = chunkOf(s, r);
+    const chunk = this.chunkOf(s, r);
     return chunk > 0 ? s.tryResize(r, r.pos + chunk, r.pos) : { poolGroup: FULL, needed: 0, free: 0, exhausted: [] };
-  };
+  }
 
   /** Allocate r's step: evict (per the option), retract the newest others, else fail. */
-  const allocate = (s: SimState, r: SimRequest, mayRetract: boolean): boolean => {
+  private allocate(s: SimState, r: SimRequest, mayRetract: boolean): boolean {
+    const running = this.running;
     for (;;) {
-      const f = resize(s, r);
+      const f = this.resize(s, r);
       if (f === null) return true;
-      last = { request: r, pool: f.poolGroup, needed: f.needed, free: f.free };
+      this.last = { request: r, pool: f.poolGroup, needed: f.needed, free: f.free };
       // full-lru: the FULL LRU holds only unlocked entries; running requests lock all of theirs.
       // bottleneck: an SWA shortfall is met from the SWA entries (a FULL one cannot be).
-      if (eviction === 'bottleneck' && f.poolGroup === SWA && evictSwa(s, f.needed) > 0) continue;
+      if (this.eviction === 'bottleneck' && f.poolGroup === SWA && this.evictSwa(s, f.needed) > 0) continue;
       const victim = mayRetract ? running[running.length - 1] : undefined;
       if (!victim || victim === r) return false;
       running.pop();
       s.teardown(victim);
-      waiting.pushFront(victim);
+      this.waiting.pushFront(victim);
     }
-  };
+  }
 
-  return {
-    schedule(s) {
-      s.plan.lifeCycles.forEach((lc, i) => {
-        if (s.plan.lifeCyclePoolGroup[lc.id] === SWA) s.managers.retained[i] = 1;
-      });
-      running = running.filter((r) => r.state !== 'finished');
-      waiting.pushAll(s.arrivedThisPass);
-      last = null;
-      for (let i = 0; i < running.length; i++) {
-        const r = running[i];
-        if (s.tokens + (r.state === 'decoding' ? 1 + o.draftTokens : 1) > o.maxNumTokens) break;
-        if (!allocate(s, r, true)) break;
-        if (r.state === 'decoding') s.scheduleDecode(r);
-        else s.scheduleContext(r, chunkOf(s, r));
-      }
-      while (waiting.length > 0 && running.length < o.maxBatchSize && s.tokens < o.maxNumTokens) {
-        const r = waiting.peek()!;
-        if (!allocate(s, r, false)) break;
-        waiting.shift();
-        running.push(r);
-        s.scheduleContext(r, chunkOf(s, r));
-      }
-    },
-    explainStall(s) {
-      if (!last) return null;
-      if (s.pools.length < 2) return null;
-      const short = last.pool === SWA ? 'SWA' : 'FULL';
-      const evictable = evictableSwa(s, running);
-      const swa = s.pools[SWA];
-      return (
-        `SGLang: "KV cache is full": request ${last.request.id} needs ${last.needed} ${short} page(s) with ${last.free} free; ` +
-        `the SWA pool holds ${evictable} evictable out-of-window page(s) of its ${swa.total} (${swa.free} free) while eviction walks the ${eviction === 'full-lru' ? 'FULL component\u2019s LRU (0 unlocked entries)' : 'SWA entries'}: ` +
-        `the bottleneck pool (${short}) is not the one being evicted (SGLang #29662)`
-      );
-    },
-  };
+  schedule(s: SimState): void {
+    const o = this.o;
+    s.plan.lifeCycles.forEach((lc, i) => {
+      if (s.plan.lifeCyclePoolGroup[lc.id] === SWA) s.managers.retained[i] = 1;
+    });
+    this.running = this.running.filter((r) => r.state !== 'finished');
+    const running = this.running;
+    const waiting = this.waiting;
+    waiting.pushAll(s.arrivedThisPass);
+    this.last = null;
+    for (let i = 0; i < running.length; i++) {
+      const r = running[i];
+      if (s.tokens + (r.state === 'decoding' ? 1 + o.draftTokens : 1) > o.maxNumTokens) break;
+      if (!this.allocate(s, r, true)) break;
+      if (r.state === 'decoding') s.scheduleDecode(r);
+      else s.scheduleContext(r, this.chunkOf(s, r));
+    }
+    while (waiting.length > 0 && running.length < o.maxBatchSize && s.tokens < o.maxNumTokens) {
+      const r = waiting.peek()!;
+      if (!this.allocate(s, r, false)) break;
+      waiting.shift();
+      running.push(r);
+      s.scheduleContext(r, this.chunkOf(s, r));
+    }
+  }
+
+  explainStall(s: SimState): string | null {
+    const last = this.last;
+    if (!last) return null;
+    if (s.pools.length < 2) return null;
+    const short = last.pool === SWA ? 'SWA' : 'FULL';
+    const evictable = evictableSwa(s, this.running);
+    const swa = s.pools[SWA];
+    return (
+      `SGLang: "KV cache is full": request ${last.request.id} needs ${last.needed} ${short} page(s) with ${last.free} free; ` +
+      `the SWA pool holds ${evictable} evictable out-of-window page(s) of its ${swa.total} (${swa.free} free) while eviction walks the ${this.eviction === 'full-lru' ? 'FULL component\u2019s LRU (0 unlocked entries)' : 'SWA entries'}: ` +
+      `the bottleneck pool (${short}) is not the one being evicted (SGLang #29662)`
+    );
+  }
+}
+
+export function sglangPolicy(o: PolicyOptions): Policy {
+  return new SglangScheduler(o);
 }

@@ -37,91 +37,113 @@ export function vllmV1Policy(o: PolicyOptions): Policy {
   return vllmScheduler(o, o.enginePolicy?.vllmAdmission ?? 'full-isl');
 }
 
-/** The scheduler of both vLLM policies; `gate` null = no admission gate (vllm-recompute). */
-export function vllmScheduler(o: PolicyOptions, gate: VllmAdmission | null): Policy {
-  const maxModelLen = o.enginePolicy?.maxModelLen ?? Number.MAX_SAFE_INTEGER;
-  let running: SimRequest[] = [];
-  const waiting = new Deque<SimRequest>();
-  let blocked: { request: SimRequest; pool: number; need: number; bound: number } | null = null;
+/**
+ * The scheduler of both vLLM policies; `gate` null = no admission gate (vllm-recompute). A class,
+ * not closures made per run: V8 compiles fresh closures one by one (see trtllm-v2.ts).
+ */
+class VllmScheduler implements Policy {
+  private readonly o: PolicyOptions;
+  private readonly gate: VllmAdmission | null;
+  private readonly maxModelLen: number;
+  private running: SimRequest[] = [];
+  private readonly waiting = new Deque<SimRequest>();
+  private blocked: { request: SimRequest; pool: number; need: number; bound: number } | null = null;
+
+  constructor(o: PolicyOptions, gate: VllmAdmission | null) {
+    this.o = o;
+    this.gate = gate;
+    this.maxModelLen = o.enginePolicy?.maxModelLen ?? Number.MAX_SAFE_INTEGER;
+  }
 
   /** Blocks the gate asks of each pool group (vLLM has one; other layouts get one gate per pool). */
-  const need = (s: SimState, r: SimRequest, g: VllmAdmission): number[] => {
+  private need(s: SimState, r: SimRequest, g: VllmAdmission): number[] {
     const out = s.pools.map(() => 0);
-    for (const lc of s.plan.lifeCycles) out[s.plan.lifeCyclePoolGroup[lc.id]] += admissionBlocks(lc, r.target, s.plan.tokensPerBlock, g, maxModelLen, o.maxNumTokens);
+    for (const lc of s.plan.lifeCycles) out[s.plan.lifeCyclePoolGroup[lc.id]] += admissionBlocks(lc, r.target, s.plan.tokensPerBlock, g, this.maxModelLen, this.o.maxNumTokens);
     return out;
-  };
+  }
 
-  const chunkOf = (s: SimState, r: SimRequest) => Math.min(r.target - r.pos, o.maxNumTokens - s.tokens);
-  const tryStep = (s: SimState, r: SimRequest): boolean => {
+  private chunkOf(s: SimState, r: SimRequest): number {
+    return Math.min(r.target - r.pos, this.o.maxNumTokens - s.tokens);
+  }
+
+  private tryStep(s: SimState, r: SimRequest): boolean {
     if (r.state === 'decoding') return s.tryResize(r, s.decodeCapacity(r), r.kv!.history) === null;
-    const chunk = chunkOf(s, r);
+    const chunk = this.chunkOf(s, r);
     return chunk > 0 && s.tryResize(r, r.pos + chunk, r.pos) === null;
-  };
-  const commitStep = (s: SimState, r: SimRequest): void => {
-    if (r.state === 'decoding') s.scheduleDecode(r);
-    else s.scheduleContext(r, chunkOf(s, r));
-  };
+  }
 
-  const runRunning = (s: SimState): boolean => {
+  private commitStep(s: SimState, r: SimRequest): void {
+    if (r.state === 'decoding') s.scheduleDecode(r);
+    else s.scheduleContext(r, this.chunkOf(s, r));
+  }
+
+  private runRunning(s: SimState): boolean {
+    const running = this.running;
     let preempted = false;
     for (let i = 0; i < running.length; i++) {
       const r = running[i];
-      if (s.tokens + (r.state === 'decoding' ? 1 + o.draftTokens : 1) > o.maxNumTokens) break;
-      let ok = tryStep(s, r);
+      if (s.tokens + (r.state === 'decoding' ? 1 + this.o.draftTokens : 1) > this.o.maxNumTokens) break;
+      let ok = this.tryStep(s, r);
       while (!ok) {
         const victim = running.pop()!;
         s.teardown(victim);
-        waiting.pushFront(victim);
+        this.waiting.pushFront(victim);
         preempted = true;
         if (victim === r) break;
-        ok = tryStep(s, r);
+        ok = this.tryStep(s, r);
       }
       if (!ok) break;
-      commitStep(s, r);
+      this.commitStep(s, r);
     }
     return preempted;
-  };
+  }
 
   /** The gate on the waiting head: true = it waits (the stall and its cause are recorded). */
-  const gated = (s: SimState, r: SimRequest): boolean => {
-    if (gate === null) return false;
-    const n = need(s, r, gate);
+  private gated(s: SimState, r: SimRequest): boolean {
+    if (this.gate === null) return false;
+    const n = this.need(s, r, this.gate);
     const pg = n.findIndex((blocks, p) => blocks > s.pools[p].free);
     if (pg < 0) return false;
-    blocked = { request: r, pool: pg, need: n[pg], bound: need(s, r, 'single-bound')[pg] };
+    this.blocked = { request: r, pool: pg, need: n[pg], bound: this.need(s, r, 'single-bound')[pg] };
     const exhausted = n.flatMap((blocks, p) => (blocks > s.pools[p].free ? [p] : []));
     s.failure ??= { poolGroup: pg, needed: n[pg], free: s.pools[pg].free, exhausted, request: r.id, cause: 'admission' };
     return true;
-  };
+  }
 
-  const admit = (s: SimState): void => {
-    blocked = null;
-    while (waiting.length > 0 && running.length < o.maxBatchSize && s.tokens < o.maxNumTokens) {
+  private admit(s: SimState): void {
+    this.blocked = null;
+    const waiting = this.waiting;
+    while (waiting.length > 0 && this.running.length < this.o.maxBatchSize && s.tokens < this.o.maxNumTokens) {
       const r = waiting.peek()!;
-      if (gated(s, r) || !tryStep(s, r)) return;
+      if (this.gated(s, r) || !this.tryStep(s, r)) return;
       waiting.shift();
-      running.push(r);
-      commitStep(s, r);
+      this.running.push(r);
+      this.commitStep(s, r);
     }
-  };
+  }
 
-  return {
-    schedule(s) {
-      running = running.filter((r) => r.state !== 'finished');
-      waiting.pushAll(s.arrivedThisPass);
-      if (!runRunning(s)) admit(s);
-    },
-    explainStall(s) {
-      if (!blocked) return null;
-      const pool = s.pools[blocked.pool];
-      const usage = ((100 * (pool.total - pool.free)) / pool.total).toFixed(1);
-      const r = blocked.request;
-      return (
-        `vLLM: "Running: ${running.length} reqs, Waiting: ${waiting.length} reqs, GPU KV cache usage: ${usage}%". ` +
-        `Request ${r.id} (${r.target} input tokens${maxModelLen < Number.MAX_SAFE_INTEGER ? `, within max_model_len ${maxModelLen}` : ''}) needs ${blocked.need} blocks under the ${gate} admission gate ` +
-        `but the shared pool has ${pool.total} (${pool.free} free); the startup check's bound for it is ${blocked.bound} blocks: ` +
-        `drift ${blocked.need - blocked.bound} blocks between sizing and admission (vLLM #39734; PR #40946 uses one bound for both)`
-      );
-    },
-  };
+  schedule(s: SimState): void {
+    this.running = this.running.filter((r) => r.state !== 'finished');
+    this.waiting.pushAll(s.arrivedThisPass);
+    if (!this.runRunning(s)) this.admit(s);
+  }
+
+  explainStall(s: SimState): string | null {
+    const blocked = this.blocked;
+    if (!blocked) return null;
+    const pool = s.pools[blocked.pool];
+    const usage = ((100 * (pool.total - pool.free)) / pool.total).toFixed(1);
+    const r = blocked.request;
+    const maxModelLen = this.maxModelLen;
+    return (
+      `vLLM: "Running: ${this.running.length} reqs, Waiting: ${this.waiting.length} reqs, GPU KV cache usage: ${usage}%". ` +
+      `Request ${r.id} (${r.target} input tokens${maxModelLen < Number.MAX_SAFE_INTEGER ? `, within max_model_len ${maxModelLen}` : ''}) needs ${blocked.need} blocks under the ${this.gate} admission gate ` +
+      `but the shared pool has ${pool.total} (${pool.free} free); the startup check's bound for it is ${blocked.bound} blocks: ` +
+      `drift ${blocked.need - blocked.bound} blocks between sizing and admission (vLLM #39734; PR #40946 uses one bound for both)`
+    );
+  }
+}
+
+export function vllmScheduler(o: PolicyOptions, gate: VllmAdmission | null): Policy {
+  return new VllmScheduler(o, gate);
 }
