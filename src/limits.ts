@@ -58,6 +58,8 @@ export const LIMITS = {
   urlChars: limit(131_072, 'a pasted config and a request trace of 60,000 characters each, plus the other parameters'),
   /** The page's own controls for tokens per block, batch size and requests (its worker runs every change). */
   pageControls: limit(4096, 'keeps every re-plan and re-run of the page interactive'),
+  /** Values on one axis of a sweep (kvpool sweep --x/--y, the Map view): a 64 x 64 grid is 4,096 verdicts. */
+  sweepValues: limit(64, 'a 64 x 64 grid is 4,096 verdicts, minutes of two cores'),
   /** Elements of an attention input array (q, k_pool, v_pool). */
   attnElements: limit(16_777_216, '2^24 floats: 64 MiB of K or V, as much as the file limit can carry'),
   /** Key elements one attention run reads: sum of kv_len x query heads x head_dim. */

@@ -4,13 +4,14 @@
  * flag the user typed (`--x` / `--y`) and the whole value, e.g.
  * `--x: got "quota=1:2:0"; expected quota=A,B,.. or quota=A:B:N with 1 to 64 values ...`.
  */
+import { LIMITS } from '../limits.ts';
 import { InputError } from '../model/errors.ts';
 import { decimalOrNull, parseInteger } from '../model/parse.ts';
 import type { Subject } from '../verdict/subject.ts';
 import { applyKnob, axisValues, SWEEP_KNOBS, type SweepAxis } from '../verdict/sweep.ts';
 import { flagLimit, flagString, type ParsedArgs, parseBytes } from './args.ts';
 
-const FORM = `KNOB=A,B,.. or KNOB=A:B:N (1 to 64 values) with KNOB one of ${SWEEP_KNOBS.join(', ')}`;
+const FORM = `KNOB=A,B,.. or KNOB=A:B:N (1 to ${LIMITS.sweepValues.max} values) with KNOB one of ${SWEEP_KNOBS.join(', ')}`;
 
 const isKnob = (k: string) => (SWEEP_KNOBS as readonly string[]).includes(k) || /^pool-ratio-\d+$/.test(k);
 
@@ -38,7 +39,7 @@ export function axisFromArgs(args: ParsedArgs, flag: 'x' | 'y'): SweepAxis {
     return { knob, values: axisValues(knob, raw.slice(eq + 1), knobValue(knob)) };
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
-    const each = e.field === knob ? `, each ${e.expected} (${JSON.stringify(e.value)} is not)` : ' with 1 to 64 positive values';
+    const each = e.field === knob ? `, each ${e.expected} (${JSON.stringify(e.value)} is not)` : ` with 1 to ${LIMITS.sweepValues.max} positive values`;
     throw new InputError(`--${flag}`, raw, `${knob}=A,B,.. or ${knob}=A:B:N${each}`);
   }
 }

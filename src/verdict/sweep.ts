@@ -5,6 +5,7 @@
  * concurrent decodes and the tokens per pass the simulator reached. Cells are independent, so the
  * shells compute them in parallel (worker threads in Node, Web Workers in the page).
  */
+import { LIMITS } from '../limits.ts';
 import { InputError } from '../model/errors.ts';
 import { PoolArena } from '../sim/block-pool.ts';
 import { execute } from '../sim/run.ts';
@@ -116,6 +117,7 @@ export function axisValues(knob: string, raw: string, parse: (s: string) => numb
         return integer ? Math.round(v) : Number(v.toPrecision(6));
       })
     : raw.split(',').map((p) => parse(p.trim()));
-  if (values.length === 0 || values.length > 64 || values.some((v) => !Number.isFinite(v) || v <= 0)) throw new InputError(`--${knob}`, raw, 'A,B,C or A:B:N with 1..64 positive values');
+  const most = LIMITS.sweepValues.max;
+  if (values.length === 0 || values.length > most || values.some((v) => !Number.isFinite(v) || v <= 0)) throw new InputError(`--${knob}`, raw, `A,B,C or A:B:N with 1..${most} positive values (limits.sweepValues: ${LIMITS.sweepValues.why})`);
   return values;
 }
