@@ -152,15 +152,22 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
     io.out(JSON.stringify({ x, y, workloadRequests: workload.length, cellBudget: workUnits, seconds, cells: rows }));
   } else {
     const lines = [`verdict (S safe, U unsafe, ? unknown, x refused) / max concurrent decodes; rows ${y.knob}, columns ${x.knob}`];
-    lines.push(`${''.padStart(14)} ${x.values.map((v) => String(v).padStart(9)).join('')}`);
+    const cell = (r: CellResult) => `${LETTER[r.verdict]} ${r.maxConcurrentDecodes}`;
+    // Every column is as wide as its widest label or cell, plus a space: wide values never run together.
+    const width = Math.max(...x.values.map((v) => axisLabel(x.knob, v).length), ...results.map((r) => cell(r).length)) + 1;
+    const rowWidth = Math.max(14, ...y.values.map((v) => axisLabel(y.knob, v).length));
+    lines.push(`${''.padStart(rowWidth)}${x.values.map((v) => axisLabel(x.knob, v).padStart(width)).join('')}`);
     y.values.forEach((yv, yi) => {
-      const row = x.values.map((_, xi) => {
-        const r = results[yi * x.values.length + xi];
-        return `${LETTER[r.verdict]} ${r.maxConcurrentDecodes}`.padStart(9);
-      });
-      lines.push(`${String(yv).padStart(14)} ${row.join('')}`);
+      const row = x.values.map((_, xi) => cell(results[yi * x.values.length + xi]).padStart(width));
+      lines.push(`${axisLabel(y.knob, yv).padStart(rowWidth)}${row.join('')}`);
     });
     io.out(lines.join('\n'));
   }
   return 0;
+}
+
+/** An axis value as the flag takes it: quotas in GiB when whole (else bytes), the rest as given. */
+function axisLabel(knob: string, v: number): string {
+  if (knob === 'quota') return Number.isInteger(v / 2 ** 30) ? `${v / 2 ** 30}GiB` : `${v}B`;
+  return String(v);
 }
