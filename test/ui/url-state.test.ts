@@ -126,6 +126,7 @@ describe('url state table', () => {
     poolRatio: fc.oneof(fc.constant([] as number[]), fc.array(fc.double({ min: 0.001, max: 10, noNaN: true }), { minLength: 1, maxLength: 5 })),
     policy: fc.constantFrom(...POLICIES),
     maxUtilForResume: fc.double({ min: 0, max: 1, minExcluded: true, noNaN: true }),
+    recomputePause: fc.constantFrom('off' as const, 'on' as const),
     workload: fc.constantFrom(...WORKLOADS),
     requests: fc.integer({ min: 1, max: 4096 }),
     promptLen: fc.integer({ min: 1, max: 1_000_000 }),

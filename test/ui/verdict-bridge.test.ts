@@ -39,6 +39,19 @@ describe('the page verdict', () => {
     for (let i = 1; i < v.fixes.length; i++) expect(v.fixes[i].extraBytes).toBeGreaterThanOrEqual(v.fixes[i - 1].extraBytes);
   }, 120_000);
 
+  it('straddle: the recompute-pause fix is a page control too; applied, it certifies and the page run completes', () => {
+    const s = baseState('straddle');
+    expect(computeRun(s, null).trace.summary.outcome).toBe('deadlock');
+    const f = verdictFor(s).fixes.find((x) => x.axis === 'recomputePause');
+    expect(f?.apply).toEqual({ recompute: 'on' });
+    const fixed = withValues(s, f!.apply!);
+    expect(fixed.recomputePause).toBe('on');
+    expect((subjectOf(fixed) as Subject).recomputePause).toBe(true);
+    expect(isCertified(subjectOf(fixed) as Subject)).toBe(true);
+    expect(f!.rerun).toBe('completed');
+    expect(computeRun(fixed, null).trace.summary.outcome).toBe('completed');
+  }, 120_000);
+
   it('the page subject is the configuration the page plans (same slots as its run)', () => {
     for (const s of [state({ mode: 'issue-fix' }), { ...baseState('custom'), preset: 'gemma-3-27b', maxBatchSize: 16, quotaGiB: 24 }]) {
       const subject = subjectOf(s) as Subject;
@@ -83,6 +96,10 @@ describe('the page verdict', () => {
       expect(computeRun(s, null).run.story, name).toMatch(/The story's numbers are the scenario as it ships; this run changes (.*, )?quota/);
       expect(computeRun(baseState(name), null).run.story, name).not.toContain('this run changes');
     }
+    // An engine's own knob is named by its page field (the flag), not by its core name.
+    const sg = computeRun({ ...baseState('sglang-29662'), quotaGiB: 1, knobs: { swaFullTokensRatio: 0.5 } }, null).run.story;
+    expect(sg).toContain('this run changes quota, --swa-full-tokens-ratio.');
+    expect(computeRun({ ...baseState('straddle'), recomputePause: 'on' }, null).run.story).toContain('this run changes recompute pause (on).');
   }, 120_000);
 
   it('an engine policy on another engine\'s pools gets no fix and says why', () => {

@@ -14,7 +14,7 @@ import { presetOptions } from './plan.ts';
 
 const GROUPS: readonly { title: string; keys: readonly (keyof UiState)[] }[] = [
   { title: 'Model', keys: ['preset'] },
-  { title: 'Engine', keys: ['engine', 'tokensPerBlock', 'maxSeqLen', 'maxBatchSize', 'maxNumTokens', 'quotaGiB', 'kvDtype', 'mode', 'poolRatio', 'policy', 'maxUtilForResume', 'maxSteps'] },
+  { title: 'Engine', keys: ['engine', 'tokensPerBlock', 'maxSeqLen', 'maxBatchSize', 'maxNumTokens', 'quotaGiB', 'kvDtype', 'mode', 'poolRatio', 'policy', 'maxUtilForResume', 'recomputePause', 'maxSteps'] },
   { title: 'Workload', keys: ['workload', 'requests', 'promptLen', 'outputLen', 'dist', 'spread', 'arrivalRate', 'seed'] },
 ];
 
@@ -24,7 +24,7 @@ const WORKLOAD_NOTES: Record<UiState['workload'], string> = {
   trace: 'requests from the imported trace file',
 };
 
-const ENUMS: Partial<Record<keyof UiState, readonly string[]>> = { kvDtype: DTYPES, policy: POLICIES, dist: DISTS, workload: WORKLOADS };
+const ENUMS: Partial<Record<keyof UiState, readonly string[]>> = { kvDtype: DTYPES, policy: POLICIES, dist: DISTS, workload: WORKLOADS, recomputePause: ['off', 'on'] };
 
 let presets: (readonly [string, string])[] | null = null;
 
@@ -56,6 +56,8 @@ function engineReads(key: keyof UiState, s: UiState): boolean {
   const e = getEngine(s.engine);
   if (key === 'mode') return e.modes !== null;
   if (key === 'poolRatio') return e.knobs.some((k) => k.name === 'poolRatio');
+  // Only TensorRT-LLM's scheduler has a recompute pause.
+  if (key === 'recomputePause') return s.policy === 'trtllm-v2';
   return true;
 }
 
@@ -78,6 +80,7 @@ function noteOf(key: keyof UiState, s: UiState): string {
   if (key === 'mode') return CONSTRAINT_MODE_STORIES[s.mode];
   if (key === 'policy' && s.policy !== getEngine(s.engine).policy) return `${s.engine} runs policy ${getEngine(s.engine).policy}; ${s.policy} is a what-if.`;
   if (key === 'workload') return WORKLOAD_NOTES[s.workload];
+  if (key === 'recomputePause') return 'on: when a decode cannot grow, tear a victim\'s KV down from the tail (it re-prefills later) instead of only suspending it; off is how the engine ships.';
   return '';
 }
 

@@ -14,7 +14,7 @@ import { NAMED_SCENARIOS, parseTrace, type RequestSpec, runSimulation, type SimI
 import { resolveWorkload } from '../../sim/workload.ts';
 import type { FrameView, PlanView, RequestView, RunView } from '../model.ts';
 import { baseState } from '../state/codec.ts';
-import { knobsFor } from '../state/knobs.ts';
+import { knobsFor, knobsOf } from '../state/knobs.ts';
 import { fromBase64Url, type UiState } from '../state/params.ts';
 import { engineKnobValues, layoutView, shapingKnobs, sizeWithEngine } from './engine-plan.ts';
 import { type CustomModel, knobsFrom, planViewOf, poolGroupViews } from './plan.ts';
@@ -59,7 +59,10 @@ const KNOB_LABELS: Record<string, string> = { tokensPerBlock: 'tokens per block'
 function changedNote(s: UiState): string {
   const names = Object.keys(scenarioKnobOverrides(s)).map((k) => KNOB_LABELS[k] ?? k);
   const base = baseState(s.scenario).knobs;
-  for (const [k, v] of Object.entries(s.knobs)) if (JSON.stringify(v) !== JSON.stringify(base[k] ?? null) && !(k in KNOB_LABELS)) names.push(k);
+  // An engine's own knob is named as its field is labelled on the page (without the default).
+  const label = (k: string) => (knobsOf(s.engine).find((p) => p.name === k)?.label ?? k).replace(/ \(default [^)]*\)$/, '');
+  for (const [k, v] of Object.entries(s.knobs)) if (JSON.stringify(v) !== JSON.stringify(base[k] ?? null) && !(k in KNOB_LABELS)) names.push(label(k));
+  if (s.recomputePause !== baseState(s.scenario).recomputePause) names.push(`recompute pause (${s.recomputePause})`);
   return names.length === 0 ? '' : ` (The story's numbers are the scenario as it ships; this run changes ${names.join(', ')}.)`;
 }
 
@@ -106,7 +109,7 @@ function namedRun(s: UiState, workload: ReturnType<typeof workloadOf>): { plan: 
   if (named && familyOf(named.engine) !== familyOf(s.engine)) {
     throw new InputError('engine', s.engine, `a version of ${familyOf(named.engine)} (${s.scenario} is pinned to ${named.engine}; pick a preset to size it with another engine)`);
   }
-  const built = scenarioConfig(s.scenario, { engine: s.engine, constraints: s.mode, policy: s.policy, knobs: scenarioKnobOverrides(s), engineKnobs: knobsFor(s.engine, s.knobs), maxUtilForResume: s.maxUtilForResume, seed: s.seed, maxSteps: s.maxSteps, ...(workload ? { workload } : {}) });
+  const built = scenarioConfig(s.scenario, { engine: s.engine, constraints: s.mode, policy: s.policy, knobs: scenarioKnobOverrides(s), engineKnobs: knobsFor(s.engine, s.knobs), maxUtilForResume: s.maxUtilForResume, recomputePause: s.recomputePause === 'on', seed: s.seed, maxSteps: s.maxSteps, ...(workload ? { workload } : {}) });
   return { plan: built.plan, input: { ...built.config, suggestFloor: 'bisect' }, report: built.report ?? '' };
 }
 
@@ -151,6 +154,7 @@ export function computeRun(s: UiState, custom: CustomModel | null): RunResult {
       maxBatchSize: s.maxBatchSize,
       maxNumTokens: s.maxNumTokens > 0 ? s.maxNumTokens : ENGINE_MAX_NUM_TOKENS,
       maxUtilForResume: s.maxUtilForResume,
+      recomputePause: s.recomputePause === 'on',
       maxSteps: s.maxSteps,
       seed: s.seed,
       // vLLM's admission bound is capped by max_model_len; the other policies do not read it.

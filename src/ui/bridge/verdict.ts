@@ -42,7 +42,7 @@ export function subjectProblem(s: UiState): string | null {
 export function subjectOf(s: UiState): Subject | string {
   const problem = subjectProblem(s);
   if (problem) return problem;
-  const run = { policy: s.policy, maxUtilForResume: s.maxUtilForResume, recomputePause: false, stallLimit: Math.min(1000, s.maxSteps) };
+  const run = { policy: s.policy, maxUtilForResume: s.maxUtilForResume, recomputePause: s.recomputePause === 'on', stallLimit: Math.min(1000, s.maxSteps) };
   const mode = s.mode as Exclude<UiState['mode'], 'custom'>;
   if (s.scenario !== 'custom') {
     // kvDtype rides along: scenarioConfig reads model knobs (the subject keeps the scenario's layers).
@@ -57,7 +57,7 @@ export function subjectOf(s: UiState): Subject | string {
 
 /** The URL values that turn the page's subject into the fix's, or null when the page has no control for a change. */
 export function patchFor(from: Subject, to: Subject): Record<string, string> | null {
-  if (to.recomputePause !== from.recomputePause || to.engine !== from.engine || to.policy !== from.policy) return null;
+  if (to.engine !== from.engine || to.policy !== from.policy) return null;
   // The admission gate / eviction switch and the engines' own knobs have no URL key a fix could set.
   if (JSON.stringify(to.enginePolicy ?? {}) !== JSON.stringify(from.enginePolicy ?? {}) || JSON.stringify(to.engineKnobs ?? {}) !== JSON.stringify(from.engineKnobs ?? {})) return null;
   const a = from.knobs;
@@ -72,6 +72,7 @@ export function patchFor(from: Subject, to: Subject): Record<string, string> | n
   if (JSON.stringify(a.poolRatio) !== JSON.stringify(b.poolRatio)) out.ratio = b.poolRatio ? b.poolRatio.join(',') : '';
   if (from.mode !== to.mode) out.mode = to.mode;
   if (from.maxUtilForResume !== to.maxUtilForResume) out.util = String(to.maxUtilForResume);
+  if (from.recomputePause !== to.recomputePause) out.recompute = to.recomputePause ? 'on' : 'off';
   return out;
 }
 

@@ -70,6 +70,8 @@ export interface UiState {
   poolRatio: number[];
   policy: PolicyName;
   maxUtilForResume: number;
+  /** TensorRT-LLM's recompute pause (policy trtllm-v2): tear a victim's KV down instead of suspending it. */
+  recomputePause: 'off' | 'on';
   workload: WorkloadSource;
   requests: number;
   promptLen: number;
@@ -201,6 +203,7 @@ export const PARAMS: readonly AnySpec[] = [
   },
   enumParam('policy', 'policy', 'Scheduler policy', POLICIES),
   numParam('maxUtilForResume', 'util', 'maxUtilForResume', 0, 1, true),
+  enumParam('recomputePause', 'recompute', 'Recompute pause', ['off', 'on']),
   enumParam('workload', 'workload', 'Requests from', WORKLOADS),
   intParam('requests', 'requests', 'Requests', 1, LIMITS.pageControls.max),
   intParam('promptLen', 'prompt', 'Prompt length (tokens)', 1, LIMITS.tokens.max),
