@@ -119,6 +119,21 @@ describe('heavy runs in the worker', () => {
     await p.context().close();
   });
 
+  it('a run that finishes while a field is being typed in leaves the typed text alone', async () => {
+    const p = await openMeasured(HEAVY[0].query);
+    await p.waitForSelector('#run-progress:not([hidden])', { timeout: 30_000 });
+    // Typed, not committed (no change event yet): the run's results re-render the controls.
+    await p.click('#ctl-seed');
+    await p.fill('#ctl-seed', '7');
+    await runDone(p);
+    expect(await p.evaluate(() => document.activeElement?.id)).toBe('ctl-seed');
+    expect(await p.inputValue('#ctl-seed')).toBe('7');
+    // Committing it runs with it.
+    await p.press('#ctl-seed', 'Enter');
+    await p.waitForFunction(() => location.search.includes('seed=7'), null, { timeout: 30_000 });
+    await p.context().close();
+  });
+
   it('the step limit is a control, and a run that hits it says so', async () => {
     const p = await openMeasured('?scenario=trtllm-15401&maxSteps=40');
     await runDone(p);

@@ -13,6 +13,8 @@ interface FieldEls {
   readonly err: HTMLElement;
   readonly note: HTMLElement;
   options: string;
+  /** The value the last render put in the box (what the user has not changed). */
+  rendered: string;
 }
 
 export class Controls {
@@ -71,7 +73,7 @@ export class Controls {
     const err = h('div', { class: 'err', id: errId, role: 'alert' });
     const note = h('div', { class: 'notice span', id: `${id}-note` });
     input.addEventListener('change', () => this.dispatch({ type: 'set', key: f.url, raw: input.value.trim() }));
-    this.fields.set(f.url, { input, err, note, options: '' });
+    this.fields.set(f.url, { input, err, note, options: '', rendered: '' });
     return h('div', { class: 'field', 'data-region': `field-${f.url}` }, h('label', { for: id, text: f.label }), input, err, note);
   }
 
@@ -90,9 +92,13 @@ export class Controls {
     note.textContent = f.note;
     if (f.error) input.setAttribute('aria-invalid', 'true');
     else input.removeAttribute('aria-invalid');
-    // A rejected value stays in the box while it has focus, so the user can fix it.
-    if (f.error && document.activeElement === input) return;
+    // A rejected value stays in the box while it has focus, so the user can fix it; so does one
+    // being typed (changed since the last render, not yet committed by a change event): a run that
+    // finishes mid-word re-renders the controls and must not take the user's keystrokes back.
+    const focused = document.activeElement === input;
+    if (focused && (f.error || input.value !== els.rendered)) return;
     if (input.value !== f.value) input.value = f.value;
+    els.rendered = f.value;
   }
 
   /** Request trace import (JSON or CSV: arrival, prompt, output); the text travels in the link. */
