@@ -48,10 +48,12 @@ export class BlockPool {
     const st = storage ?? newStorage(total);
     this.storage = st;
     if (st.owner.length < total) throw new Error(`pool ${index}: storage for ${st.owner.length} slots, ${total} needed`);
-    this.owner = st.owner.subarray(0, total);
-    this.ownerLc = st.ownerLc.subarray(0, total);
-    this.ownerBlock = st.ownerBlock.subarray(0, total);
-    this.freeStack = st.freeStack.subarray(0, total);
+    // The arrays themselves (an arena's may be longer; slots at and above `total` are never
+    // touched): four subarray views a pool, thousands of pools a sweep, were a tenth of its garbage.
+    this.owner = st.owner;
+    this.ownerLc = st.ownerLc;
+    this.ownerBlock = st.ownerBlock;
+    this.freeStack = st.freeStack;
     this.sink = sink;
   }
 
@@ -73,7 +75,7 @@ export class BlockPool {
 
   /** Every slot's owning request and block ordinal (-1 = free), as new arrays (tests, snapshots). */
   owners(): { requests: number[]; blocks: number[] } {
-    return { requests: Array.from(this.owner, (x) => x - 1), blocks: Array.from(this.ownerBlock, (x) => x - 1) };
+    return { requests: Array.from(this.owner.subarray(0, this.total), (x) => x - 1), blocks: Array.from(this.ownerBlock.subarray(0, this.total), (x) => x - 1) };
   }
 
   get free(): number {
