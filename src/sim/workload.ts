@@ -81,12 +81,16 @@ function validateRequests(list: readonly RequestSpec[], field: string): RequestS
   if (list.length > LIMITS.requests.max) throw new InputError(field, `${list.length} requests`, describeLimit('requests'));
   // The field names are spelled only for a value that fails (a 40k-request list would otherwise
   // build 120k strings a run).
+  // The specs themselves are kept (no object per request: a run reads them once, into its own
+  // request state, and its trace copies them), in an array of the run's own.
   const ok = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-  return list.map((r, i) => ({
-    arrival: ok(r.arrival, 0, LIMITS.steps.max) ? r.arrival : requireInt(`${field}[${i}].arrival`, r.arrival, 0, LIMITS.steps.max),
-    prompt: ok(r.prompt, 1, TOKENS) ? r.prompt : requireInt(`${field}[${i}].prompt`, r.prompt, 1, TOKENS),
-    output: ok(r.output, 1, TOKENS) ? r.output : requireInt(`${field}[${i}].output`, r.output, 1, TOKENS),
-  }));
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i];
+    if (!ok(r.arrival, 0, LIMITS.steps.max)) requireInt(`${field}[${i}].arrival`, r.arrival, 0, LIMITS.steps.max);
+    if (!ok(r.prompt, 1, TOKENS)) requireInt(`${field}[${i}].prompt`, r.prompt, 1, TOKENS);
+    if (!ok(r.output, 1, TOKENS)) requireInt(`${field}[${i}].output`, r.output, 1, TOKENS);
+  }
+  return list.slice();
 }
 
 const COLUMNS = ['arrival', 'prompt', 'output'] as const;
