@@ -48,15 +48,12 @@ export const SIM_DEFAULTS = {
 export function normalizeConfig(input: SimInput): SimConfig {
   // Defaults under the given fields (an undefined field keeps its default); a plain loop, as the
   // verdict's searches normalize a config for every list they replay.
-  const c: Record<string, unknown> = { ...SIM_DEFAULTS };
+  const given: Record<string, unknown> = { ...SIM_DEFAULTS };
   for (const k in input) {
     const v = (input as Record<string, unknown>)[k];
-    if (v !== undefined) c[k] = v;
+    if (v !== undefined) given[k] = v;
   }
-  return checkedConfig(c as unknown as SimConfig, input);
-}
-
-function checkedConfig(c: SimConfig, input: SimInput): SimConfig {
+  const c = given as unknown as SimConfig;
   if (!POLICY_NAMES.includes(c.policy)) throw new InputError('policy', c.policy, POLICY_NAMES.join(', '));
   requireInt('maxBatchSize', c.maxBatchSize, 1, LIMITS.batchSize.max);
   requireInt('maxNumTokens', c.maxNumTokens, 1, LIMITS.tokens.max);

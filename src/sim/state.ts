@@ -11,31 +11,10 @@
 import type { PoolLayout } from '../planner/types.ts';
 import { BlockPool, type DeltaSink, type PoolArena } from './block-pool.ts';
 import { type AllocFailure, KvCache, Managers } from './managers.ts';
-import type { EventKind, RequestSpec, RequestState } from './types.ts';
+import { blankRequest, initRequest, type SimRequest } from './request.ts';
+import type { EventKind, RequestSpec } from './types.ts';
 
-export interface SimRequest {
-  readonly id: number;
-  readonly arrival: number;
-  readonly prompt: number;
-  readonly output: number;
-  state: RequestState;
-  /** The state to return to after a suspension. */
-  resumeTo: 'context' | 'decoding';
-  /** Tokens prefilled so far in the current (re-)prefill, and how many it needs. */
-  pos: number;
-  target: number;
-  /** Output tokens produced so far (kept across a recompute teardown, as vLLM does). */
-  generated: number;
-  kv: KvCache | null;
-  /** Pass in which the request was last scheduled, and its tokens then. */
-  scheduledStep: number;
-  scheduledTokens: number;
-  scheduledKind: 'context' | 'decode' | null;
-  /** Arrived and never admitted: still in the state's arrival queue (holds nothing). */
-  queued: boolean;
-  /** Last pass the trace saw this request decoding (scheduled decode): its segment then predicts the next pass. */
-  recordedDecodeStep: number;
-}
+export type { SimRequest } from './request.ts';
 
 export interface EventSink {
   event(step: number, kind: EventKind, request: number, poolGroup: number): void;
@@ -44,52 +23,6 @@ export interface EventSink {
 export interface PassFailure extends AllocFailure {
   readonly request: number;
   readonly cause: 'allocation' | 'resume-gate' | 'admission';
-}
-
-type MutableRequest = { -readonly [K in keyof SimRequest]: SimRequest[K] };
-
-/**
- * A new request object as one literal with every field: V8 gives it all of them in-object (fields
- * added one by one to `{}` would go past its four in-object slots, behind an extra load on every
- * access of the pass loop).
- */
-const blankRequest = (): SimRequest => ({
-  id: 0,
-  arrival: 0,
-  prompt: 1,
-  output: 1,
-  state: 'waiting',
-  resumeTo: 'context',
-  pos: 0,
-  target: 1,
-  generated: 0,
-  kv: null,
-  scheduledStep: -1,
-  scheduledTokens: 0,
-  scheduledKind: null,
-  queued: false,
-  recordedDecodeStep: -2,
-});
-
-/** Every field of a fresh request (a reused object is rewritten whole, in one order: one shape). */
-function initRequest(req: SimRequest, id: number, s: RequestSpec): SimRequest {
-  const r = req as MutableRequest;
-  r.id = id;
-  r.arrival = s.arrival;
-  r.prompt = s.prompt;
-  r.output = s.output;
-  r.state = 'waiting';
-  r.resumeTo = 'context';
-  r.pos = 0;
-  r.target = s.prompt;
-  r.generated = 0;
-  r.kv = null;
-  r.scheduledStep = -1;
-  r.scheduledTokens = 0;
-  r.scheduledKind = null;
-  r.queued = false;
-  r.recordedDecodeStep = -2;
-  return req;
 }
 
 export class SimState {

@@ -59,7 +59,6 @@ export class TraceRecorder implements DeltaSink {
   readonly stepEventEnd = new Growable();
   /** Segment rows as recorded (all requests interleaved); Trace groups them and drops the log. */
   segmentLog: SegmentLog | null = new SegmentLog();
-  readonly requestCount: number;
   readonly keyframes: Keyframe[] = [];
   private readonly owners: { req: Int32Array; lc: Int32Array; block: Int32Array }[];
   /** Each request's last segment, flat (the per-pass check reads only these). */
@@ -77,7 +76,6 @@ export class TraceRecorder implements DeltaSink {
     this.usedCol = Array.from({ length: n }, () => new Growable());
     this.heldCol = Array.from({ length: n }, () => new Growable());
     this.freeCol = Array.from({ length: n }, () => new Growable());
-    this.requestCount = requests;
     this.lastStep = new Float64Array(requests);
     this.lastState = new Int8Array(requests).fill(-1);
     this.lastHistory = new Float64Array(requests);
@@ -168,7 +166,7 @@ export class Trace {
     this.columns = rec.usedCol.map((u, pg) => ({ used: u.view(), heldSuspended: rec.heldCol[pg].view(), free: rec.freeCol[pg].view() }));
     this.decodes = rec.decodes.view();
     this.tokens = rec.tokens.view();
-    this.segments = groupSegments(rec.segmentLog!, rec.requestCount);
+    this.segments = groupSegments(rec.segmentLog!, requests.length);
     rec.segmentLog = null;
   }
 

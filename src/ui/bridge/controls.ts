@@ -9,7 +9,7 @@ import { getEngine } from '../../planner/engines/registry.ts';
 import { NAMED_SCENARIOS } from '../../sim/scenarios.ts';
 import type { ControlsModel, FieldModel } from '../model.ts';
 import { type KnobParam, knobsOf, knobValue } from '../state/knobs.ts';
-import { DISTS, DTYPES, ENGINE_IDS, PARAMS, type ParamSpec, POLICIES, type UiState, WORKLOADS } from '../state/params.ts';
+import { DISTS, DTYPES, ENGINE_IDS, PARAMS, type ParamSpec, POLICIES, RECOMPUTE, type UiState, WORKLOADS } from '../state/params.ts';
 import { presetOptions } from './plan.ts';
 
 const GROUPS: readonly { title: string; keys: readonly (keyof UiState)[] }[] = [
@@ -24,7 +24,7 @@ const WORKLOAD_NOTES: Record<UiState['workload'], string> = {
   trace: 'requests from the imported trace file',
 };
 
-const ENUMS: Partial<Record<keyof UiState, readonly string[]>> = { kvDtype: DTYPES, policy: POLICIES, dist: DISTS, workload: WORKLOADS, recomputePause: ['off', 'on'] };
+const ENUMS: Partial<Record<keyof UiState, readonly string[]>> = { kvDtype: DTYPES, policy: POLICIES, dist: DISTS, workload: WORKLOADS, recomputePause: RECOMPUTE };
 
 let presets: (readonly [string, string])[] | null = null;
 

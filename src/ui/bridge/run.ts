@@ -58,11 +58,12 @@ const KNOB_LABELS: Record<string, string> = { tokensPerBlock: 'tokens per block'
 /** When the page changed a named scenario's knobs, the story's numbers are the scenario's own: say so, and what changed. */
 function changedNote(s: UiState): string {
   const names = Object.keys(scenarioKnobOverrides(s)).map((k) => KNOB_LABELS[k] ?? k);
-  const base = baseState(s.scenario).knobs;
+  const shipped = baseState(s.scenario);
+  const base = shipped.knobs;
   // An engine's own knob is named as its field is labelled on the page (without the default).
   const label = (k: string) => (knobsOf(s.engine).find((p) => p.name === k)?.label ?? k).replace(/ \(default [^)]*\)$/, '');
   for (const [k, v] of Object.entries(s.knobs)) if (JSON.stringify(v) !== JSON.stringify(base[k] ?? null) && !(k in KNOB_LABELS)) names.push(label(k));
-  if (s.recomputePause !== baseState(s.scenario).recomputePause) names.push(`recompute pause (${s.recomputePause})`);
+  if (s.recomputePause !== shipped.recomputePause) names.push(`recompute pause (${s.recomputePause})`);
   return names.length === 0 ? '' : ` (The story's numbers are the scenario as it ships; this run changes ${names.join(', ')}.)`;
 }
 

@@ -37,6 +37,7 @@ export const MODES = CONSTRAINT_MODES;
 export const ENGINE_IDS: readonly string[] = engineIds();
 export const POLICIES = POLICY_NAMES;
 export const DTYPES = KV_DTYPES;
+export const RECOMPUTE = ['off', 'on'] as const;
 export const DISTS = ['fixed', 'uniform', 'lognormal'] as const;
 export const VIEWS = VIEW_IDS;
 /** 'scenario' = the named scenario's own request list; 'generated' = from the workload knobs;
@@ -71,7 +72,7 @@ export interface UiState {
   policy: PolicyName;
   maxUtilForResume: number;
   /** TensorRT-LLM's recompute pause (policy trtllm-v2): tear a victim's KV down instead of suspending it. */
-  recomputePause: 'off' | 'on';
+  recomputePause: (typeof RECOMPUTE)[number];
   workload: WorkloadSource;
   requests: number;
   promptLen: number;
@@ -203,7 +204,7 @@ export const PARAMS: readonly AnySpec[] = [
   },
   enumParam('policy', 'policy', 'Scheduler policy', POLICIES),
   numParam('maxUtilForResume', 'util', 'maxUtilForResume', 0, 1, true),
-  enumParam('recomputePause', 'recompute', 'Recompute pause', ['off', 'on']),
+  enumParam('recomputePause', 'recompute', 'Recompute pause', RECOMPUTE),
   enumParam('workload', 'workload', 'Requests from', WORKLOADS),
   intParam('requests', 'requests', 'Requests', 1, LIMITS.pageControls.max),
   intParam('promptLen', 'prompt', 'Prompt length (tokens)', 1, LIMITS.tokens.max),
