@@ -53,7 +53,9 @@ class TrtllmV2Scheduler implements Policy {
 
   /** try_allocate_generation: resume (gated) then resize. */
   private tryAllocate(s: SimState, r: SimRequest): boolean {
-    if (!s.tryResume(r, this.o.maxUtilForResume)) return false;
+    // The gate only for a suspended request: a double passed to a call that is not inlined is boxed,
+    // and this runs for every decode of every pass (in Chromium it was most of a sweep's garbage).
+    if (r.state === 'suspended' && !s.tryResume(r, this.o.maxUtilForResume)) return false;
     return s.tryResize(r, s.decodeCapacity(r), r.kv!.history) === null;
   }
 
@@ -94,7 +96,7 @@ class TrtllmV2Scheduler implements Policy {
     if (!pending || s.isScheduled(r)) return true;
     if (s.batch >= o.maxBatchSize || s.tokens >= o.maxNumTokens) return false;
     const chunk = Math.min(r.target - r.pos, o.maxNumTokens - s.tokens);
-    const ok = s.tryResume(r, o.maxUtilForResume) && s.tryResize(r, r.pos + chunk, r.pos) === null;
+    const ok = (r.state !== 'suspended' || s.tryResume(r, o.maxUtilForResume)) && s.tryResize(r, r.pos + chunk, r.pos) === null;
     if (!ok) {
       const victim = tailVictim(s, r, false);
       if (victim) this.preempt(s, victim);
