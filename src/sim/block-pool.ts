@@ -138,6 +138,13 @@ function newStorage(total: number): SlotStorage {
   return { owner: new Int32Array(total), ownerLc: new Int32Array(total), ownerBlock: new Int32Array(total), freeStack: new Int32Array(total) };
 }
 
+/** A run's pools, built by push (not by map: see planner/arrays.ts). */
+export function newPools(slotCounts: readonly number[], sink: DeltaSink | null): BlockPool[] {
+  const out: BlockPool[] = [];
+  for (let pg = 0; pg < slotCounts.length; pg++) out.push(new BlockPool(pg, slotCounts[pg], sink));
+  return out;
+}
+
 /**
  * Slot storage kept between runs, one set per pool-group index, grown to the largest pool seen.
  * `pools` hands a run its pools (a set in use by a run not yet given back is never handed out
@@ -148,15 +155,17 @@ function newStorage(total: number): SlotStorage {
 export class PoolArena {
   private readonly spare: (SlotStorage | null)[] = [];
 
+  /** The pools of a run (built by push, not map: see planner/arrays.ts). */
   pools(slotCounts: readonly number[], sink: DeltaSink | null): BlockPool[] {
-    return slotCounts.map((n, pg) => {
-      const st = this.spare[pg];
-      if (st && st.owner.length >= n) {
-        this.spare[pg] = null;
-        return new BlockPool(pg, n, sink, st);
-      }
-      return new BlockPool(pg, n, sink);
-    });
+    const out: BlockPool[] = [];
+    for (let pg = 0; pg < slotCounts.length; pg++) {
+      const n = slotCounts[pg];
+      const st = this.spare[pg] ?? null;
+      const fits = st !== null && st.owner.length >= n;
+      if (fits) this.spare[pg] = null;
+      out.push(new BlockPool(pg, n, sink, fits ? st : null));
+    }
+    return out;
   }
 
   /** Closed runs' request caches by shape (life cycles x pool groups), already reset: the next run's requests take them. */

@@ -9,6 +9,7 @@
  */
 import { describeLimit, LIMITS } from '../limits.ts';
 import { InputError } from '../model/errors.ts';
+import { zeros } from '../planner/arrays.ts';
 import type { PoolLayout } from '../planner/types.ts';
 import type { PoolArena } from './block-pool.ts';
 import { createPolicy } from './policies/index.ts';
@@ -81,7 +82,7 @@ export function execute(cfg: SimConfig, specs: readonly RequestSpec[], record: b
   const stats = {
     maxConcurrentDecodes: 0,
     maxConcurrentHolders: 0,
-    peakUsedSlots: cfg.plan.slotCounts.map(() => 0),
+    peakUsedSlots: zeros(cfg.plan.slotCounts.length), // not a map: see planner/arrays.ts
     tokensScheduled: 0,
     suspensions: 0,
     preemptions: 0,

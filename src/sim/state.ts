@@ -9,7 +9,7 @@
  *   (the trace records the state here: what pass k's forward step runs with)
  */
 import type { PoolLayout } from '../planner/types.ts';
-import { BlockPool, type DeltaSink, type PoolArena } from './block-pool.ts';
+import { type BlockPool, type DeltaSink, newPools, type PoolArena } from './block-pool.ts';
 import { type AllocFailure, KvCache, Managers } from './managers.ts';
 import { blankRequest, initRequest, type SimRequest } from './request.ts';
 import type { EventKind, RequestSpec } from './types.ts';
@@ -69,10 +69,12 @@ export class SimState {
   /** `arena`: where the pools' slot arrays come from (the caller recycles them when done), else new ones. */
   constructor(plan: PoolLayout, specs: readonly RequestSpec[], draftTokens: number, deltas: DeltaSink | null, events: EventSink, arena: PoolArena | null = null) {
     this.plan = plan;
-    this.pools = arena ? arena.pools(plan.slotCounts, deltas) : plan.slotCounts.map((n, pg) => new BlockPool(pg, n, deltas));
+    this.pools = arena ? arena.pools(plan.slotCounts, deltas) : newPools(plan.slotCounts, deltas);
     this.cacheShape = `${plan.lifeCycles.length}x${plan.slotCounts.length}`;
     this.spareKv = arena ? arena.takeCaches<KvCache>(this.cacheShape) : [];
-    const lcPool = plan.lifeCycles.map((lc) => plan.lifeCyclePoolGroup[lc.id]);
+    // Built by push, not map (see planner/arrays.ts).
+    const lcPool: number[] = [];
+    for (const lc of plan.lifeCycles) lcPool.push(plan.lifeCyclePoolGroup[lc.id]);
     this.managers = new Managers(plan.lifeCycles, lcPool, this.pools, plan.tokensPerBlock);
     // Stable order by arrival, then by position in the workload.
     let sorted = true;

@@ -14,6 +14,8 @@
  * lies inside the sequence, so one period past that point stands for every longer position; full
  * attention is monotone in the length, so its worst is at the longest position.
  */
+
+import { zeros } from '../planner/arrays.ts';
 import { type LifeCycle, nonStaleBlocks } from '../planner/lifecycle.ts';
 import { divUp } from '../planner/pymath.ts';
 import type { Plan } from '../planner/types.ts';
@@ -292,7 +294,7 @@ export function requestFootprint(s: Subject, plan: Plan, r: { prompt: number; ou
   const tpb = plan.tokensPerBlock;
   const d = s.knobs.draftTokens;
   const B = schedulerTokens(s);
-  const out = plan.slotCounts.map(() => 0);
+  const out = zeros(plan.slotCounts.length);
   for (const lc of plan.lifeCycles) {
     let m = 0;
     if (lc.kind === 'ssm') m = 1;

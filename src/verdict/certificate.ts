@@ -7,6 +7,7 @@
  * One rule per policy, in a registry: a policy added to src/sim/policies adds its argument here.
  */
 
+import { zeros } from '../planner/arrays.ts';
 import { divUp } from '../planner/pymath.ts';
 import type { Plan } from '../planner/types.ts';
 import { worstBlocks } from '../sim/policies/no-evict.ts';
@@ -113,7 +114,7 @@ function reservation(s: Subject, b: Bounds): Certificate {
  * every pass (trtllm-v2, vllm-recompute), so the list completes.
  */
 const footprintProof: ListProof = (s, plan, list) => {
-  const sum = plan.slotCounts.map(() => 0);
+  const sum = zeros(plan.slotCounts.length);
   // Runs of equal requests (the search's lists are n identical ones, maybe behind one long one)
   // add one footprint times the run's length.
   for (let i = 0; i < list.length; ) {

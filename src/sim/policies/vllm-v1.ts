@@ -16,6 +16,8 @@
  * A prompt within max_model_len that needs more than num_blocks under full-isl waits forever with
  * the pool empty: vLLM's "Running: 0 reqs, Waiting: 1 reqs, GPU KV cache usage: 0.0%".
  */
+
+import { zeros } from '../../planner/arrays.ts';
 import type { LifeCycle } from '../../planner/lifecycle.ts';
 import { divUp } from '../../planner/pymath.ts';
 import { slidingWindowBlocks } from '../../planner/vllm/specs.ts';
@@ -57,7 +59,7 @@ class VllmScheduler implements Policy {
 
   /** Blocks the gate asks of each pool group (vLLM has one; other layouts get one gate per pool). */
   private need(s: SimState, r: SimRequest, g: VllmAdmission): number[] {
-    const out = s.pools.map(() => 0);
+    const out = zeros(s.pools.length);
     for (const lc of s.plan.lifeCycles) out[s.plan.lifeCyclePoolGroup[lc.id]] += admissionBlocks(lc, r.target, s.plan.tokensPerBlock, g, this.maxModelLen, this.o.maxNumTokens);
     return out;
   }
