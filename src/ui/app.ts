@@ -12,7 +12,7 @@ import { Kernels } from './bridge/kernels.ts';
 import { LessonBridge } from './bridge/lessons.ts';
 import { Maps } from './bridge/map.ts';
 import { PageModels } from './bridge/page-model.ts';
-import { WorkerPool } from './bridge/pool.ts';
+import { poolSize, WorkerPool } from './bridge/pool.ts';
 import { SyncRuns } from './bridge/runs.ts';
 import { Verdicts } from './bridge/verdicts.ts';
 import { WorkerRuns } from './bridge/worker-runs.ts';
@@ -57,7 +57,7 @@ export class App {
     const now = () => performance.now();
     const changed = () => this.render();
     // Runs are made in a worker pool (the page never blocks on the core); without Workers, here.
-    const pool = typeof Worker === 'undefined' ? null : new WorkerPool(newWorker, 2);
+    const pool = typeof Worker === 'undefined' ? null : new WorkerPool(newWorker, poolSize(navigator.hardwareConcurrency));
     const runs = pool ? new WorkerRuns(pool, changed, now) : new SyncRuns((b64) => customConfig(b64).custom, now);
     // The verdict and the Map view's cells run in the same pool (the Map keeps one cell per worker in flight).
     this.maps = new Maps(pool, changed, now);

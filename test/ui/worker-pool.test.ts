@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromPayload, toPayload } from '../../src/ui/bridge/payload.ts';
-import { Cancelled, WorkerPool } from '../../src/ui/bridge/pool.ts';
+import { Cancelled, poolSize, WorkerPool } from '../../src/ui/bridge/pool.ts';
 import { computeRun } from '../../src/ui/bridge/run.ts';
 import { TASKS } from '../../src/ui/bridge/tasks.ts';
 import { baseState } from '../../src/ui/state/codec.ts';
@@ -76,5 +76,13 @@ describe('worker pool', () => {
     }
     const viaPool = await pool(1).submit<{ ok: boolean }>('run', params).promise;
     expect(viaPool.ok).toBe(true);
+  });
+});
+
+describe('poolSize', () => {
+  it('one worker per core but one, at least 2 and at most 4; unknown core counts give 2', () => {
+    expect([1, 2, 3, 4, 5, 8, 64].map(poolSize)).toEqual([2, 2, 2, 3, 4, 4, 4]);
+    expect(poolSize(undefined)).toBe(2);
+    expect(poolSize(0)).toBe(2);
   });
 });

@@ -44,6 +44,15 @@ interface Slot {
   job: Job | null;
 }
 
+/**
+ * Workers in the page's pool: one per core but one (the page's own thread keeps a core), at least
+ * 2 (a run never waits behind a Map cell) and at most 4 (each worker is an isolate of its own,
+ * compiling the core once: tens of MB and a fraction of a CPU second apiece).
+ */
+export function poolSize(cores: number | undefined): number {
+  return Math.max(2, Math.min(4, (cores && cores > 0 ? cores : 2) - 1));
+}
+
 export class WorkerPool {
   private readonly make: () => Worker;
   private readonly slots: Slot[] = [];
