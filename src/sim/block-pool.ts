@@ -138,13 +138,6 @@ function newStorage(total: number): SlotStorage {
   return { owner: new Int32Array(total), ownerLc: new Int32Array(total), ownerBlock: new Int32Array(total), freeStack: new Int32Array(total) };
 }
 
-/** A run's pools, built by push (not by map: see planner/arrays.ts). */
-export function newPools(slotCounts: readonly number[], sink: DeltaSink | null): BlockPool[] {
-  const out: BlockPool[] = [];
-  for (let pg = 0; pg < slotCounts.length; pg++) out.push(new BlockPool(pg, slotCounts[pg], sink));
-  return out;
-}
-
 /**
  * Slot storage kept between runs, one set per pool-group index, grown to the largest pool seen.
  * `pools` hands a run its pools (a set in use by a run not yet given back is never handed out

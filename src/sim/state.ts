@@ -9,7 +9,7 @@
  *   (the trace records the state here: what pass k's forward step runs with)
  */
 import type { PoolLayout } from '../planner/types.ts';
-import { type BlockPool, type DeltaSink, newPools, type PoolArena } from './block-pool.ts';
+import { type BlockPool, type DeltaSink, PoolArena } from './block-pool.ts';
 import { type AllocFailure, KvCache, Managers } from './managers.ts';
 import { blankRequest, initRequest, type SimRequest } from './request.ts';
 import type { EventKind, RequestSpec } from './types.ts';
@@ -69,7 +69,8 @@ export class SimState {
   /** `arena`: where the pools' slot arrays come from (the caller recycles them when done), else new ones. */
   constructor(plan: PoolLayout, specs: readonly RequestSpec[], draftTokens: number, deltas: DeltaSink | null, events: EventSink, arena: PoolArena | null = null) {
     this.plan = plan;
-    this.pools = arena ? arena.pools(plan.slotCounts, deltas) : newPools(plan.slotCounts, deltas);
+    // Without an arena, an empty one: every pool gets new arrays.
+    this.pools = (arena ?? new PoolArena()).pools(plan.slotCounts, deltas);
     this.cacheShape = `${plan.lifeCycles.length}x${plan.slotCounts.length}`;
     this.spareKv = arena ? arena.takeCaches<KvCache>(this.cacheShape) : [];
     // Built by push, not map (see planner/arrays.ts).
